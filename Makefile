@@ -1,0 +1,28 @@
+# Attune. `make run` starts the whole product locally; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test bench install clean package publish-static
+
+# Create the virtualenv and install the dev requirements only when they changed.
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Attune needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@PORTAL_ENV=dev $(PY) -m portal.localstack
+
+test: $(STAMP)
+	@$(PY) -m pytest
+
+bench: $(STAMP)
+	@$(PY) -m tools.bench
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache

@@ -1,0 +1,1 @@
+"""Adapters: the only code that touches AWS, and the in-memory fakes beside it."""

@@ -1,0 +1,247 @@
+"""Domain objects to table items and back. Keys are built here and nowhere else."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from portal.domain.messages import PendingMessage, PENDING, CLAIMED
+from portal.domain.model import (
+    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode,
+    PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
+)
+from portal.domain.timemath import iso_utc, parse_utc
+from datetime import date
+
+# --- keys ----------------------------------------------------------------------------------
+PRACTICE = "PRACTICE"
+SETTINGS_KEY = (PRACTICE, "SETTINGS")
+
+
+def appointment_key(appointment_id):
+    return f"APPT#{appointment_id}", "A"
+
+
+def therapist_key(therapist_id):
+    return f"THER#{therapist_id}", "PROFILE"
+
+
+def availability_key(therapist_id):
+    return f"THER#{therapist_id}", "AVAIL"
+
+
+def client_key(client_id):
+    return f"CLIENT#{client_id}", "PROFILE"
+
+
+def login_key(email):
+    return f"LOGIN#{email.strip().lower()}", "L"
+
+
+def slot_key(therapist_id, cell):
+    return f"SLOT#{therapist_id}#{cell}", "S"
+
+
+def message_key(appointment_id, key):
+    return f"APPT#{appointment_id}", f"MSG#{key}"
+
+
+def _time(text):
+    return time.fromisoformat(text)
+
+
+def _opt_dt(text):
+    return parse_utc(text) if text else None
+
+
+# --- practice settings ---------------------------------------------------------------------
+def settings_to_item(s: PracticeSettings) -> dict:
+    return {
+        "pk": SETTINGS_KEY[0], "sk": SETTINGS_KEY[1], "type": "settings",
+        "display_name": s.display_name, "timezone": s.timezone, "contact_phone": s.contact_phone,
+        "late_cancel_hours": s.late_cancel_hours, "min_notice_hours": s.min_notice_hours,
+        "booking_horizon_days": s.booking_horizon_days,
+        "reminder_schedule": [
+            {"hours_before": r.hours_before, "channels": [c.value for c in r.channels]}
+            for r in s.reminder_schedule
+        ],
+        "quiet_start": s.quiet_start.strftime("%H:%M"), "quiet_end": s.quiet_end.strftime("%H:%M"),
+        "cost_text": s.cost_text, "crisis_text": s.crisis_text,
+        "tele_link_template": s.tele_link_template, "version": s.version,
+    }
+
+
+def settings_from_item(item: dict | None) -> PracticeSettings:
+    if not item:
+        return PracticeSettings()
+    return PracticeSettings(
+        display_name=item["display_name"], timezone=item["timezone"],
+        contact_phone=item.get("contact_phone", ""),
+        late_cancel_hours=item["late_cancel_hours"], min_notice_hours=item["min_notice_hours"],
+        booking_horizon_days=item["booking_horizon_days"],
+        reminder_schedule=tuple(
+            ReminderRule(r["hours_before"], tuple(Channel(c) for c in r["channels"]))
+            for r in item["reminder_schedule"]
+        ),
+        quiet_start=_time(item["quiet_start"]), quiet_end=_time(item["quiet_end"]),
+        cost_text=item.get("cost_text", ""), crisis_text=item.get("crisis_text", ""),
+        tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
+    )
+
+
+# --- therapists ----------------------------------------------------------------------------
+def therapist_to_item(t: Therapist) -> dict:
+    pk, sk = therapist_key(t.id)
+    return {
+        "pk": pk, "sk": sk, "type": "therapist", "id": t.id, "name": t.name, "email": t.email,
+        "timezone": t.timezone, "session_minutes": t.session_minutes,
+        "buffer_minutes": t.buffer_minutes, "tele_room_url": t.tele_room_url, "role": t.role,
+        "password_hash": t.password_hash,
+        # Listed through the by_therapist index under one practice-wide key.
+        "gsi1pk": "THERAPISTS", "gsi1sk": t.email.lower(),
+    }
+
+
+def therapist_from_item(item: dict) -> Therapist:
+    return Therapist(
+        id=item["id"], name=item["name"], email=item["email"], timezone=item["timezone"],
+        session_minutes=item["session_minutes"], buffer_minutes=item["buffer_minutes"],
+        tele_room_url=item.get("tele_room_url", ""), role=item.get("role", "therapist"),
+        password_hash=item.get("password_hash", ""),
+    )
+
+
+def availability_to_item(therapist_id: str, a: Availability) -> dict:
+    pk, sk = availability_key(therapist_id)
+    return {
+        "pk": pk, "sk": sk, "type": "availability", "version": a.version,
+        "windows": [
+            {"weekday": w.weekday, "start": w.start.strftime("%H:%M"), "end": w.end.strftime("%H:%M"),
+             "modes": sorted(m.value for m in w.modes)}
+            for w in a.windows
+        ],
+        "time_off": [
+            {"first": o.first_day.isoformat(), "last": o.last_day.isoformat(), "reason": o.reason}
+            for o in a.time_off
+        ],
+    }
+
+
+def availability_from_item(item: dict | None) -> Availability:
+    if not item:
+        return Availability()
+    return Availability(
+        windows=tuple(
+            AvailabilityWindow(w["weekday"], _time(w["start"]), _time(w["end"]),
+                               frozenset(Mode(m) for m in w["modes"]))
+            for w in item.get("windows", [])
+        ),
+        time_off=tuple(
+            TimeOff(date.fromisoformat(o["first"]), date.fromisoformat(o["last"]), o.get("reason", ""))
+            for o in item.get("time_off", [])
+        ),
+        version=item.get("version", 0),
+    )
+
+
+# --- clients -------------------------------------------------------------------------------
+def client_to_item(c: Client) -> dict:
+    pk, sk = client_key(c.id)
+    item = {
+        "pk": pk, "sk": sk, "type": "client", "id": c.id, "therapist_id": c.therapist_id,
+        "first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone,
+        "timezone": c.timezone, "channels": [ch.value for ch in c.channels],
+        "sms_consent": c.sms_consent, "sms_opted_out": c.sms_opted_out,
+        "checkins_enabled": c.checkins_enabled,
+        "gsi1pk": f"THER#{c.therapist_id}", "gsi1sk": f"C#{c.last_name.lower()}#{c.id}",
+    }
+    if c.phone:  # inbound SMS finds the client by number
+        item["gsi2pk"], item["gsi2sk"] = f"PHONE#{c.phone}", f"C#{c.id}"
+    return item
+
+
+def client_from_item(item: dict) -> Client:
+    return Client(
+        id=item["id"], therapist_id=item["therapist_id"], first_name=item["first_name"],
+        last_name=item.get("last_name", ""), email=item.get("email", ""),
+        phone=item.get("phone", ""), timezone=item["timezone"],
+        channels=tuple(Channel(c) for c in item.get("channels", ["email"])),
+        sms_consent=item.get("sms_consent", False), sms_opted_out=item.get("sms_opted_out", False),
+        checkins_enabled=item.get("checkins_enabled", True),
+    )
+
+
+# --- appointments --------------------------------------------------------------------------
+def appointment_to_item(a: Appointment, message_keys=(), hold_end: datetime | None = None) -> dict:
+    pk, sk = appointment_key(a.id)
+    start = iso_utc(a.start)
+    return {
+        "pk": pk, "sk": sk, "type": "appointment", "id": a.id,
+        "therapist_id": a.therapist_id, "client_id": a.client_id,
+        "start": start, "end": iso_utc(a.end), "mode": a.mode.value, "location": a.location,
+        "status": a.status.value, "version": a.version, "join_url": a.join_url,
+        "barrier": a.barrier.value if a.barrier else None, "note": a.note,
+        "changed_by_client": a.changed_by_client, "confirmed_via": a.confirmed_via,
+        "created_at": iso_utc(a.created_at) if a.created_at else None,
+        "message_keys": list(message_keys),
+        # The end of the time this session holds (its buffer included): what a move releases.
+        "hold_end": iso_utc(hold_end or a.end),
+        "gsi1pk": f"THER#{a.therapist_id}", "gsi1sk": f"A#{start}#{a.id}",
+        "gsi2pk": f"CLIENT#{a.client_id}", "gsi2sk": f"A#{start}#{a.id}",
+    }
+
+
+def appointment_from_item(item: dict) -> Appointment:
+    return Appointment(
+        id=item["id"], therapist_id=item["therapist_id"], client_id=item["client_id"],
+        start=parse_utc(item["start"]), end=parse_utc(item["end"]), mode=Mode(item["mode"]),
+        location=item.get("location", ""), status=Status(item["status"]),
+        version=item["version"], join_url=item.get("join_url", ""),
+        barrier=Barrier(item["barrier"]) if item.get("barrier") else None,
+        note=item.get("note", ""), changed_by_client=item.get("changed_by_client", False),
+        confirmed_via=item.get("confirmed_via", ""), created_at=_opt_dt(item.get("created_at")),
+    )
+
+
+def audit_to_item(event: AuditEvent, unique: str) -> dict:
+    return {
+        "pk": f"APPT#{event.appointment_id}", "sk": f"AUDIT#{iso_utc(event.at)}#{unique}",
+        "type": "audit", "appointment_id": event.appointment_id, "at": iso_utc(event.at),
+        "actor": event.actor, "action": event.action, "via": event.via, "detail": event.detail,
+    }
+
+
+def audit_from_item(item: dict) -> AuditEvent:
+    return AuditEvent(item["appointment_id"], parse_utc(item["at"]), item["actor"],
+                      item["action"], item.get("via", ""), item.get("detail") or {})
+
+
+# --- pending messages ----------------------------------------------------------------------
+def message_to_item(m: PendingMessage) -> dict:
+    pk, sk = message_key(m.appointment_id, m.key)
+    item = {
+        "pk": pk, "sk": sk, "type": "message", "appointment_id": m.appointment_id,
+        "kind": m.kind, "channel": m.channel.value, "due_at": iso_utc(m.due_at),
+        "status": m.status, "for_start": iso_utc(m.for_start) if m.for_start else None,
+        "provider_id": m.provider_id or None,
+        "claimed_until": iso_utc(m.claimed_until) if m.claimed_until else None,
+        "detail": m.detail or None,
+    }
+    if m.status in (PENDING, CLAIMED):  # sparse: only unsent messages sit in the due index
+        item["due_bucket"], item["due_sk"] = m.due_bucket, m.due_sort
+    return item
+
+
+def message_from_item(item: dict) -> PendingMessage:
+    return PendingMessage(
+        appointment_id=item["appointment_id"], kind=item["kind"], channel=Channel(item["channel"]),
+        due_at=parse_utc(item["due_at"]), status=item["status"],
+        for_start=_opt_dt(item.get("for_start")), provider_id=item.get("provider_id") or "",
+        claimed_until=_opt_dt(item.get("claimed_until")), detail=item.get("detail") or {},
+    )
+
+
+def is_type(item: dict, kind: str) -> bool:
+    return item.get("type") == kind
+
+
+def datetime_or_none(text) -> datetime | None:
+    return _opt_dt(text)

@@ -1,0 +1,201 @@
+"""The single table on DynamoDB: the only code that calls the DynamoDB API."""
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+from portal.adapters.table import (
+    INDEX_KEYS, AnyOf, Below, Check, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
+)
+
+
+def _plain(value):
+    """DynamoDB numbers arrive as Decimal; the repository wants ints (we store no floats)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, set, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Expression:
+    """Builds a ConditionExpression with numbered placeholders."""
+
+    def __init__(self):
+        self.names, self.values, self._n = {}, {}, 0
+
+    def _name(self, attribute):
+        placeholder = f"#n{len(self.names)}"
+        self.names[placeholder] = attribute
+        return placeholder
+
+    def _value(self, value, serialize):
+        placeholder = f":v{self._n}"
+        self._n += 1
+        self.values[placeholder] = serialize(value)
+        return placeholder
+
+    def render(self, condition, serialize) -> str:
+        if isinstance(condition, NotExists):
+            return f"attribute_not_exists({self._name('pk')})"
+        if isinstance(condition, Exists):
+            return f"attribute_exists({self._name('pk')})"
+        if isinstance(condition, Equals):
+            return f"{self._name(condition.attribute)} = {self._value(condition.value, serialize)}"
+        if isinstance(condition, Below):
+            return f"{self._name(condition.attribute)} < {self._value(condition.value, serialize)}"
+        if isinstance(condition, AnyOf):
+            return " OR ".join(f"({self.render(c, serialize)})" for c in condition.conditions)
+        raise TypeError(condition)
+
+
+class DynamoTable:
+    def __init__(self, client, table_name: str):
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+        self.client = client
+        self.name = table_name
+        self._ser = TypeSerializer().serialize
+        self._de = TypeDeserializer().deserialize
+
+    # -- codec --
+    def _to_av(self, item: dict) -> dict:
+        return {k: self._ser(v) for k, v in item.items() if v is not None}
+
+    def _from_av(self, item: dict) -> dict:
+        return {k: _plain(self._de(v)) for k, v in item.items()}
+
+    def _key(self, pk, sk):
+        return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+    def _conditional(self, condition) -> dict:
+        if condition is None:
+            return {}
+        expr = _Expression()
+        out = {"ConditionExpression": expr.render(condition, self._ser),
+               "ExpressionAttributeNames": expr.names}
+        if expr.values:
+            out["ExpressionAttributeValues"] = expr.values
+        return out
+
+    # -- reads --
+    def get(self, pk, sk, consistent=False):
+        answer = self.client.get_item(TableName=self.name, Key=self._key(pk, sk),
+                                      ConsistentRead=consistent)
+        return self._from_av(answer["Item"]) if "Item" in answer else None
+
+    def batch_get(self, keys):
+        keys = list(dict.fromkeys(keys))
+        found = {}
+        pending = [self._key(pk, sk) for pk, sk in keys]
+        while pending:
+            chunk, pending = pending[:100], pending[100:]
+            request = {self.name: {"Keys": chunk}}
+            while request:
+                answer = self.client.batch_get_item(RequestItems=request)
+                for raw in answer["Responses"].get(self.name, []):
+                    item = self._from_av(raw)
+                    found[(item["pk"], item["sk"])] = item
+                request = answer.get("UnprocessedKeys") or None
+        return found
+
+    def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,
+              consistent=False):
+        hash_name, range_name = INDEX_KEYS[index] if index else ("pk", "sk")
+        names = {"#h": hash_name}
+        values = {":h": {"S": pk}}
+        expression = "#h = :h"
+        if begins is not None:
+            names["#r"] = range_name
+            values[":b"] = {"S": begins}
+            expression += " AND begins_with(#r, :b)"
+        elif between is not None:
+            names["#r"] = range_name
+            values[":lo"], values[":hi"] = {"S": between[0]}, {"S": between[1]}
+            expression += " AND #r BETWEEN :lo AND :hi"
+        params = {
+            "TableName": self.name, "KeyConditionExpression": expression,
+            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
+            "ScanIndexForward": not reverse,
+        }
+        if index:
+            params["IndexName"] = index
+        elif consistent:
+            params["ConsistentRead"] = True
+        items = []
+        while True:
+            if limit:
+                params["Limit"] = limit - len(items)
+            answer = self.client.query(**params)
+            items.extend(self._from_av(i) for i in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer or (limit and len(items) >= limit):
+                return items
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    # -- writes --
+    def put(self, item, condition=None):
+        try:
+            self.client.put_item(TableName=self.name, Item=self._to_av(item),
+                                 **self._conditional(condition))
+        except self.client.exceptions.ConditionalCheckFailedException:
+            raise ConditionFailed([0]) from None
+
+    def delete(self, pk, sk, condition=None):
+        try:
+            self.client.delete_item(TableName=self.name, Key=self._key(pk, sk),
+                                    **self._conditional(condition))
+        except self.client.exceptions.ConditionalCheckFailedException:
+            raise ConditionFailed([0]) from None
+
+    def add(self, pk, sk, attribute, amount, extra=None):
+        names = {"#a": attribute}
+        values = {":n": {"N": str(amount)}}
+        sets = []
+        for i, (name, value) in enumerate((extra or {}).items()):
+            names[f"#e{i}"] = name
+            values[f":e{i}"] = self._ser(value)
+            sets.append(f"#e{i} = if_not_exists(#e{i}, :e{i})")
+        expression = "ADD #a :n" + (" SET " + ", ".join(sets) if sets else "")
+        answer = self.client.update_item(
+            TableName=self.name, Key=self._key(pk, sk), UpdateExpression=expression,
+            ExpressionAttributeNames=names, ExpressionAttributeValues=values,
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(answer["Attributes"][attribute]["N"])
+
+    def transact(self, operations):
+        if len(operations) == 1 and not isinstance(operations[0], Check):
+            # One item needs no transaction: a conditional single write is atomic and cheaper.
+            op = operations[0]
+            return self.put(op.item, op.condition) if isinstance(op, Put) else \
+                self.delete(op.pk, op.sk, op.condition)
+        items = []
+        for op in operations:
+            if isinstance(op, Put):
+                entry = {"TableName": self.name, "Item": self._to_av(op.item)}
+                entry.update(self._conditional(op.condition))
+                items.append({"Put": entry})
+            elif isinstance(op, Delete):
+                entry = {"TableName": self.name, "Key": self._key(op.pk, op.sk)}
+                entry.update(self._conditional(op.condition))
+                items.append({"Delete": entry})
+            else:
+                entry = {"TableName": self.name, "Key": self._key(op.pk, op.sk)}
+                entry.update(self._conditional(op.condition))
+                items.append({"ConditionCheck": entry})
+        for attempt in range(4):
+            try:
+                self.client.transact_write_items(TransactItems=items)
+                return
+            except self.client.exceptions.TransactionCanceledException as error:
+                reasons = error.response.get("CancellationReasons", [])
+                failed = [i for i, r in enumerate(reasons)
+                          if r.get("Code") == "ConditionalCheckFailed"]
+                if failed or not reasons:
+                    raise ConditionFailed(failed or list(range(len(operations)))) from None
+                # TransactionConflict: another transaction held an item. Try again shortly;
+                # the conditions then decide who wins.
+                time.sleep(0.05 * (2 ** attempt))
+        raise ConditionFailed(list(range(len(operations))))

@@ -1,0 +1,116 @@
+"""Message senders: SES email, SNS SMS, End User Messaging voice, and fakes beside them."""
+from __future__ import annotations
+
+import threading
+import uuid
+from email.message import EmailMessage
+
+from portal.interfaces import Email, Throttled
+
+THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException",
+                  "MaxSendRateExceeded"}
+
+
+def _raise_throttled(error):
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    if code in THROTTLE_CODES or "Throttl" in code:
+        raise Throttled(code) from error
+    raise error
+
+
+def build_mime(email: Email, sender: str) -> bytes:
+    """Multipart: plain text and HTML alternatives, with any attachments (the .ics)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message.set_content(email.text)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
+    for attachment in email.attachments:
+        maintype, subtype = attachment.content_type.split("/", 1)
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
+                               filename=attachment.filename)
+    return message.as_bytes()
+
+
+class AwsNotifier:
+    """SES for email, SNS for SMS, SMS-and-Voice v2 for voice (or a table record in dev)."""
+
+    def __init__(self, clients, sender_email: str, configuration_set: str = "",
+                 sms_origination: str = "", voice_origination: str = "", voice_recorder=None):
+        self._clients = clients  # a callable: service name -> boto3 client (built lazily)
+        self.sender_email = sender_email
+        self.configuration_set = configuration_set
+        self.sms_origination = sms_origination
+        self.voice_origination = voice_origination
+        self.voice_recorder = voice_recorder
+
+    def send_email(self, email: Email) -> str:
+        ses = self._clients("ses")
+        params = {"Source": self.sender_email, "Destinations": [email.to],
+                  "RawMessage": {"Data": build_mime(email, self.sender_email)}}
+        if self.configuration_set:
+            params["ConfigurationSetName"] = self.configuration_set
+        try:
+            return ses.send_raw_email(**params)["MessageId"]
+        except ses.exceptions.ClientError as error:
+            _raise_throttled(error)
+
+    def send_sms(self, to: str, text: str) -> str:
+        sns = self._clients("sns")
+        attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+        if self.sms_origination:
+            attributes["AWS.MM.SMS.OriginationNumber"] = {
+                "DataType": "String", "StringValue": self.sms_origination}
+        try:
+            return sns.publish(PhoneNumber=to, Message=text, MessageAttributes=attributes)["MessageId"]
+        except sns.exceptions.ClientError as error:
+            _raise_throttled(error)
+
+    def send_voice(self, to: str, text: str) -> str:
+        if self.voice_recorder is not None:
+            return self.voice_recorder(to, text)
+        voice = self._clients("pinpoint-sms-voice-v2")
+        params = {"DestinationPhoneNumber": to, "MessageBody": text,
+                  "MessageBodyTextType": "TEXT", "VoiceId": "JOANNA"}
+        if self.voice_origination:
+            params["OriginationIdentity"] = self.voice_origination
+        try:
+            return voice.send_voice_message(**params)["MessageId"]
+        except voice.exceptions.ClientError as error:
+            _raise_throttled(error)
+
+
+def emulated_voice(to: str, text: str) -> str:
+    """Local stack: moto has no voice API, so the call is not placed; the dev outbox
+    (portal.adapters.outbox.SentLog) records it with the id returned here."""
+    return f"voice-{uuid.uuid4().hex}"
+
+
+class FakeNotifier:
+    """Unit tests: remembers what was sent; can be told to throttle."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str, object]] = []  # (channel, to, payload)
+        self.throttle = None  # callable(channel) -> bool
+        self._lock = threading.Lock()
+
+    def _record(self, channel, to, payload):
+        if self.throttle and self.throttle(channel):
+            raise Throttled(channel)
+        with self._lock:
+            self.sent.append((channel, to, payload))
+            return f"{channel}-{len(self.sent)}"
+
+    def send_email(self, email: Email) -> str:
+        return self._record("email", email.to, email)
+
+    def send_sms(self, to: str, text: str) -> str:
+        return self._record("sms", to, text)
+
+    def send_voice(self, to: str, text: str) -> str:
+        return self._record("voice", to, text)
+
+    def of(self, channel):
+        return [s for s in self.sent if s[0] == channel]

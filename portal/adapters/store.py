@@ -1,0 +1,290 @@
+"""The store: the application's reads and writes, written once over either table.
+
+``Store(MemoryTable())`` is the unit tests' fake; ``Store(DynamoTable(...))`` is the real
+thing. Every write that must not race is one conditional write or one transaction.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from portal.adapters import codec
+from portal.adapters.table import (
+    AnyOf, Below, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
+)
+from portal.domain.errors import NotFound, SlotTaken, StaleVersion, ValidationError
+from portal.domain.messages import CLAIMED, PENDING, SENT, PendingMessage
+from portal.domain.model import (
+    Appointment, AuditEvent, Availability, Client, PracticeSettings, Therapist,
+)
+from portal.domain.timemath import cells, iso_utc
+from portal.interfaces import AppointmentChange, AppointmentContext
+
+
+class Store:
+    def __init__(self, table):
+        self.table = table
+
+    # --- practice settings ------------------------------------------------------------------
+    def get_settings(self) -> PracticeSettings:
+        return codec.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
+
+    def save_settings(self, settings: PracticeSettings) -> PracticeSettings:
+        """Conditional on the version the editor saw; returns the stored settings."""
+        from dataclasses import replace
+
+        condition = NotExists() if settings.version == 0 else Equals("version", settings.version)
+        stored = replace(settings, version=settings.version + 1)
+        try:
+            self.table.put(codec.settings_to_item(stored), condition)
+        except ConditionFailed:
+            raise StaleVersion("The settings were changed by someone else. Here they are now.") from None
+        return stored
+
+    # --- therapists -------------------------------------------------------------------------
+    def add_therapist(self, therapist: Therapist, availability: Availability | None = None):
+        login = {"pk": codec.login_key(therapist.email)[0], "sk": "L", "type": "login",
+                 "therapist_id": therapist.id}
+        avail = codec.availability_to_item(therapist.id, availability or Availability())
+        try:
+            self.table.transact([
+                Put(codec.therapist_to_item(therapist), NotExists()),
+                Put(login, NotExists()),
+                Put(avail, NotExists()),
+            ])
+        except ConditionFailed as failure:
+            if 1 in failure.failed:
+                raise ValidationError("A therapist with that email already exists.") from None
+            raise ValidationError("That therapist already exists.") from None
+
+    def update_therapist(self, therapist: Therapist):
+        """Profile fields only; the email (the sign-in name) stays as it is."""
+        current = self.get_therapist(therapist.id)
+        if current is None:
+            raise NotFound("No such therapist.")
+        if current.email.lower() != therapist.email.lower():
+            raise ValidationError("The sign-in email can't be changed here.")
+        self.table.put(codec.therapist_to_item(therapist), Exists())
+
+    def get_therapist(self, therapist_id: str) -> Therapist | None:
+        item = self.table.get(*codec.therapist_key(therapist_id))
+        return codec.therapist_from_item(item) if item else None
+
+    def therapist_by_email(self, email: str) -> Therapist | None:
+        login = self.table.get(*codec.login_key(email))
+        return self.get_therapist(login["therapist_id"]) if login else None
+
+    def list_therapists(self) -> list[Therapist]:
+        items = self.table.query("THERAPISTS", index="by_therapist")
+        return [codec.therapist_from_item(i) for i in items]
+
+    def get_availability(self, therapist_id: str) -> Availability:
+        return codec.availability_from_item(self.table.get(*codec.availability_key(therapist_id)))
+
+    def therapist_with_availability(self, therapist_id: str):
+        """Profile and availability in one Query of the therapist's partition."""
+        items = self.table.query(f"THER#{therapist_id}", between=("AVAIL", "PROFILE"))
+        by_sk = {i["sk"]: i for i in items}
+        if "PROFILE" not in by_sk:
+            return None, Availability()
+        return (codec.therapist_from_item(by_sk["PROFILE"]),
+                codec.availability_from_item(by_sk.get("AVAIL")))
+
+    def save_availability(self, therapist_id: str, availability: Availability) -> Availability:
+        from dataclasses import replace
+
+        stored = replace(availability, version=availability.version + 1)
+        condition = (Equals("version", availability.version) if availability.version
+                     else AnyOf((NotExists(), Equals("version", 0))))
+        try:
+            self.table.put(codec.availability_to_item(therapist_id, stored), condition)
+        except ConditionFailed:
+            raise StaleVersion("Your availability was changed in another window. "
+                               "Here it is now; please make your change again.") from None
+        return stored
+
+    # --- clients ----------------------------------------------------------------------------
+    def add_client(self, client: Client):
+        try:
+            self.table.put(codec.client_to_item(client), NotExists())
+        except ConditionFailed:
+            raise ValidationError("That client already exists.") from None
+
+    def update_client(self, client: Client):
+        try:
+            self.table.put(codec.client_to_item(client), Exists())
+        except ConditionFailed:
+            raise NotFound("No such client.") from None
+
+    def get_client(self, client_id: str) -> Client | None:
+        item = self.table.get(*codec.client_key(client_id))
+        return codec.client_from_item(item) if item else None
+
+    def list_clients(self, therapist_id: str) -> list[Client]:
+        items = self.table.query(f"THER#{therapist_id}", index="by_therapist", begins="C#")
+        return [codec.client_from_item(i) for i in items]
+
+    def clients_by_phone(self, phone: str) -> list[Client]:
+        items = self.table.query(f"PHONE#{phone}", index="by_client")
+        return [codec.client_from_item(i) for i in items]
+
+    # --- appointments -----------------------------------------------------------------------
+    def get_appointment(self, appointment_id: str, consistent=False) -> Appointment | None:
+        item = self.table.get(*codec.appointment_key(appointment_id), consistent=consistent)
+        return codec.appointment_from_item(item) if item else None
+
+    def load_context(self, appointment_id, client_id, therapist_id) -> AppointmentContext | None:
+        """Appointment, client, therapist, availability and settings: one BatchGetItem."""
+        keys = [codec.appointment_key(appointment_id), codec.client_key(client_id),
+                codec.therapist_key(therapist_id), codec.availability_key(therapist_id),
+                codec.SETTINGS_KEY]
+        found = self.table.batch_get(keys)
+        appt_item = found.get(keys[0])
+        if not appt_item or keys[1] not in found or keys[2] not in found:
+            return None
+        appointment = codec.appointment_from_item(appt_item)
+        if appointment.client_id != client_id or appointment.therapist_id != therapist_id:
+            return None  # a token never opens another client's session
+        return AppointmentContext(
+            appointment=appointment,
+            client=codec.client_from_item(found[keys[1]]),
+            therapist=codec.therapist_from_item(found[keys[2]]),
+            availability=codec.availability_from_item(found.get(keys[3])),
+            settings=codec.settings_from_item(found.get(keys[4])),
+            message_keys=list(appt_item.get("message_keys") or []),
+            hold_end=codec.datetime_or_none(appt_item.get("hold_end")),
+        )
+
+    def book(self, appointment: Appointment, hold_end: datetime,
+             messages: list[PendingMessage], audit: AuditEvent, extra=()):
+        """Store a new session and claim its time cells, all or nothing."""
+        claims = self._claims(appointment.therapist_id, appointment.start, hold_end, appointment.id)
+        ops = [Put(codec.appointment_to_item(appointment, [m.key for m in messages], hold_end),
+                   NotExists())]
+        ops += [Put(c, NotExists()) for c in claims]
+        ops += [Put(codec.message_to_item(m)) for m in messages]
+        ops.append(Put(codec.audit_to_item(audit, _unique())))
+        ops += [Put(item) for item in extra]
+        try:
+            self.table.transact(ops)
+        except ConditionFailed as failure:
+            if 0 in failure.failed and len(failure.failed) == 1:
+                raise ValidationError("That session is already booked.") from None
+            raise SlotTaken() from None
+
+    def commit(self, change: AppointmentChange):
+        """Apply one change to a session atomically, conditional on the version read."""
+        before, after = change.before, change.after
+        tid = before.therapist_id
+        old_cells = set(cells(before.start, change.before_hold_end)) if before.status.is_open else set()
+        new_cells = set(cells(after.start, change.after_hold_end)) if after.status.is_open else set()
+        if change.keep_messages:
+            new_keys = list(change.before_message_keys)
+        else:
+            new_keys = [m.key for m in change.messages]
+        ops = [Put(codec.appointment_to_item(after, new_keys, change.after_hold_end),
+                   Equals("version", before.version))]
+        ops += [Delete(*codec.slot_key(tid, c)) for c in sorted(old_cells - new_cells)]
+        ops += [Put(_claim(tid, c, after.id), NotExists()) for c in sorted(new_cells - old_cells)]
+        claim_range = range(1 + len(old_cells - new_cells), 1 + len(old_cells - new_cells) + len(new_cells - old_cells))
+        if not change.keep_messages:
+            kept = set(new_keys)
+            ops += [Delete(*codec.message_key(before.id, k))
+                    for k in change.before_message_keys if k not in kept]
+            ops += [Put(codec.message_to_item(m)) for m in change.messages]
+        ops.append(Put(codec.audit_to_item(change.audit, _unique())))
+        ops += [Put(item) for item in change.extra]
+        try:
+            self.table.transact(ops)
+        except ConditionFailed as failure:
+            if 0 in failure.failed:
+                raise StaleVersion() from None
+            if any(i in claim_range for i in failure.failed):
+                raise SlotTaken() from None
+            raise
+
+    def _claims(self, therapist_id, start, hold_end, appointment_id):
+        return [_claim(therapist_id, c, appointment_id) for c in cells(start, hold_end)]
+
+    def therapist_appointments(self, therapist_id, start: datetime, end: datetime) -> list[Appointment]:
+        items = self.table.query(f"THER#{therapist_id}", index="by_therapist",
+                                 between=(f"A#{iso_utc(start)}", f"A#{iso_utc(end)}~"))
+        return [codec.appointment_from_item(i) for i in items]
+
+    def client_appointments(self, client_id, start: datetime, end: datetime) -> list[Appointment]:
+        items = self.table.query(f"CLIENT#{client_id}", index="by_client",
+                                 between=(f"A#{iso_utc(start)}", f"A#{iso_utc(end)}~"))
+        return [codec.appointment_from_item(i) for i in items]
+
+    def audit_trail(self, appointment_id) -> list[AuditEvent]:
+        items = self.table.query(f"APPT#{appointment_id}", begins="AUDIT#")
+        return [codec.audit_from_item(i) for i in items]
+
+    def messages_of(self, appointment_id) -> list[PendingMessage]:
+        items = self.table.query(f"APPT#{appointment_id}", begins="MSG#", consistent=True)
+        return [codec.message_from_item(i) for i in items]
+
+    # --- pending messages -------------------------------------------------------------------
+    def messages_due(self, bucket: str, upto: datetime) -> list[PendingMessage]:
+        items = self.table.query(bucket, index="due", between=("0", iso_utc(upto) + "~"))
+        return [codec.message_from_item(i) for i in items]
+
+    def claim_message(self, message: PendingMessage, now: datetime, lease_until: datetime) -> bool:
+        """Take a message for sending: pending, or claimed by a run whose lease ran out."""
+        from dataclasses import replace
+
+        claimed = replace(message, status=CLAIMED, claimed_until=lease_until)
+        condition = AnyOf((Equals("status", PENDING),
+                           Below("claimed_until", iso_utc(now))))
+        try:
+            self.table.put(codec.message_to_item(claimed), condition)
+            return True
+        except ConditionFailed:
+            return False
+
+    def finish_message(self, message: PendingMessage, status: str, provider_id: str = ""):
+        """Mark a claimed message sent (or skipped); it leaves the due index."""
+        from dataclasses import replace
+
+        done = replace(message, status=status, provider_id=provider_id, claimed_until=None)
+        self.table.put(codec.message_to_item(done), Exists())
+
+    def release_message(self, message: PendingMessage):
+        """Give a claimed message back (a throttled send): the next run picks it up."""
+        from dataclasses import replace
+
+        self.table.put(codec.message_to_item(replace(message, status=PENDING, claimed_until=None)),
+                       Exists())
+
+    def put_message(self, message: PendingMessage) -> bool:
+        """Schedule a one-off message once: a second call with the same key does nothing."""
+        try:
+            self.table.put(codec.message_to_item(message), NotExists())
+            return True
+        except ConditionFailed:
+            return False
+
+    # --- small records ----------------------------------------------------------------------
+    def get_record(self, pk: str, sk: str) -> dict | None:
+        return self.table.get(pk, sk)
+
+    def put_record(self, item: dict, condition=None):
+        self.table.put(item, condition)
+
+    def query_records(self, pk: str, begins: str | None = None, **kwargs) -> list[dict]:
+        return self.table.query(pk, begins=begins, **kwargs)
+
+    def increment(self, pk, sk, attribute="count", amount=1, extra=None) -> int:
+        return self.table.add(pk, sk, attribute, amount, extra)
+
+
+def _claim(therapist_id, cell, appointment_id):
+    pk, sk = codec.slot_key(therapist_id, cell)
+    return {"pk": pk, "sk": sk, "type": "slot", "appointment_id": appointment_id}
+
+
+def _unique() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+__all__ = ["Store", "AppointmentContext", "AppointmentChange", "SENT"]

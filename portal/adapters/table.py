@@ -1,0 +1,165 @@
+"""The single table's primitive operations, twice: DynamoDB and an in-memory fake.
+
+Both speak plain dict items and the same few conditions, so the repository on
+top is written once and one contract suite holds the fake to DynamoDB's answers.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from portal.domain.errors import DomainError
+
+INDEX_KEYS = {
+    "by_therapist": ("gsi1pk", "gsi1sk"),
+    "by_client": ("gsi2pk", "gsi2sk"),
+    "due": ("due_bucket", "due_sk"),
+}
+
+
+# --- conditions: the only ones the application needs -------------------------------------
+@dataclass(frozen=True)
+class NotExists:
+    pass
+
+
+@dataclass(frozen=True)
+class Exists:
+    pass
+
+
+@dataclass(frozen=True)
+class Equals:
+    attribute: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Below:
+    """The attribute exists and is less than value (a lease that has run out)."""
+
+    attribute: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    conditions: tuple
+
+
+# --- transaction operations --------------------------------------------------------------
+@dataclass(frozen=True)
+class Put:
+    item: dict
+    condition: object = None
+
+
+@dataclass(frozen=True)
+class Delete:
+    pk: str
+    sk: str
+    condition: object = None
+
+
+@dataclass(frozen=True)
+class Check:
+    pk: str
+    sk: str
+    condition: object
+
+
+class ConditionFailed(DomainError):
+    """One or more conditions failed; ``failed`` holds the indexes of the operations."""
+
+    def __init__(self, failed: list[int], current: list[dict | None] | None = None):
+        self.failed = failed
+        self.current = current or []
+        super().__init__(f"condition failed at {failed}")
+
+
+def _holds(condition, current: dict | None) -> bool:
+    if condition is None:
+        return True
+    if isinstance(condition, NotExists):
+        return current is None
+    if isinstance(condition, Exists):
+        return current is not None
+    if isinstance(condition, Equals):
+        return current is not None and current.get(condition.attribute) == condition.value
+    if isinstance(condition, Below):
+        return current is not None and condition.attribute in current and \
+            current[condition.attribute] < condition.value
+    if isinstance(condition, AnyOf):
+        return any(_holds(c, current) for c in condition.conditions)
+    raise TypeError(condition)
+
+
+class MemoryTable:
+    """In-memory fake with DynamoDB's semantics for what the repository uses."""
+
+    def __init__(self):
+        self._items: dict[tuple[str, str], dict] = {}
+        self._lock = threading.Lock()
+
+    def get(self, pk, sk, consistent=False):
+        item = self._items.get((pk, sk))
+        return copy.deepcopy(item)
+
+    def batch_get(self, keys):
+        return {k: copy.deepcopy(self._items[k]) for k in keys if k in self._items}
+
+    def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,
+              consistent=False):
+        hash_name, range_name = INDEX_KEYS[index] if index else ("pk", "sk")
+        found = [
+            item for item in self._items.values()
+            if item.get(hash_name) == pk and range_name in item
+            and (begins is None or item[range_name].startswith(begins))
+            and (between is None or between[0] <= item[range_name] <= between[1])
+        ]
+        found.sort(key=lambda i: (i[range_name], i["pk"], i["sk"]), reverse=reverse)
+        return copy.deepcopy(found[:limit] if limit else found)
+
+    def put(self, item, condition=None):
+        self.transact([Put(item, condition)])
+
+    def delete(self, pk, sk, condition=None):
+        self.transact([Delete(pk, sk, condition)])
+
+    def add(self, pk, sk, attribute, amount, extra=None):
+        """Atomic counter: add ``amount`` and return the new value (creating the item)."""
+        with self._lock:
+            item = self._items.setdefault((pk, sk), {"pk": pk, "sk": sk})
+            item[attribute] = int(item.get(attribute, 0)) + amount
+            for name, value in (extra or {}).items():
+                item.setdefault(name, value)
+            return item[attribute]
+
+    def transact(self, operations):
+        if len(operations) > 100:
+            raise ValueError("a transaction holds at most 100 operations")
+        with self._lock:
+            keys = [_key_of(op) for op in operations]
+            if len(set(keys)) != len(keys):
+                raise ValueError("a transaction may touch each item once")
+            current = [self._items.get(k) for k in keys]
+            failed = [i for i, op in enumerate(operations) if not _holds(op.condition, current[i])]
+            if failed:
+                raise ConditionFailed(failed, [copy.deepcopy(c) for c in current])
+            for op, key in zip(operations, keys):
+                if isinstance(op, Put):
+                    # As DynamoDB stores it: an attribute set to None is simply absent.
+                    self._items[key] = copy.deepcopy({k: v for k, v in op.item.items() if v is not None})
+                elif isinstance(op, Delete):
+                    self._items.pop(key, None)
+
+    def __len__(self):
+        return len(self._items)
+
+
+def _key_of(op):
+    if isinstance(op, Put):
+        return op.item["pk"], op.item["sk"]
+    return op.pk, op.sk

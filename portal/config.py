@@ -1,0 +1,103 @@
+"""Settings from the environment. Imports nothing of ours; every variable is listed in the README."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "test", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _int(env, name, default, low, high):
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _url(env, name, default, required_scheme=True):
+    raw = env.get(name) or default
+    if raw is None:
+        return None
+    parsed = urlparse(raw)
+    if required_scheme and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+        raise ConfigError(f"{name} must be a full http(s) URL such as https://portal.example.org, got {raw!r}")
+    return raw.rstrip("/")
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str  # "production", "dev" or "test"
+    secret_key: str
+    base_url: str
+    table_name: str
+    region: str
+    endpoint_url: str | None
+    sender_email: str
+    ses_configuration_set: str
+    sms_origination_number: str
+    voice_origination_number: str
+    voice_mode: str  # "aws" (SendVoiceMessage) or "table" (recorded for the dev outbox)
+    link_ttl_days: int
+    static_url: str
+    session_hours: int
+    demo_password: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env == "dev"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load(environ=None, **overrides) -> Config:
+    env = dict(os.environ if environ is None else environ)
+    mode = (env.get("PORTAL_ENV") or "production").strip().lower()
+    if mode not in ("production", "dev", "test"):
+        raise ConfigError(f"PORTAL_ENV must be dev, test or unset (production), got {mode!r}")
+    secret = env.get("SECRET_KEY", "")
+    if mode == "production":
+        if not secret:
+            raise ConfigError("SECRET_KEY is not set: production needs a random secret of "
+                              f"at least {MIN_SECRET_LENGTH} characters")
+        if len(secret) < MIN_SECRET_LENGTH or secret.lower() in WEAK_SECRETS:
+            raise ConfigError(f"SECRET_KEY is too weak: use a random value of at least "
+                              f"{MIN_SECRET_LENGTH} characters")
+    elif not secret:
+        secret = "dev-only-secret-key-not-for-production-use"
+    voice_mode = env.get("VOICE_MODE") or ("table" if mode != "production" else "aws")
+    if voice_mode not in ("aws", "table"):
+        raise ConfigError(f"VOICE_MODE must be aws or table, got {voice_mode!r}")
+    values = dict(
+        env=mode,
+        secret_key=secret,
+        base_url=_url(env, "BASE_URL", "http://127.0.0.1:5000"),
+        table_name=env.get("TABLE_NAME") or "attune-dev",
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        endpoint_url=_url(env, "AWS_ENDPOINT_URL", None),
+        sender_email=env.get("SENDER_EMAIL") or "reminders@example.org",
+        ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+        sms_origination_number=env.get("SMS_ORIGINATION_NUMBER", ""),
+        voice_origination_number=env.get("VOICE_ORIGINATION_NUMBER", ""),
+        voice_mode=voice_mode,
+        link_ttl_days=_int(env, "LINK_TTL_DAYS", 7, 1, 90),
+        static_url=(env.get("STATIC_URL") or "").rstrip("/"),
+        session_hours=_int(env, "SESSION_HOURS", 8, 1, 24 * 14),
+        demo_password=env.get("PORTAL_DEMO_PASSWORD", ""),
+    )
+    values.update(overrides)
+    return Config(**values)

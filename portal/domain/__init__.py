@@ -1,0 +1,1 @@
+"""The domain: plain Python, no boto3, no Flask."""

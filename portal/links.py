@@ -1,0 +1,77 @@
+"""Signed client links: short enough for an SMS, expiring a while after the session.
+
+The token names the appointment, its client and its therapist (so the page reads
+everything in one BatchGetItem) and carries its own expiry; itsdangerous signs it
+with a salt per purpose, so a token made for one purpose opens nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from itsdangerous import BadSignature, Signer
+
+APPOINTMENT_SALT = "attune.appointment-link"
+CHECKIN_SALT = "attune.checkin-link"
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    appointment_id: str
+    client_id: str
+    therapist_id: str
+    expires_at: datetime
+
+
+class LinkInvalid(Exception):
+    """Tampered or unknown: nothing in it can be trusted."""
+
+
+class LinkExpired(Exception):
+    """Genuine but past its time; the client needs a fresh link."""
+
+    def __init__(self, claims: LinkClaims):
+        self.claims = claims
+        super().__init__("link expired")
+
+
+def _b36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+class Links:
+    def __init__(self, secret_key: str, base_url: str, ttl_days: int = 7):
+        self.base_url = base_url.rstrip("/")
+        self.ttl = timedelta(days=ttl_days)
+        self._signers = {salt: Signer(secret_key, salt=salt, sep=".")
+                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT)}
+
+    def token(self, appointment, salt=APPOINTMENT_SALT) -> str:
+        expires = int((appointment.end + self.ttl).timestamp())
+        payload = f"{appointment.id}-{appointment.client_id}-{appointment.therapist_id}-{_b36(expires)}"
+        return self._signers[salt].sign(payload).decode()
+
+    def appointment_url(self, appointment, path: str = "") -> str:
+        """Always from BASE_URL, never from a request's Host header."""
+        return f"{self.base_url}/a/{self.token(appointment)}{path}"
+
+    def checkin_url(self, appointment) -> str:
+        return f"{self.base_url}/c/{self.token(appointment, CHECKIN_SALT)}"
+
+    def read(self, token: str, now: datetime, salt=APPOINTMENT_SALT) -> LinkClaims:
+        try:
+            payload = self._signers[salt].unsign(token.encode()).decode()
+            appointment_id, client_id, therapist_id, expires = payload.split("-")
+            claims = LinkClaims(appointment_id, client_id, therapist_id,
+                                datetime.fromtimestamp(int(expires, 36), timezone.utc))
+        except (BadSignature, ValueError, UnicodeError):
+            raise LinkInvalid() from None
+        if now >= claims.expires_at:
+            raise LinkExpired(claims)
+        return claims

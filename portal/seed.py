@@ -1,0 +1,125 @@
+"""A demo practice for the local stack: two therapists, ten clients, two weeks of sessions.
+
+Everything goes through the same services as real use. Seeding is skipped when
+therapists already exist, and every record has a fixed id, so a second run
+creates nothing twice.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time, timedelta
+
+from portal.domain.errors import DomainError
+from portal.domain.model import (
+    Availability, AvailabilityWindow, Channel, Client, Mode, PracticeSettings, Status, Therapist,
+)
+from portal.domain.slots import open_slots
+
+BOTH = frozenset({Mode.IN_PERSON, Mode.TELE})
+TELE = frozenset({Mode.TELE})
+OFFICE = "Riverbend Counseling, 14 Elm Street, Suite 210"
+
+THERAPISTS = [
+    # Maya offers evenings (Tue/Thu until 20:00) and is the practice admin.
+    (Therapist("mchen1", "Maya Chen", "maya@riverbend.example", "America/New_York",
+               tele_room_url="https://meet.example.org/riverbend-maya", role="admin"),
+     Availability(windows=(
+         AvailabilityWindow(0, time(9), time(12), BOTH),
+         AvailabilityWindow(1, time(9), time(12), BOTH),
+         AvailabilityWindow(1, time(17), time(20), BOTH),
+         AvailabilityWindow(2, time(13), time(17), BOTH),
+         AvailabilityWindow(3, time(17), time(20), BOTH),
+         AvailabilityWindow(4, time(9), time(13), TELE),
+     ))),
+    # Sam works Saturday mornings.
+    (Therapist("sokaf1", "Sam Okafor", "sam@riverbend.example", "America/New_York"),
+     Availability(windows=(
+         AvailabilityWindow(0, time(10), time(16), BOTH),
+         AvailabilityWindow(2, time(10), time(16), BOTH),
+         AvailabilityWindow(4, time(10), time(15), BOTH),
+         AvailabilityWindow(5, time(9), time(13), BOTH),
+     ))),
+]
+
+EMAIL, SMS, VOICE = Channel.EMAIL, Channel.SMS, Channel.VOICE
+CLIENTS = [
+    # id, therapist, first, last, phone, zone, channels
+    ("calex01", "mchen1", "Alex", "Rivera", "+12025550143", "America/New_York", (EMAIL, SMS)),
+    ("cjord02", "mchen1", "Jordan", "Lee", "+12025550144", "America/New_York", (EMAIL,)),
+    ("cpriy03", "mchen1", "Priya", "Natarajan", "+12025550145", "America/Los_Angeles", (EMAIL, SMS)),
+    ("csam004", "mchen1", "Sam", "Whitfield", "+12025550146", "America/New_York", (SMS, VOICE)),
+    ("cmari05", "mchen1", "Maria", "Gonzalez", "+12025550147", "America/Chicago", (EMAIL, SMS)),
+    ("cdeva06", "sokaf1", "Devon", "Brooks", "+12025550148", "America/New_York", (EMAIL, SMS)),
+    ("cnoor07", "sokaf1", "Noor", "Haddad", "+12025550149", "America/New_York", (EMAIL,)),
+    ("celij08", "sokaf1", "Elijah", "Turner", "+12025550150", "America/New_York", (EMAIL, VOICE)),
+    ("chann09", "sokaf1", "Hannah", "Kowalski", "+12025550151", "America/Denver", (EMAIL, SMS)),
+    ("ckenj10", "sokaf1", "Kenji", "Watanabe", "+12025550152", "America/New_York", (EMAIL, SMS)),
+]
+
+SETTINGS = PracticeSettings(
+    display_name="Riverbend Counseling",
+    timezone="America/New_York",
+    contact_phone="+1 202-555-0100",
+)
+
+
+def hash_password(password: str) -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(password)  # scrypt, salted
+
+
+def seed_demo(deps, password: str) -> dict:
+    """Create the demo practice unless one exists. Returns what was done, for the banner."""
+    from portal.services.booking import book_appointment
+
+    store = deps.store
+    if store.list_therapists():
+        return {"seeded": False, "therapists": [t.email for t, _ in THERAPISTS]}
+    if store.get_settings().version == 0:
+        store.save_settings(SETTINGS)
+    password_hash = hash_password(password)
+    for therapist, availability in THERAPISTS:
+        if store.get_therapist(therapist.id) is None:
+            store.add_therapist(replace(therapist, password_hash=password_hash), availability)
+    therapists = {t.id: t for t, _ in THERAPISTS}
+    clients = []
+    for cid, tid, first, last, phone, zone_name, channels in CLIENTS:
+        client = Client(cid, tid, first, last, f"{first.lower()}.{last.lower()}@example.com",
+                        phone, zone_name, channels, sms_consent=SMS in channels)
+        if store.get_client(cid) is None:
+            store.add_client(client)
+        clients.append(client)
+
+    booked = 0
+    now = deps.clock.now()
+    settings = store.get_settings()
+    for tid, therapist in therapists.items():
+        availability = store.get_availability(tid)
+        own = [c for c in clients if c.therapist_id == tid]
+        slots = open_slots(therapist, availability, [], replace(settings, booking_horizon_days=14),
+                           now)
+        # Spread sessions across the fortnight: every third open slot, two per client.
+        picks = slots[::3][: len(own) * 2]
+        for n, slot in enumerate(picks):
+            client = own[n % len(own)]
+            mode = Mode.TELE if (n % 3 == 1 and Mode.TELE in slot.modes) or Mode.IN_PERSON not in slot.modes \
+                else Mode.IN_PERSON
+            status = Status.CONFIRMED if n % 4 == 3 else Status.SCHEDULED  # most not yet confirmed
+            try:
+                book_appointment(deps, therapist, client, slot.start, mode, actor="system",
+                                 via="seed", location=OFFICE, appointment_id=f"demo{tid[:4]}{n:02d}",
+                                 status=status, require_open_slot=False)
+                booked += 1
+            except DomainError:
+                continue  # already there from an earlier run
+    return {"seeded": True, "therapists": [t.email for t, _ in THERAPISTS], "appointments": booked}
+
+
+def reset_demo_passwords(store, password: str):
+    """Used when data already exists and PORTAL_DEMO_PASSWORD is given."""
+    password_hash = hash_password(password)
+    for therapist, _ in THERAPISTS:
+        current = store.get_therapist(therapist.id)
+        if current is not None:
+            store.update_therapist(replace(current, password_hash=password_hash))

@@ -1,0 +1,1 @@
+"""The use cases. Each takes its collaborators (a ``Deps``) as an argument."""

@@ -1,0 +1,127 @@
+"""The dev panel (PORTAL_ENV=dev only): outbox, seeded appointments with their links, the
+clock, and "run this function now". Production never registers this blueprint."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+
+from portal.domain.timemath import iso_utc, parse_utc
+from portal.web import container
+
+bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+DURATION = re.compile(
+    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """ISO 8601 durations such as P1D, PT2H, P1DT30M."""
+    match = DURATION.match((text or "").strip().upper())
+    if not match or text.strip().upper() in ("P", "PT"):
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as PT2H or P1D")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return timedelta(**parts)
+
+
+def _json_or_protected():
+    """JSON callers (scripts, tests) send application/json, which a cross-site form cannot;
+    the panel's own HTML forms carry a CSRF token like every other form."""
+    if request.is_json:
+        return request.get_json(silent=True) or {}
+    current_app.extensions["csrf"].protect()
+    return request.form
+
+
+def appointments_listing():
+    c = container()
+    store, links, now = c.store, c.links, c.clock.now()
+    listing = []
+    for therapist in store.list_therapists():
+        clients = {cl.id: cl for cl in store.list_clients(therapist.id)}
+        for appt in store.therapist_appointments(therapist.id, now - timedelta(days=30),
+                                                 now + timedelta(days=120)):
+            client = clients.get(appt.client_id)
+            listing.append({
+                "id": appt.id, "therapist_email": therapist.email,
+                "client_first_name": client.first_name if client else "",
+                "start": iso_utc(appt.start), "end": iso_utc(appt.end),
+                "mode": appt.mode.value, "status": appt.status.value,
+                "link": links.appointment_url(appt),
+            })
+    listing.sort(key=lambda a: a["start"])
+    return listing
+
+
+def outbox():
+    from portal.adapters.outbox import read_outbox
+
+    return read_outbox(container().store)
+
+
+@bp.get("/")
+def panel():
+    from portal.schedule import all_functions
+
+    return render_template("dev/panel.html", appointments=appointments_listing(), outbox=outbox(),
+                           now=container().clock.now(), functions=sorted(all_functions()))
+
+
+@bp.get("/outbox.json")
+def outbox_json():
+    return jsonify(outbox())
+
+
+@bp.get("/appointments.json")
+def appointments_json():
+    return jsonify(appointments_listing())
+
+
+@bp.get("/clock")
+def clock_get():
+    return jsonify(now=iso_utc(container().clock.now()))
+
+
+@bp.post("/clock")
+def clock_post():
+    data = _json_or_protected()
+    clock = container().clock
+    try:
+        if data.get("now"):
+            new_now = parse_utc(data["now"])
+            if new_now < clock.now() - timedelta(seconds=5):
+                raise ValueError("The dev clock only moves forward; restart `make run` to go back.")
+            clock.set(new_now)
+        elif data.get("advance"):
+            clock.advance(parse_duration(data["advance"]))
+        else:
+            raise ValueError('Send {"now": "2026-12-01T09:00:00Z"} or {"advance": "PT2H"}.')
+    except (ValueError, TypeError) as problem:
+        if request.is_json:
+            return jsonify(error=str(problem)), 400
+        flash(str(problem), "error")
+        return redirect(url_for("dev.panel"))
+    if request.is_json:
+        return jsonify(now=iso_utc(clock.now()))
+    flash(f"The dev clock now reads {iso_utc(clock.now())}.", "info")
+    return redirect(url_for("dev.panel"))
+
+
+@bp.post("/run/<name>")
+def run_function(name):
+    from portal.schedule import all_functions, short_name
+    from portal.localstack import invoke_function
+
+    _json_or_protected()
+    targets = all_functions()
+    if name not in targets:
+        if request.is_json or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=f"No function named {name!r}. Known: {sorted(targets)}"), 404
+        abort(404)
+    summary = invoke_function(targets[name], container())
+    if request.is_json:
+        return jsonify(function=short_name(targets[name]), summary=summary)
+    flash(f"Ran {name}: {summary}", "info")
+    return redirect(url_for("dev.panel"))

@@ -1,0 +1,47 @@
+"""Friendly answers for every error: a page written for a person, never a stack trace."""
+import logging
+
+from flask import render_template, request, jsonify
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something went wrong with that request", "Please go back, reload the page and try again."),
+    403: ("That isn't available to you", "If you think this is a mistake, please contact the practice."),
+    404: ("We couldn't find that page", "The link may be incomplete. Please check it, or contact the practice."),
+    405: ("That didn't work", "Please go back and use the buttons on the page."),
+    413: ("That was too much to send", "Please shorten what you wrote and try again."),
+    429: ("Please wait a moment", "There were many tries in a short time. Please try again shortly."),
+    500: ("Something went wrong on our side", "Nothing you did caused this. Please try again in a minute."),
+}
+
+
+def _wants_json():
+    return request.path.endswith(".json") or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def error_page(status, title=None, detail=None):
+    default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
+    title, detail = title or default_title, detail or default_detail
+    if _wants_json():
+        return jsonify(error=title, detail=detail), status
+    return render_template("error.html", title=title, detail=detail, status=status), status
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_page(400, "This page was open for a while",
+                          "For your security, please go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_page(500)

@@ -1,0 +1,91 @@
+"""The composition root: builds the real adapters from the settings, lazily.
+
+``create_app`` and every Lambda handler get their collaborators here, so a handler is
+a few lines and a test can wire fakes instead. Nothing here runs at import time:
+boto3 is imported and clients are made on first use, keeping the cold path lean.
+"""
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+from portal.config import Config
+from portal.interfaces import Deps
+from portal.links import Links
+
+
+class Container:
+    def __init__(self, config: Config, clock=None):
+        self.config = config
+        self._clock = clock
+        self._clients = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str):
+        """One boto3 client per service, made on first use (thread-safe)."""
+        with self._lock:
+            if service not in self._clients:
+                import boto3  # imported here: the health check and import stay AWS-free
+
+                kwargs = {"region_name": self.config.region}
+                if self.config.endpoint_url:
+                    kwargs["endpoint_url"] = self.config.endpoint_url
+                self._clients[service] = boto3.session.Session().client(service, **kwargs)
+            return self._clients[service]
+
+    @cached_property
+    def clock(self):
+        if self._clock is not None:
+            return self._clock
+        from portal.clock import DevClock, SystemClock
+
+        return DevClock() if self.config.is_dev else SystemClock()
+
+    @cached_property
+    def store(self):
+        from portal.adapters.dynamo_table import DynamoTable
+        from portal.adapters.store import Store
+
+        return Store(DynamoTable(self.client("dynamodb"), self.config.table_name))
+
+    @cached_property
+    def notifier(self):
+        from portal.adapters.senders import AwsNotifier, emulated_voice
+
+        recorder = emulated_voice if self.config.voice_mode == "table" else None
+        notifier = AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
+                               self.config.sms_origination_number, self.config.voice_origination_number,
+                               voice_recorder=recorder)
+        if self.config.is_dev:  # the dev outbox shows when each message went out
+            from portal.adapters.outbox import SentLog
+
+            notifier = SentLog(notifier, self.store, self.clock)
+        return notifier
+
+    @cached_property
+    def links(self) -> Links:
+        return Links(self.config.secret_key, self.config.base_url, self.config.link_ttl_days)
+
+    @cached_property
+    def deps(self) -> Deps:
+        return Deps(store=self.store, notifier=self.notifier, clock=self.clock, links=self.links,
+                    link_ttl_days=self.config.link_ttl_days)
+
+
+_default: Container | None = None
+
+
+def default_container() -> Container:
+    """The container a Lambda handler uses: built once per process from the environment."""
+    global _default
+    if _default is None:
+        from portal import config as config_module
+
+        _default = Container(config_module.load())
+    return _default
+
+
+def set_default_container(container: Container | None):
+    """The local stack and tests point the handlers at their own container."""
+    global _default
+    _default = container

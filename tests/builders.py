@@ -1,0 +1,36 @@
+"""Small builders for a practice: one therapist with weekday windows, and a client."""
+from datetime import time
+
+from portal.domain.model import (
+    Availability, AvailabilityWindow, Channel, Client, Mode, Therapist,
+)
+
+BOTH = frozenset({Mode.IN_PERSON, Mode.TELE})
+
+
+def therapist(tid="ther01", zone="America/New_York", **kw):
+    values = dict(name="Maya Chen", email=f"{tid}@practice.test", timezone=zone,
+                  session_minutes=50, buffer_minutes=10,
+                  tele_room_url="https://meet.test/maya")
+    values.update(kw)
+    return Therapist(tid, **values)
+
+
+def weekday_availability(start=time(9), end=time(17), modes=BOTH, days=range(5)):
+    return Availability(windows=tuple(AvailabilityWindow(d, start, end, modes) for d in days))
+
+
+def client(cid="cli001", tid="ther01", zone="America/New_York", **kw):
+    values = dict(first_name="Alex", last_name="Rivera", email="alex@example.com",
+                  phone="+12025550143", timezone=zone, channels=(Channel.EMAIL, Channel.SMS),
+                  sms_consent=True)
+    values.update(kw)
+    return Client(cid, tid, **values)
+
+
+def practice(store, t=None, a=None, c=None):
+    t = t or therapist()
+    store.add_therapist(t, a or weekday_availability())
+    c = c or client(tid=t.id)
+    store.add_client(c)
+    return t, c

@@ -1,0 +1,34 @@
+"""Browser smoke tests of the dev panel in the system Chromium."""
+import pytest
+
+from tests.e2e.conftest import axe_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_dev_panel_lists_sessions_and_runs_a_function(live_stack, phone_page):
+    container, url = live_stack
+    page = phone_page
+    page.goto(f"{url}/dev/")
+    assert page.get_by_role("heading", name="Dev panel").is_visible()
+    links = page.get_by_role("link", name="Open link")
+    assert links.count() >= 14
+    assert axe_violations(page) == []
+    screenshot(page, "dev-panel-phone")
+    # Move the clock three days on and run the reminders: the outbox fills.
+    page.fill("#advance", "P3D")
+    page.get_by_role("button", name="Advance the clock").click()
+    assert "The dev clock now reads" in page.inner_text("main")
+    page.get_by_role("button", name="Run reminders now").click()
+    assert "Ran reminders" in page.inner_text("main")
+    assert page.locator("article").count() > 0
+
+
+def test_dev_panel_link_opens_the_client_page(live_stack, phone_page):
+    container, url = live_stack
+    page = phone_page
+    page.goto(f"{url}/dev/")
+    href = page.get_by_role("link", name="Open link").first.get_attribute("href")
+    assert href.startswith(f"{url}/a/")
+    answer = page.goto(href)
+    assert answer.status in (200, 404)  # the client page arrives with the client-links feature

@@ -1,0 +1,181 @@
+"""One contract, two stores: the in-memory fake and DynamoDB (moto, server mode).
+
+Whatever the fake promises here, the real store is held to as well, so unit tests
+on the fake can be trusted.
+"""
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from portal.adapters.store import Store
+from portal.adapters.table import MemoryTable
+from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
+from portal.domain.messages import CLAIMED, PENDING, SENT, due_bucket
+from portal.domain.model import Appointment, AuditEvent, Mode, PracticeSettings, Status
+from portal.interfaces import AppointmentChange
+from tests import builders
+from tests.conftest import T0
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def any_store(request, clock):
+    if request.param == "memory":
+        return Store(MemoryTable())
+    from tests.stack import deployed_container
+
+    return deployed_container(request.getfixturevalue("moto_endpoint"), clock=clock).store
+
+
+def appointment(aid="appt01", start=T0 + timedelta(days=2), minutes=50, **kw):
+    values = dict(therapist_id="ther01", client_id="cli001", start=start,
+                  end=start + timedelta(minutes=minutes), mode=Mode.IN_PERSON, location="Suite 2")
+    values.update(kw)
+    return Appointment(aid, **values)
+
+
+def audit(aid, action="booked", at=T0):
+    return AuditEvent(aid, at, "system", action, "test")
+
+
+def book(store, appt, hold_minutes=10, messages=()):
+    store.book(appt, appt.end + timedelta(minutes=hold_minutes), list(messages), audit(appt.id))
+
+
+def test_settings_round_trip_and_version_guard(any_store):
+    assert any_store.get_settings() == PracticeSettings()  # defaults before any save
+    saved = any_store.save_settings(PracticeSettings(display_name="Riverbend"))
+    assert saved.version == 1
+    assert any_store.get_settings().display_name == "Riverbend"
+    with pytest.raises(StaleVersion):
+        any_store.save_settings(PracticeSettings(display_name="Stale"))  # version 0 again
+    assert any_store.get_settings().display_name == "Riverbend"
+
+
+def test_therapist_email_is_unique_and_found_case_insensitively(any_store):
+    t, c = builders.practice(any_store)
+    assert any_store.therapist_by_email(t.email.upper()) == t
+    with pytest.raises(ValidationError):
+        any_store.add_therapist(replace(t, id="other1"))
+    assert [x.id for x in any_store.list_therapists()] == [t.id]
+    assert any_store.get_client(c.id) == c
+    assert any_store.list_clients(t.id) == [c]
+    assert any_store.clients_by_phone(c.phone) == [c]
+
+
+def test_availability_round_trip_with_version_guard(any_store):
+    t, _ = builders.practice(any_store)
+    current = any_store.get_availability(t.id)
+    saved = any_store.save_availability(t.id, current)
+    assert saved.version == current.version + 1
+    assert any_store.get_availability(t.id) == saved
+    with pytest.raises(StaleVersion):
+        any_store.save_availability(t.id, current)
+    therapist, availability = any_store.therapist_with_availability(t.id)
+    assert therapist == t and availability == saved
+
+
+def test_booking_claims_time_so_an_overlap_cannot_be_stored(any_store):
+    builders.practice(any_store)
+    first = appointment("appt01")
+    book(any_store, first)
+    overlapping = appointment("appt02", start=first.start + timedelta(minutes=30))
+    with pytest.raises(SlotTaken):
+        book(any_store, overlapping)
+    assert any_store.get_appointment("appt02") is None  # a refused write leaves nothing behind
+    # The buffer is held too: a start inside it is refused, one just after it is fine.
+    with pytest.raises(SlotTaken):
+        book(any_store, appointment("appt03", start=first.end + timedelta(minutes=5)))
+    book(any_store, appointment("appt04", start=first.end + timedelta(minutes=10)))
+    listed = any_store.therapist_appointments("ther01", T0, T0 + timedelta(days=5))
+    assert [a.id for a in listed] == ["appt01", "appt04"]
+    assert [a.id for a in any_store.client_appointments("cli001", T0, T0 + timedelta(days=5))] == \
+        ["appt01", "appt04"]
+
+
+def test_load_context_reads_everything_and_refuses_a_mismatched_client(any_store):
+    t, c = builders.practice(any_store)
+    appt = appointment()
+    book(any_store, appt)
+    ctx = any_store.load_context(appt.id, c.id, t.id)
+    assert (ctx.appointment, ctx.client, ctx.therapist) == (appt, c, t)
+    assert ctx.hold_end == appt.end + timedelta(minutes=10)
+    assert any_store.load_context(appt.id, "someone", t.id) is None
+    assert any_store.load_context("nope", c.id, t.id) is None
+
+
+def _move(store, ctx, new_start):
+    after = replace(ctx.appointment.moved_to(new_start))
+    store.commit(AppointmentChange(
+        before=ctx.appointment, after=after, before_message_keys=ctx.message_keys,
+        before_hold_end=ctx.hold_end, after_hold_end=after.end + timedelta(minutes=10),
+        messages=[], audit=audit(after.id, "rescheduled", T0 + timedelta(minutes=1))))
+    return after
+
+
+def test_commit_moves_time_releases_old_cells_and_guards_version(any_store):
+    t, c = builders.practice(any_store)
+    appt = appointment()
+    book(any_store, appt)
+    ctx = any_store.load_context(appt.id, c.id, t.id)
+    moved = _move(any_store, ctx, appt.start + timedelta(minutes=30))  # overlaps its old time
+    assert any_store.get_appointment(appt.id).start == moved.start
+    # The old time is free again; the new one is held.
+    book(any_store, appointment("appt09", start=appt.start - timedelta(minutes=60)))
+    with pytest.raises(SlotTaken):
+        book(any_store, appointment("appt10", start=moved.start))
+    # A stale page (the version before the move) cannot undo the newer change.
+    with pytest.raises(StaleVersion):
+        _move(any_store, ctx, appt.start + timedelta(hours=3))
+    assert any_store.get_appointment(appt.id).start == moved.start
+    actions = [e.action for e in any_store.audit_trail(appt.id)]
+    assert actions == ["booked", "rescheduled"]
+
+
+def test_commit_refuses_a_taken_time_and_changes_nothing(any_store):
+    t, c = builders.practice(any_store)
+    appt = appointment()
+    book(any_store, appt)
+    blocker = appointment("appt02", start=appt.start + timedelta(hours=2), client_id="cli001")
+    book(any_store, blocker)
+    ctx = any_store.load_context(appt.id, c.id, t.id)
+    with pytest.raises(SlotTaken):
+        _move(any_store, ctx, blocker.start)
+    assert any_store.get_appointment(appt.id) == appt
+
+
+def test_messages_sit_in_the_due_index_until_sent_and_are_claimed_once(any_store, clock):
+    from portal.domain.messages import PendingMessage
+    from portal.domain.model import Channel
+
+    builders.practice(any_store)
+    appt = appointment()
+    due = appt.start - timedelta(hours=24)
+    message = PendingMessage(appt.id, "r24", Channel.EMAIL, due, for_start=appt.start)
+    book(any_store, appt, messages=[message])
+    found = any_store.messages_due(due_bucket(due), due)
+    assert found == [message]
+    assert any_store.messages_due(due_bucket(due), due - timedelta(minutes=1)) == []
+    assert any_store.claim_message(message, due, due + timedelta(minutes=5))
+    assert not any_store.claim_message(message, due, due + timedelta(minutes=5))  # a second run
+    # A lease that ran out (a run that died) can be taken over.
+    later = due + timedelta(minutes=6)
+    assert any_store.claim_message(message, later, later + timedelta(minutes=5))
+    claimed = any_store.messages_of(appt.id)[0]
+    assert claimed.status == CLAIMED
+    any_store.finish_message(claimed, SENT, "provider-123")
+    assert any_store.messages_due(due_bucket(due), later) == []  # sparse: gone from the index
+    stored = any_store.messages_of(appt.id)[0]
+    assert (stored.status, stored.provider_id) == (SENT, "provider-123")
+    assert not any_store.claim_message(message, later + timedelta(hours=1), later)
+    assert PENDING != SENT
+
+
+def test_counter_is_atomic_and_records_round_trip(any_store):
+    assert any_store.increment("THROTTLE#a", "W1", extra={"expires_at": 100}) == 1
+    assert any_store.increment("THROTTLE#a", "W1", extra={"expires_at": 200}) == 2
+    assert any_store.get_record("THROTTLE#a", "W1")["expires_at"] == 100
+    any_store.put_record({"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}})
+    assert any_store.get_record("X", "1") == {"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}}
+    assert any_store.query_records("X") == [{"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}}]
+    assert Status.SCHEDULED.is_open

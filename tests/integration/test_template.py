@@ -1,0 +1,212 @@
+"""Checks on the CloudFormation template in infra/template.yaml.
+
+* cfn-lint must report nothing (errors, warnings and informational rules).
+* moto must be able to deploy it. moto's CloudFormation skips resource types
+  it does not model (SES configuration sets, SNS topic policies, ...) with a
+  UserWarning, and it has no CloudFront at all, so the stack is created with
+  EnableCdn=false, just as the local stack does.
+* The Lambda role must never be able to Scan the table.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import boto3
+import pytest
+from cfnlint.decode import decode_str
+from moto import mock_aws
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
+REGION = "us-east-1"
+STACK = "attune-test"
+TABLE = "attune-dev"
+
+EXPECTED_GSIS = {
+    "by_therapist": ("gsi1pk", "gsi1sk"),
+    "by_client": ("gsi2pk", "gsi2sk"),
+    "due": ("due_bucket", "due_sk"),
+}
+
+# Stack resources that moto must actually create (all the others may be skipped).
+MUST_NOT_BE_SKIPPED = {
+    "AWS::DynamoDB::Table",
+    "AWS::IAM::Role",
+    "AWS::SNS::Topic",
+    "AWS::S3::Bucket",
+}
+
+
+def _template():
+    template, matches = decode_str(TEMPLATE.read_text())
+    assert not matches, matches
+    return template
+
+
+def _cfn_lint_command():
+    # `python -m cfnlint` does not work (cfnlint has no __main__), so use the
+    # console script installed next to the interpreter, then fall back to PATH.
+    script = Path(sys.executable).parent / "cfn-lint"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("cfn-lint")
+    assert found, "cfn-lint is not installed next to sys.executable or on PATH"
+    return [found]
+
+
+def _aws_env(monkeypatch):
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SECURITY_TOKEN", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+def _create_stack():
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    cfn.create_stack(
+        StackName=STACK,
+        TemplateBody=TEMPLATE.read_text(),
+        Parameters=[
+            {"ParameterKey": "DeletionProtection", "ParameterValue": "false"},
+            {"ParameterKey": "EnableCdn", "ParameterValue": "false"},
+        ],
+        Capabilities=["CAPABILITY_IAM"],
+    )
+
+
+def _skipped_types(caught):
+    """Resource types moto's CloudFormation skipped (it warns, then moves on)."""
+    prefix = "Tried to parse "
+    return {
+        str(w.message)[len(prefix) :].split(" ", 1)[0]
+        for w in caught
+        if str(w.message).startswith(prefix)
+    }
+
+
+def test_template_is_clean_under_cfn_lint():
+    # --include-checks I: informational rules (e.g. I3011) are off by default.
+    result = subprocess.run(
+        [*_cfn_lint_command(), str(TEMPLATE), "--include-checks", "I"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0, output
+    assert output == ""
+
+
+def test_template_deploys_into_moto_with_indexes_ttl_and_pitr(monkeypatch):
+    _aws_env(monkeypatch)
+    # Outputs are resolved lazily, so skips are also reported by describe_stacks.
+    with mock_aws(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _create_stack()
+        cfn = boto3.client("cloudformation", region_name=REGION)
+        stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
+        skipped = _skipped_types(caught)
+        assert not skipped & MUST_NOT_BE_SKIPPED, skipped
+
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        assert outputs["TableName"] == TABLE
+
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        table = ddb.describe_table(TableName=TABLE)["Table"]
+        assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+        assert table["KeySchema"] == [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ]
+        assert table["DeletionProtectionEnabled"] is False
+        gsis = {g["IndexName"]: g for g in table["GlobalSecondaryIndexes"]}
+        assert set(gsis) == set(EXPECTED_GSIS)
+        for name, (hash_key, range_key) in EXPECTED_GSIS.items():
+            assert gsis[name]["KeySchema"] == [
+                {"AttributeName": hash_key, "KeyType": "HASH"},
+                {"AttributeName": range_key, "KeyType": "RANGE"},
+            ], name
+            assert gsis[name]["Projection"]["ProjectionType"] == "ALL", name
+
+    # moto (<= 5.2.5) ignores TimeToLiveSpecification and
+    # PointInTimeRecoverySpecification when creating a table from a stack
+    # (see the strict xfail below), so check what real CloudFormation will
+    # apply from the template itself.
+    props = _template()["Resources"]["AppTable"]["Properties"]
+    assert props["TimeToLiveSpecification"] == {
+        "AttributeName": "expires_at",
+        "Enabled": True,
+    }
+    assert props["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True
+    }
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="moto's CloudFormation Table model drops TimeToLiveSpecification and "
+    "PointInTimeRecoverySpecification; remove this mark once moto applies them",
+)
+def test_moto_applies_ttl_and_pitr_from_template(monkeypatch):
+    _aws_env(monkeypatch)
+    with mock_aws(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        _create_stack()
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        ttl = ddb.describe_time_to_live(TableName=TABLE)["TimeToLiveDescription"]
+        assert ttl["TimeToLiveStatus"] == "ENABLED"
+        assert ttl["AttributeName"] == "expires_at"
+        backups = ddb.describe_continuous_backups(TableName=TABLE)
+        pitr = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+        assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _iam_statements(template):
+    for logical_id, resource in template["Resources"].items():
+        props = resource.get("Properties", {})
+        rtype = resource["Type"]
+        documents = []
+        if rtype in ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
+            documents = [p["PolicyDocument"] for p in props.get("Policies", [])]
+        elif rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            documents = [props["PolicyDocument"]]
+        for document in documents:
+            for statement in _as_list(document["Statement"]):
+                yield logical_id, statement
+
+
+def test_lambda_policy_has_no_scan():
+    template = _template()
+    statements = list(_iam_statements(template))
+    assert any(lid == "LambdaRole" for lid, _ in statements)
+
+    dynamodb_statements = []
+    for logical_id, statement in statements:
+        assert "NotAction" not in statement, (logical_id, statement)
+        actions = [a.lower() for a in _as_list(statement["Action"])]
+        assert "dynamodb:scan" not in actions, (logical_id, statement)
+        assert "dynamodb:*" not in actions, (logical_id, statement)
+        assert "*" not in actions, (logical_id, statement)
+        if any(a.startswith("dynamodb:") for a in actions):
+            dynamodb_statements.append(statement)
+
+    assert dynamodb_statements, "no DynamoDB statement found"
+    for statement in dynamodb_statements:
+        assert statement["Effect"] == "Allow"
+        resources = _as_list(statement["Resource"])
+        assert resources == [
+            {"Fn::GetAtt": ["AppTable", "Arn"]},
+            {"Fn::Sub": "${AppTable.Arn}/index/*"},
+        ], resources
