@@ -5,7 +5,7 @@ from datetime import datetime, time
 
 from portal.domain.messages import PendingMessage, PENDING, CLAIMED
 from portal.domain.model import (
-    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode,
+    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode,
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
 from portal.domain.timemath import iso_utc, parse_utc
@@ -212,6 +212,25 @@ def audit_to_item(event: AuditEvent, unique: str) -> dict:
 def audit_from_item(item: dict) -> AuditEvent:
     return AuditEvent(item["appointment_id"], parse_utc(item["at"]), item["actor"],
                       item["action"], item.get("via", ""), item.get("detail") or {})
+
+
+# --- therapist inbox ---------------------------------------------------------------------
+def inbox_to_item(i: InboxItem) -> dict:
+    return {
+        "pk": f"THER#{i.therapist_id}", "sk": f"INBOX#{iso_utc(i.at)}#{i.id}", "type": "inbox",
+        "id": i.id, "therapist_id": i.therapist_id, "at": iso_utc(i.at), "kind": i.kind,
+        "client_id": i.client_id, "appointment_id": i.appointment_id or None,
+        "barrier": i.barrier.value if i.barrier else None, "text": i.text, "handled": i.handled,
+    }
+
+
+def inbox_from_item(item: dict) -> InboxItem:
+    return InboxItem(
+        therapist_id=item["therapist_id"], at=parse_utc(item["at"]), kind=item["kind"],
+        client_id=item["client_id"], appointment_id=item.get("appointment_id") or "",
+        barrier=Barrier(item["barrier"]) if item.get("barrier") else None,
+        text=item.get("text", ""), handled=item.get("handled", False), id=item["id"],
+    )
 
 
 # --- pending messages ----------------------------------------------------------------------

@@ -264,6 +264,28 @@ class Store:
         except ConditionFailed:
             return False
 
+    # --- therapist inbox ----------------------------------------------------------------
+    @staticmethod
+    def inbox_record(item) -> dict:
+        """The record for an inbox item: pass it as ``extra`` to write it with a change."""
+        return codec.inbox_to_item(item)
+
+    def add_inbox(self, item):
+        self.table.put(codec.inbox_to_item(item), NotExists())
+
+    def inbox(self, therapist_id: str, limit: int = 100):
+        """Newest first."""
+        items = self.table.query(f"THER#{therapist_id}", begins="INBOX#", reverse=True, limit=limit)
+        return [codec.inbox_from_item(i) for i in items]
+
+    def mark_inbox_handled(self, item) -> None:
+        from dataclasses import replace
+
+        try:
+            self.table.put(codec.inbox_to_item(replace(item, handled=True)), Exists())
+        except ConditionFailed:
+            raise NotFound("That message is no longer there.") from None
+
     # --- small records ----------------------------------------------------------------------
     def get_record(self, pk: str, sk: str) -> dict | None:
         return self.table.get(pk, sk)

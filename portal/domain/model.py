@@ -301,6 +301,21 @@ class Availability:
         return sorted((w for w in self.windows if w.weekday == weekday), key=lambda w: w.start)
 
 
+@dataclass(frozen=True)
+class InboxItem:
+    """Something a client told their therapist: a barrier, a note, an SMS reply, a check-in."""
+
+    therapist_id: str
+    at: datetime
+    kind: str  # "barrier", "note", "sms", "checkin"
+    client_id: str
+    appointment_id: str = ""
+    barrier: Barrier | None = None
+    text: str = ""
+    handled: bool = False
+    id: str = ""
+
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

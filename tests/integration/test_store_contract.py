@@ -179,3 +179,16 @@ def test_counter_is_atomic_and_records_round_trip(any_store):
     assert any_store.get_record("X", "1") == {"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}}
     assert any_store.query_records("X") == [{"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}}]
     assert Status.SCHEDULED.is_open
+
+
+def test_inbox_is_newest_first_and_items_can_be_marked_handled(any_store):
+    from portal.domain.model import Barrier, InboxItem
+
+    older = InboxItem("ther01", T0, "barrier", "cli001", "appt01", Barrier.COST, "money is tight", id="i1")
+    newer = InboxItem("ther01", T0 + timedelta(hours=1), "note", "cli001", text="running late", id="i2")
+    any_store.add_inbox(older)
+    any_store.put_record(any_store.inbox_record(newer))
+    assert [i.id for i in any_store.inbox("ther01")] == ["i2", "i1"]
+    any_store.mark_inbox_handled(older)
+    assert [i.handled for i in any_store.inbox("ther01")] == [False, True]
+    assert any_store.inbox("other") == []
