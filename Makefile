@@ -26,3 +26,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache
+
+# dist/attune-lambda.zip, built by Zappa from a clean environment holding requirements.txt only.
+package: $(STAMP)
+	@$(PY) -m tools.package
