@@ -30,3 +30,7 @@ clean:
 # dist/attune-lambda.zip, built by Zappa from a clean environment holding requirements.txt only.
 package: $(STAMP)
 	@$(PY) -m tools.package
+
+# Upload static/ to the stack's bucket with content-hashed names (STACK_NAME or STATIC_BUCKET).
+publish-static: $(STAMP)
+	@$(PY) -m tools.publish_static

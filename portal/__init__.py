@@ -16,7 +16,9 @@ def create_app(config=None, *, container=None, **overrides):
     from portal.wiring import Container
 
     if config is None:
-        config = config_module.load(**overrides)
+        from portal.adapters.secrets import read_secret_parameter
+
+        config = config_module.load(secret_loader=read_secret_parameter, **overrides)
     elif overrides:
         from dataclasses import replace
 

@@ -64,12 +64,21 @@ class Config:
         return self.env == "production"
 
 
-def load(environ=None, **overrides) -> Config:
+def load(environ=None, *, secret_loader=None, **overrides) -> Config:
+    """``secret_loader(name, region, endpoint_url)`` reads SECRET_KEY from SSM Parameter Store
+    when SECRET_KEY is unset and SECRET_KEY_PARAMETER names a parameter (one call at start-up)."""
     env = dict(os.environ if environ is None else environ)
     mode = (env.get("PORTAL_ENV") or "production").strip().lower()
     if mode not in ("production", "dev", "test"):
         raise ConfigError(f"PORTAL_ENV must be dev, test or unset (production), got {mode!r}")
     secret = env.get("SECRET_KEY", "")
+    parameter = env.get("SECRET_KEY_PARAMETER", "")
+    if not secret and parameter and secret_loader is not None:
+        try:
+            secret = secret_loader(parameter, env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+                                   or "us-east-1", env.get("AWS_ENDPOINT_URL") or None)
+        except Exception as problem:  # a missing parameter or permission: say which
+            raise ConfigError(f"SECRET_KEY_PARAMETER {parameter} could not be read: {problem}") from None
     if mode == "production":
         if not secret:
             raise ConfigError("SECRET_KEY is not set: production needs a random secret of "

@@ -80,8 +80,9 @@ def default_container() -> Container:
     global _default
     if _default is None:
         from portal import config as config_module
+        from portal.adapters.secrets import read_secret_parameter
 
-        _default = Container(config_module.load())
+        _default = Container(config_module.load(secret_loader=read_secret_parameter))
     return _default
 
 
