@@ -24,6 +24,8 @@ class SentLog:
         self.inner, self.store, self.clock = inner, store, clock
 
     def _log(self, message_id, channel, to, subject, text):
+        if message_id is None:
+            return None  # declined (a suppressed address): nothing went out
         now = self.clock.now()
         self.store.put_record({
             "pk": OUTBOX_PK, "sk": f"{now.isoformat()}#{uuid.uuid4().hex[:6]}", "type": "outbox",
