@@ -36,6 +36,11 @@ def login_key(email):
     return f"LOGIN#{email.strip().lower()}", "L"
 
 
+def throttle_key(scope, subject, window):
+    """A failed sign-in counter: scope is "acct" (an email) or "ip"; window numbers 15 minutes."""
+    return f"THROTTLE#{scope}#{subject.strip().lower()}", f"W#{window}"
+
+
 def slot_key(therapist_id, cell):
     return f"SLOT#{therapist_id}#{cell}", "S"
 

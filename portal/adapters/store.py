@@ -299,6 +299,12 @@ class Store:
     def increment(self, pk, sk, attribute="count", amount=1, extra=None) -> int:
         return self.table.add(pk, sk, attribute, amount, extra)
 
+    def count_attempt(self, scope: str, subject: str, window: int, amount: int,
+                      expires_at: int) -> int:
+        """Atomically add to a sign-in counter (one UpdateItem); returns the new count."""
+        pk, sk = codec.throttle_key(scope, subject, window)
+        return self.increment(pk, sk, "failures", amount, extra={"expires_at": expires_at})
+
 
 def _claim(therapist_id, cell, appointment_id):
     pk, sk = codec.slot_key(therapist_id, cell)
