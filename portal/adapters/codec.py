@@ -71,6 +71,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "quiet_start": s.quiet_start.strftime("%H:%M"), "quiet_end": s.quiet_end.strftime("%H:%M"),
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "version": s.version,
+        "nudge_hours": s.nudge_hours,
     }
 
 
@@ -89,6 +90,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         quiet_start=_time(item["quiet_start"]), quiet_end=_time(item["quiet_end"]),
         cost_text=item.get("cost_text", ""), crisis_text=item.get("crisis_text", ""),
         tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
+        nudge_hours=item.get("nudge_hours", 24),
     )
 
 

@@ -123,10 +123,12 @@ class PracticeSettings:
     crisis_text: str = DEFAULT_CRISIS_TEXT
     tele_link_template: str = ""  # e.g. https://meet.example.org/attune-{appointment_id}
     version: int = 0
+    # A session still unconfirmed this many hours before gets one extra short nudge (0: none).
+    nudge_hours: int = 24
 
     def __post_init__(self):
         require_zone(self.timezone)
-        for name in ("late_cancel_hours", "min_notice_hours"):
+        for name in ("late_cancel_hours", "min_notice_hours", "nudge_hours"):
             if not 0 <= getattr(self, name) <= 24 * 14:
                 raise ValidationError(f"{name.replace('_', ' ')} must be between 0 and 336")
         if not 1 <= self.booking_horizon_days <= 365:
