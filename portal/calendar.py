@@ -1,0 +1,83 @@
+"""A session as an RFC 5545 calendar file, made with the icalendar library.
+
+The event carries a stable UID (the appointment id) and SEQUENCE = the appointment's
+version, so a calendar that imported an earlier file updates the same event when a
+session moves, switches to video or is cancelled. Times are written in the client's
+own zone (TZID) with a VTIMEZONE covering the session's year either side.
+Reminder emails attach ``ics_bytes(...)`` too; ``ics_for`` is the same thing by another name.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from portal.domain.model import Appointment, Client, Mode, PracticeSettings, Status, Therapist
+from portal.domain.timemath import zone
+
+PRODID = "-//Attune//Client sessions//EN"
+UID_DOMAIN = "attune"
+CONTENT_TYPE = "text/calendar"
+
+
+def uid_for(appointment: Appointment) -> str:
+    return f"{appointment.id}@{UID_DOMAIN}"
+
+
+def filename_for(appointment: Appointment) -> str:
+    return f"session-{appointment.start:%Y-%m-%d}.ics"
+
+
+def summary_for(settings: PracticeSettings) -> str:
+    # The file travels by email too: the practice's name only, no therapist, nothing clinical.
+    return f"Session at {settings.display_name}"
+
+
+def ics_bytes(appointment: Appointment, client: Client, therapist: Therapist,
+              settings: PracticeSettings, link: str, *, now: datetime | None = None) -> bytes:
+    """The calendar file for one session. ``link`` is the client's page for it (fresh)."""
+    from icalendar import Calendar, Event
+
+    tz = zone(client.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", uid_for(appointment))
+    event.add("sequence", appointment.version)
+    event.add("dtstamp", (now or appointment.created_at or appointment.start).astimezone(zone("UTC")))
+    event.add("dtstart", appointment.start.astimezone(tz))
+    event.add("dtend", appointment.end.astimezone(tz))
+    event.add("summary", summary_for(settings))
+    event.add("status", "CANCELLED" if not appointment.status.is_open else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    where, details = _where_and_details(appointment, settings, link)
+    if where:
+        event.add("location", where)
+    if appointment.mode is Mode.TELE and appointment.join_url:
+        event.add("url", appointment.join_url)
+    event.add("description", details)
+    calendar.add_component(event)
+    year = timedelta(days=366)
+    calendar.add_missing_timezones(first_date=(appointment.start - year).date(),
+                                   last_date=(appointment.end + year).date())
+    return calendar.to_ical()
+
+
+ics_for = ics_bytes
+
+
+def _where_and_details(appointment: Appointment, settings: PracticeSettings, link: str):
+    lines = []
+    if appointment.status in (Status.CANCELLED, Status.LATE_CANCELLED):
+        lines.append("This session was cancelled.")
+    if appointment.mode is Mode.TELE:
+        where = appointment.join_url or "Video (the link will be sent to you)"
+        if appointment.join_url:
+            lines.append(f"Join by video: {appointment.join_url}")
+    else:
+        where = appointment.location or settings.display_name
+        lines.append(f"In person at {where}")
+    lines.append(f"Confirm or change: {link}")
+    if settings.contact_phone:
+        lines.append(f"{settings.display_name}: {settings.contact_phone}")
+    return where, "\n".join(lines)

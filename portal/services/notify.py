@@ -1,0 +1,128 @@
+"""After a client changes a session: tell them on their channels, and tell the therapist of a cancel.
+
+Only the minimum goes out: the client's first name, the practice's display name, the day
+and time in the client's zone, and links (always fresh, built from BASE_URL). Email is
+text + HTML with the calendar file attached; SMS fits 160 GSM-7 characters.
+A failed send is logged and reported, never raised: the change it follows is already
+committed, and the client must still see that it worked.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from portal import ROOT
+from portal.domain.model import Channel, Mode, Status
+from portal.interfaces import Attachment, Email
+
+log = logging.getLogger(__name__)
+
+KINDS = ("confirmed", "rescheduled", "mode", "cancelled", "rebooked")
+SMS_LIMIT = 160
+SUBJECTS = {
+    "confirmed": "Confirmed: your session on {when}",
+    "rescheduled": "New time: your session on {when}",
+    "mode": "Your session on {when} is now {mode}",
+    "cancelled": "Cancelled: your session on {when}",
+    "rebooked": "Booked: your session on {when}",
+}
+SENT, FAILED = "sent", "failed"
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
+                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render(name: str, **values) -> str:
+    return _templates().get_template(name).render(**values)
+
+
+def when_text(instant, zone_name: str) -> str:
+    from portal.services.compose import when_text as shared  # one format for every message
+
+    return shared(instant, zone_name)
+
+
+def _values(kind, appointment, client, settings, link, rebook_link=""):
+    video = appointment.mode is Mode.TELE
+    return dict(
+        kind=kind, first_name=client.first_name, practice=settings.display_name,
+        when=when_text(appointment.start, client.timezone), link=link,
+        video=video, mode="by video" if video else "in person",
+        join_url=appointment.join_url if video else "",
+        contact_phone=settings.contact_phone,
+        rebook_link=rebook_link or link,
+    )
+
+
+def sms_text(values: dict) -> str:
+    """The SMS, shortened if a long BASE_URL would push it past one 160-character message."""
+    for short in (False, True):
+        text = " ".join(render("change_sms.txt", short=short, **values).split())
+        if len(text) <= SMS_LIMIT:
+            return text
+    return text
+
+
+def change_email(kind, appointment, client, therapist, settings, link, now=None,
+                 rebook_link="") -> Email:
+    from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
+
+    values = _values(kind, appointment, client, settings, link, rebook_link)
+    ics = ics_bytes(appointment, client, therapist, settings, link, now=now)
+    return Email(
+        to=client.email,
+        subject=SUBJECTS[kind].format(**values),
+        text=render(f"change_{kind}.txt", **values),
+        html=render(f"change_{kind}.html", **values),
+        attachments=(Attachment(filename_for(appointment), CONTENT_TYPE, ics),),
+    )
+
+
+def _attempt(channel: str, send) -> str:
+    try:
+        send()
+        return SENT
+    except Exception:  # Throttled, a provider ClientError, a network error: the change stands
+        log.exception("could not send a change confirmation by %s", channel)
+        return FAILED
+
+
+def send_change(deps, kind: str, appointment, client, therapist, settings) -> dict[str, str]:
+    """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown change {kind!r}")
+    link = deps.links.appointment_url(appointment)
+    rebook_link = deps.links.appointment_url(appointment, "/rebook") if kind == "cancelled" else ""
+    values = _values(kind, appointment, client, settings, link, rebook_link)
+    outcome = {}
+    if client.wants(Channel.EMAIL):
+        email = change_email(kind, appointment, client, therapist, settings, link, deps.clock.now(),
+                             rebook_link)
+        outcome["email"] = _attempt("email", lambda: deps.notifier.send_email(email))
+    if client.wants(Channel.SMS):
+        outcome["sms"] = _attempt("sms", lambda: deps.notifier.send_sms(client.phone, sms_text(values)))
+    if not outcome and client.wants(Channel.VOICE):  # a voice-only client still hears it
+        text = " ".join(render("change_voice.txt", **values).split())
+        outcome["voice"] = _attempt("voice", lambda: deps.notifier.send_voice(client.phone, text))
+    return outcome
+
+
+def notify_therapist_of_cancel(deps, appointment, client, therapist, settings) -> str:
+    """A short email to the therapist: who, when, late or not, what got in the way, the note."""
+    when = when_text(appointment.start, therapist.timezone)
+    values = dict(
+        client_name=client.short_name, when=when,
+        late=appointment.status is Status.LATE_CANCELLED, late_hours=settings.late_cancel_hours,
+        barrier=appointment.barrier.label if appointment.barrier else "",
+        note=appointment.note, practice=settings.display_name,
+        workspace=f"{getattr(deps.links, 'base_url', '')}/t/",
+    )
+    email = Email(to=therapist.email, subject=f"Cancelled: {client.short_name}, {when}",
+                  text=render("therapist_barrier_notice.txt", **values))
+    return _attempt("therapist email", lambda: deps.notifier.send_email(email))

@@ -1,0 +1,107 @@
+"""The client's pages under /a/<token>: the blueprint and what its views share.
+
+GET and HEAD only show; every change is a POST (``changes.py``) carrying a CSRF token
+and the version of the session the client saw. A bad link gets a friendly 4xx page
+that shows no session data.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Blueprint, redirect, render_template, url_for
+
+from portal.domain.model import Mode, Status
+from portal.links import LinkExpired, LinkInvalid
+from portal.services import client_actions as actions
+from portal.services.client_actions import LinkNotFound
+from portal.web import deps
+
+log = logging.getLogger(__name__)
+bp = Blueprint("client", __name__, url_prefix="/a")
+
+STATUS_TEXT = {  # what the client reads: no blame in any of it
+    Status.SCHEDULED: "Not confirmed yet",
+    Status.CONFIRMED: "Confirmed",
+    Status.CANCELLED: "Cancelled",
+    Status.LATE_CANCELLED: "Cancelled",
+    Status.ATTENDED: "Done",
+    Status.NO_SHOW: "Missed",
+}
+
+
+def load(token: str):
+    """The session a token names, in one read; link problems become friendly pages."""
+    return actions.open_link(deps(), token)
+
+
+def now():
+    return deps().clock.now()
+
+
+def token_for(appointment) -> str:
+    return deps().links.token(appointment)
+
+
+def to_page(appointment, endpoint="client.show", **values):
+    """After a change: the page behind a fresh link (a new expiry for a moved session)."""
+    return redirect(url_for(endpoint, token=token_for(appointment), **values))
+
+
+def session_view(ctx) -> dict:
+    """The session as the client sees it: their zone, their therapist's display name."""
+    a, zone_name = ctx.appointment, ctx.client.timezone
+    return dict(
+        day=actions.day_text(a.start, zone_name),
+        time=f"{actions.time_text(a.start, zone_name)} to {actions.time_text(a.end, zone_name)}",
+        zone=actions.zone_label(zone_name, a.start),
+        therapist=ctx.therapist.name, video=a.mode is Mode.TELE,
+        location=a.location, join_url=a.join_url,
+        status=a.status, status_text=STATUS_TEXT[a.status],
+    )
+
+
+def tel(phone: str) -> str:
+    """A tel: link target: digits and the leading plus only."""
+    return re.sub(r"[^\d+]", "", phone or "")
+
+
+def page(template: str, ctx, status: int = 200, **values):
+    values.setdefault("session", session_view(ctx))
+    return render_template(template, ctx=ctx, token=values.pop("token", None) or token_for(ctx.appointment),
+                           practice_name=ctx.settings.display_name,
+                           contact_phone=ctx.settings.contact_phone,
+                           contact_tel=tel(ctx.settings.contact_phone),
+                           **values), status
+
+
+def closed(ctx, status: int = 410, notice: str = ""):
+    """A cancelled, missed or past session: a kind page and a way forward."""
+    return page("client/closed.html", ctx, status, notice=notice,
+                can_rebook=ctx.appointment.status in actions.REBOOKABLE)
+
+
+def _practice_contact():
+    try:
+        settings = deps().store.get_settings()
+        return settings.display_name, settings.contact_phone
+    except Exception:  # the page must still answer if the table does not
+        log.exception("could not read the practice settings for a link problem page")
+        return None, ""
+
+
+def link_problem(status: int, kind: str):
+    name, phone = _practice_contact()
+    return render_template("client/link_problem.html", kind=kind, practice_name=name,
+                           contact_phone=phone, contact_tel=tel(phone)), status
+
+
+@bp.errorhandler(LinkExpired)
+def expired(_error):
+    return link_problem(410, "expired")  # the session is not read: nothing about it is shown
+
+
+@bp.errorhandler(LinkInvalid)
+@bp.errorhandler(LinkNotFound)
+def invalid(_error):
+    return link_problem(404, "invalid")

@@ -1,0 +1,106 @@
+"""The client's pages that only show (GET and HEAD): nothing here writes anything."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, flash, redirect, request, url_for
+
+from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
+from portal.domain.model import Mode, Status
+from portal.services import client_actions as actions
+from portal.services.booking import NOTE_MAX
+from portal.web import deps
+from portal.web.client import bp, closed, load, now, page
+from portal.web.client_forms import BarrierForm, mode_of
+
+EVENING_WEEKEND = "evening-weekend"
+
+
+@bp.get("/<token>")
+def show(token):
+    ctx = load(token)
+    if not ctx.appointment.status.is_open:
+        return closed(ctx)
+    return page("client/appointment.html", ctx, choices=actions.choices(ctx, now()))
+
+
+@bp.get("/<token>/calendar.ics")
+def calendar_file(token):
+    ctx = load(token)
+    a = ctx.appointment
+    data = ics_bytes(a, ctx.client, ctx.therapist, ctx.settings, deps().links.appointment_url(a),
+                     now=now())
+    return Response(data, mimetype=CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{filename_for(a)}"'})
+
+
+def _from_day() -> date | None:
+    try:
+        return date.fromisoformat(request.args.get("from", ""))
+    except ValueError:
+        return None
+
+
+def slot_listing(ctx, mode: Mode | None = None, only: str = ""):
+    """The open times, grouped by the client's days, a page at a time (one Query)."""
+    slots = actions.free_times(deps(), ctx, mode)
+    if only == EVENING_WEEKEND:
+        slots = actions.evening_or_weekend(slots, ctx.client.timezone)
+    return actions.group_by_day(slots, ctx.client.timezone, mode or ctx.appointment.mode,
+                                from_day=_from_day())
+
+
+def times_page(ctx, *, rebook=False, status=200, error="", **values):
+    """The reschedule page, or (``rebook``) the page for booking a new time after a cancel."""
+    mode = values.pop("mode", None) or mode_of(request.args.get("mode"))
+    only = request.args.get("only", "") if request.method == "GET" else ""
+    return page("client/times.html", ctx, status, rebook=rebook, error=error, mode=mode, only=only,
+                listing=slot_listing(ctx, mode, only), **values)
+
+
+@bp.get("/<token>/reschedule")
+def reschedule(token):
+    ctx = load(token)
+    if not ctx.appointment.status.is_open:
+        return redirect(url_for("client.rebook", token=token))
+    if not actions.choices(ctx, now()).can_change:
+        flash("This session has already started, so its time can't be changed here.", "warning")
+        return redirect(url_for("client.show", token=token))
+    return times_page(ctx)
+
+
+@bp.get("/<token>/cancel")
+def cancel(token):
+    ctx = load(token)
+    if not ctx.appointment.status.is_open:
+        return closed(ctx)
+    if not actions.choices(ctx, now()).can_change:
+        flash("This session has already started, so it can't be cancelled here. "
+              "Please call the practice.", "warning")
+        return redirect(url_for("client.show", token=token))
+    return page("client/cancel.html", ctx, form=BarrierForm(), note_max=NOTE_MAX,
+                choices=actions.choices(ctx, now()))
+
+
+@bp.get("/<token>/cancelled")
+def cancelled(token):
+    ctx = load(token)
+    if ctx.appointment.status not in (Status.CANCELLED, Status.LATE_CANCELLED):
+        return redirect(url_for("client.show", token=token))
+    return page("client/cancelled.html", ctx)
+
+
+@bp.get("/<token>/rebook")
+def rebook(token):
+    ctx = load(token)
+    if ctx.appointment.status.is_open:
+        return redirect(url_for("client.reschedule", token=token))
+    if ctx.appointment.status not in actions.REBOOKABLE:
+        return closed(ctx)
+    already = actions.rebooked_as(deps(), ctx)
+    if already is not None and already.status.is_open:
+        return page("client/closed.html", ctx, 200, can_rebook=False, already=already,
+                    already_token=deps().links.token(already),
+                    already_when=f"{actions.day_text(already.start, ctx.client.timezone)} at "
+                                 f"{actions.time_text(already.start, ctx.client.timezone)}")
+    return times_page(ctx, rebook=True)
