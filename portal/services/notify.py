@@ -62,10 +62,10 @@ def _values(kind, appointment, client, settings, link, rebook_link=""):
 
 def sms_text(values: dict) -> str:
     """The SMS, shortened if a long BASE_URL would push it past one 160-character message."""
-    for short in (False, True):
-        text = " ".join(render("change_sms.txt", short=short, **values).split())
+    for level in (0, 1, 2):
+        text = " ".join(render("change_sms.txt", level=level, **values).split())
         if len(text) <= SMS_LIMIT:
-            return text
+            break
     return text
 
 
