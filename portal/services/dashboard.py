@@ -1,0 +1,139 @@
+"""The therapist's view of the week: sessions with confirmation state and at-risk reasons, and the inbox.
+
+Per therapist it reads one calendar Query (90 days back to the end of the view: the
+history the risk rules need comes with it), the client list, the availability, the
+inbox, and one small Query per client with an open session for the latest check-in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from portal.domain.model import Appointment, Client, InboxItem, Status, Therapist
+from portal.domain.risk import HISTORY_DAYS, CheckIn, RiskReason, outside_hours, risk_reasons
+from portal.domain.timemath import days, local_wall_to_utc, parse_utc, to_local
+from portal.interfaces import Deps
+
+CONFIRMATION_LABELS = {
+    Status.SCHEDULED: "Not yet confirmed",
+    Status.CONFIRMED: "Confirmed",
+    Status.CANCELLED: "Cancelled",
+    Status.LATE_CANCELLED: "Cancelled late",
+    Status.ATTENDED: "Attended",
+    Status.NO_SHOW: "Missed",
+}
+
+
+@dataclass
+class SessionRow:
+    appointment: Appointment
+    client: Client | None
+    therapist: Therapist
+    reasons: list[RiskReason] = field(default_factory=list)
+    outside_hours: bool = False
+
+    @property
+    def confirmation(self) -> str:
+        return CONFIRMATION_LABELS[self.appointment.status]
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def client_name(self) -> str:
+        if self.client is None:
+            return "A client no longer on your list"
+        return f"{self.client.first_name} {self.client.last_name}".strip()
+
+
+@dataclass
+class DayGroup:
+    day: date
+    sessions: list[SessionRow]
+
+
+@dataclass
+class InboxRow:
+    item: InboxItem
+    client: Client | None
+    therapist: Therapist
+
+
+@dataclass
+class Dashboard:
+    days: list[DayGroup]
+    inbox: list[InboxRow]
+
+    @property
+    def at_risk(self) -> list[SessionRow]:
+        return [s for d in self.days for s in d.sessions if s.at_risk]
+
+    @property
+    def session_count(self) -> int:
+        return sum(len(d.sessions) for d in self.days)
+
+
+def latest_checkin(deps: Deps, client_id: str) -> CheckIn | None:
+    """The newest check-in answer: records pk CLIENT#<id>, sk CHECKIN#<iso utc>."""
+    records = deps.store.query_records(f"CLIENT#{client_id}", begins="CHECKIN#", reverse=True, limit=1)
+    if not records:
+        return None
+    record = records[0]
+    try:
+        return CheckIn(parse_utc(record["sk"].removeprefix("CHECKIN#")), int(record["score"]),
+                       record.get("barrier"), record.get("note") or "")
+    except (KeyError, ValueError, TypeError):
+        return None  # a malformed record is no reason to hide the dashboard
+
+
+def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: datetime, *,
+                  with_inbox: bool = True):
+    """Rows for sessions starting in [start, end), and the therapist's inbox (newest first)."""
+    store, now = deps.store, deps.clock.now()
+    calendar = store.therapist_appointments(therapist.id, min(start, now) - timedelta(days=HISTORY_DAYS), end)
+    clients = {c.id: c for c in store.list_clients(therapist.id)}
+    availability = store.get_availability(therapist.id)
+    inbox = store.inbox(therapist.id) if with_inbox else []
+    shown = [a for a in calendar if start <= a.start < end]
+    checkins = {cid: latest_checkin(deps, cid)
+                for cid in sorted({a.client_id for a in shown if a.status.is_open and a.start > now})}
+    history_of: dict[str, list[Appointment]] = {}
+    for a in calendar:
+        if a.start <= now:
+            history_of.setdefault(a.client_id, []).append(a)
+    rows = []
+    for a in shown:
+        reasons = risk_reasons(a, history_of.get(a.client_id, []), inbox, checkins.get(a.client_id),
+                               now, therapist.timezone) if a.start > now else []
+        rows.append(SessionRow(a, clients.get(a.client_id), therapist, reasons,
+                               a.start > now and outside_hours(a, availability, therapist)))
+    inbox_rows = [InboxRow(i, clients.get(i.client_id), therapist) for i in inbox]
+    return rows, inbox_rows
+
+
+def week_ahead(deps: Deps, therapists: list[Therapist], days_ahead: int = 7) -> Dashboard:
+    """Today and the next ``days_ahead`` days in the (first) therapist's zone."""
+    zone_name = therapists[0].timezone
+    today = to_local(deps.clock.now(), zone_name).date()
+    last = today + timedelta(days=days_ahead)
+    start, end = _day_start(today, zone_name), _day_start(last + timedelta(days=1), zone_name)
+    rows, inbox = [], []
+    for therapist in therapists:
+        found, items = sessions_view(deps, therapist, start, end)
+        rows += found
+        inbox += items
+    rows.sort(key=lambda r: r.appointment.start)
+    inbox.sort(key=lambda r: r.item.at, reverse=True)
+    groups = [DayGroup(day, [r for r in rows if to_local(r.appointment.start, zone_name).date() == day])
+              for day in days(today, last)]
+    return Dashboard(groups, inbox)
+
+
+def _day_start(day: date, zone_name: str) -> datetime:
+    # A few zones skip midnight on their clock-change day; 01:00 then starts the day.
+    return local_wall_to_utc(day, time(0), zone_name) or local_wall_to_utc(day, time(1), zone_name)
+
+
+def find_inbox_item(deps: Deps, therapist: Therapist, item_id: str) -> InboxItem | None:
+    return next((i for i in deps.store.inbox(therapist.id) if i.id == item_id), None)
