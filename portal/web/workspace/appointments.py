@@ -1,0 +1,163 @@
+"""One session: see it, and on the client's behalf confirm, move, switch mode, cancel or mark
+attendance. Every change goes through portal.services.booking, as the client's links do."""
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+
+from portal.domain.errors import DomainError, StaleVersion
+from portal.domain.model import Barrier, Mode, Status
+from portal.domain.risk import outside_hours
+from portal.domain.timemath import parse_utc, to_local
+from portal.services import booking
+from portal.services.dashboard import sessions_view
+from portal.web import deps
+from portal.web.workspace import bp
+from portal.web.workspace.common import (
+    me, own_appointment, subject_therapist, therapists_for_picker, when,
+)
+from portal.web.workspace.forms import CancelForm, RescheduleForm
+
+LIST_BACK, LIST_AHEAD = 14, 42
+
+
+@bp.get("/appointments")
+def appointments():
+    """Two weeks back (to mark attendance) and six weeks ahead, with the same flags as the dashboard."""
+    therapist = subject_therapist()
+    now = deps().clock.now()
+    rows, _ = sessions_view(deps(), therapist, now - timedelta(days=LIST_BACK),
+                            now + timedelta(days=LIST_AHEAD), with_inbox=True)
+    return render_template("therapist/appointments.html", therapist=therapist, now=now,
+                           past=[r for r in rows if r.appointment.start <= now][::-1],
+                           upcoming=[r for r in rows if r.appointment.start > now],
+                           therapists=therapists_for_picker())
+
+
+def _version():
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return -1  # a missing or tampered version is treated as stale
+
+
+def _detail(ctx, status=200, problem=None, form=None):
+    now = deps().clock.now()
+    appt = ctx.appointment
+    modes = booking.modes_available(ctx)
+    other = Mode.TELE if appt.mode is Mode.IN_PERSON else Mode.IN_PERSON
+    return render_template(
+        "therapist/appointment.html", ctx=ctx, appt=appt, now=now, problem=problem,
+        started=appt.start <= now, can_switch_to=other if other in modes and appt.status.is_open else None,
+        outside=appt.start > now and outside_hours(appt, ctx.availability, ctx.therapist),
+        audit=deps().store.audit_trail(appt.id), cancel_form=form or CancelForm(),
+        late=booking.is_late_cancel(ctx, now),
+    ), status
+
+
+def _done(ctx, message):
+    flash(message, "info")
+    return redirect(url_for("workspace.appointment", appointment_id=ctx.appointment.id))
+
+
+def _refused(appointment_id, problem):
+    """A stale page or a refused change: show the session as it is now, and say why."""
+    ctx = own_appointment(appointment_id)
+    if isinstance(problem, StaleVersion):
+        problem = "This session changed while the page was open. Here it is now; please try again."
+    return _detail(ctx, 409, str(problem))
+
+
+def _actor():
+    return f"therapist:{me().id}"
+
+
+@bp.get("/appointments/<appointment_id>")
+def appointment(appointment_id):
+    return _detail(own_appointment(appointment_id))
+
+
+@bp.post("/appointments/<appointment_id>/confirm")
+def confirm(appointment_id):
+    ctx = own_appointment(appointment_id)
+    try:
+        booking.confirm(deps(), ctx, _version(), actor=_actor(), via="therapist")
+    except DomainError as problem:
+        return _refused(appointment_id, problem)
+    return _done(ctx, "Marked as confirmed.")
+
+
+@bp.post("/appointments/<appointment_id>/mode")
+def switch_mode(appointment_id):
+    ctx = own_appointment(appointment_id)
+    try:
+        mode = Mode(request.form.get("mode", ""))
+        booking.switch_mode(deps(), ctx, mode, _version(), actor=_actor(), via="workspace")
+    except ValueError as problem:  # ValidationError too
+        return _refused(appointment_id, problem if isinstance(problem, DomainError) else "Pick in person or video.")
+    except DomainError as problem:
+        return _refused(appointment_id, problem)
+    return _done(ctx, f"Switched to {mode.label}. The client's next reminder says so.")
+
+
+@bp.post("/appointments/<appointment_id>/cancel")
+def cancel(appointment_id):
+    ctx = own_appointment(appointment_id)
+    form = CancelForm()
+    try:
+        barrier = Barrier(form.barrier.data) if form.barrier.data else None
+    except ValueError:
+        barrier = None
+    try:
+        booking.cancel(deps(), ctx, _version(), barrier=barrier, note=form.note.data or "",
+                       actor=_actor(), via="workspace")
+    except DomainError as problem:
+        return _refused(appointment_id, problem)
+    return _done(ctx, "The session is cancelled and its time is open again. Pending reminders are withdrawn.")
+
+
+@bp.post("/appointments/<appointment_id>/attendance")
+def attendance(appointment_id):
+    ctx = own_appointment(appointment_id)
+    wanted = {"attended": Status.ATTENDED, "no_show": Status.NO_SHOW}.get(request.form.get("status", ""))
+    try:
+        if wanted is None:
+            raise DomainError("Mark the session attended or missed.")
+        booking.mark_attendance(deps(), ctx, wanted, _version(), actor=_actor(), via="workspace")
+    except DomainError as problem:
+        return _refused(appointment_id, problem)
+    return _done(ctx, "Attended: thank you." if wanted is Status.ATTENDED else "Marked as missed.")
+
+
+def _reschedule_page(ctx, form, status=200, problem=None):
+    slots = booking.reschedule_options(deps(), ctx)
+    by_day = {}
+    for slot in slots:
+        by_day.setdefault(to_local(slot.start, ctx.therapist.timezone).date(), []).append(slot)
+    return render_template("therapist/reschedule.html", ctx=ctx, appt=ctx.appointment, form=form,
+                           slot_days=sorted(by_day.items()), problem=problem), status
+
+
+@bp.get("/appointments/<appointment_id>/reschedule")
+def reschedule(appointment_id):
+    ctx = own_appointment(appointment_id)
+    return _reschedule_page(ctx, RescheduleForm(data={"version": str(ctx.appointment.version)}))
+
+
+@bp.post("/appointments/<appointment_id>/reschedule")
+def reschedule_post(appointment_id):
+    ctx = own_appointment(appointment_id)
+    form = RescheduleForm()
+    try:
+        new_start = parse_utc(form.start.data or "")
+        mode = Mode(form.mode.data) if form.mode.data else None
+    except ValueError:
+        return _reschedule_page(ctx, form, 400, "Please pick one of the open times.")
+    try:
+        booking.reschedule(deps(), ctx, new_start, _version(), actor=_actor(), via="workspace", mode=mode)
+    except StaleVersion:
+        fresh = own_appointment(appointment_id)
+        return _reschedule_page(fresh, RescheduleForm(formdata=None, data={"version": str(fresh.appointment.version)}),
+                                409, "This session changed while the page was open. Please pick again.")
+    except DomainError as problem:
+        return _reschedule_page(ctx, form, 409, str(problem))
+    return _done(ctx, f"Moved to {when(new_start, ctx.therapist.timezone)}. The client gets fresh reminders.")

@@ -1,0 +1,54 @@
+"""Sign in, sign out, change password."""
+from flask import flash, redirect, render_template, request, session, url_for
+
+from portal.domain.errors import ValidationError
+from portal.services import auth
+from portal.web import deps
+from portal.web.workspace import bp
+from portal.web.workspace.common import local_path, me, signed_in_therapist, start_session
+from portal.web.workspace.forms import LoginForm, PasswordForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        if signed_in_therapist() is not None:
+            return redirect(url_for("workspace.dashboard"))
+        form.next.data = request.args.get("next", "")
+        if request.args.get("expired"):
+            flash("For your security you were signed out. Please sign in again.", "info")
+        return render_template("therapist/login.html", form=form, problem=None)
+    try:
+        therapist = auth.sign_in(deps(), form.email.data or "", form.password.data or "",
+                                 request.remote_addr or "")
+    except (auth.SignInFailed, auth.TooManyAttempts) as problem:
+        status = 429 if isinstance(problem, auth.TooManyAttempts) else 200
+        form.password.data = ""
+        return render_template("therapist/login.html", form=form, problem=str(problem)), status
+    start_session(therapist)
+    return redirect(local_path(form.next.data) or url_for("workspace.dashboard"))
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("workspace.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    form = PasswordForm()
+    problem = None
+    if request.method == "POST":
+        try:
+            updated = auth.change_password(deps(), me(), form.current.data or "", form.new.data or "",
+                                           form.repeat.data or "")
+        except ValidationError as refused:
+            problem = str(refused)
+        else:
+            start_session(updated)  # this session continues; every other one ends
+            flash("Your password is changed.", "info")
+            return redirect(url_for("workspace.dashboard"))
+    return render_template("therapist/password.html", form=form, problem=problem)

@@ -1,0 +1,147 @@
+"""Clients: the list, add and edit, and booking sessions (one, or a weekly series)."""
+from datetime import timedelta
+from functools import lru_cache
+
+from flask import flash, redirect, render_template, request, url_for
+
+from portal.domain.errors import DomainError
+from portal.domain.model import Mode
+from portal.domain.slots import open_slots
+from portal.domain.timemath import parse_utc, to_local
+from portal.services import workspace
+from portal.services.booking import book_appointment
+from portal.services.workspace import FormErrors
+from portal.web import deps
+from portal.web.workspace import bp
+from portal.web.workspace.common import (
+    me, own_client, subject_therapist, therapists_for_picker, when,
+)
+from portal.web.workspace.forms import BookForm, ClientForm, apply_errors
+
+HISTORY_DAYS, AHEAD_DAYS = 180, 365
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    import zoneinfo
+
+    regions = ("America/", "Europe/", "Asia/", "Africa/", "Australia/", "Pacific/", "Atlantic/", "Indian/")
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if z.startswith(regions)))
+
+
+@bp.get("/clients")
+def clients():
+    therapist = subject_therapist()
+    listing = sorted(deps().store.list_clients(therapist.id),
+                     key=lambda c: (c.last_name.lower(), c.first_name.lower()))
+    return render_template("therapist/clients.html", therapist=therapist, clients=listing,
+                           therapists=therapists_for_picker())
+
+
+def _client_page(form, therapist, client=None, general=(), status=200):
+    return render_template("therapist/client_form.html", form=form, therapist=therapist,
+                           client=client, zones=zone_names(), general=list(general)), status
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+def new_client():
+    therapist = subject_therapist(request.form.get("therapist"))
+    form = ClientForm(data={"timezone": therapist.timezone, "channels": ["email"]})
+    if request.method == "GET":
+        return _client_page(form, therapist)
+    try:
+        client = workspace.add_client(deps(), therapist, _client_values(form))
+    except FormErrors as problems:
+        return _client_page(form, therapist, None, apply_errors(form, problems.fields), 400)
+    flash(f"{client.first_name} is added. You can book a first session below.", "info")
+    return redirect(url_for("workspace.client", client_id=client.id))
+
+
+def _client_values(form) -> dict:
+    return {name: form[name].data for name in form._fields if name != "csrf_token"}
+
+
+@bp.route("/clients/<client_id>/edit", methods=["GET", "POST"])
+def edit_client(client_id):
+    current = own_client(client_id)
+    therapist = subject_therapist(current.therapist_id)
+    form = ClientForm(data={
+        "first_name": current.first_name, "last_name": current.last_name, "email": current.email,
+        "phone": current.phone, "timezone": current.timezone,
+        "channels": [c.value for c in current.channels], "sms_consent": current.sms_consent})
+    if request.method == "GET":
+        return _client_page(form, therapist, current)
+    try:
+        workspace.update_client(deps(), current, _client_values(form))
+    except FormErrors as problems:
+        return _client_page(form, therapist, current, apply_errors(form, problems.fields), 400)
+    except DomainError as problem:
+        return _client_page(form, therapist, current, [str(problem)], 400)
+    flash("Saved.", "info")
+    return redirect(url_for("workspace.client", client_id=client_id))
+
+
+def _slots(therapist):
+    store, now = deps().store, deps().clock.now()
+    settings = store.get_settings()
+    booked = store.therapist_appointments(therapist.id, now, now + timedelta(days=settings.booking_horizon_days + 1))
+    return open_slots(therapist, store.get_availability(therapist.id), booked, settings, now)
+
+
+def _client_view(client, form=None, general=(), status=200, series=None):
+    store, now = deps().store, deps().clock.now()
+    therapist = subject_therapist(client.therapist_id)
+    sessions = store.client_appointments(client.id, now - timedelta(days=HISTORY_DAYS),
+                                         now + timedelta(days=AHEAD_DAYS))
+    slots = _slots(therapist)
+    by_day = {}
+    for slot in slots:
+        by_day.setdefault(to_local(slot.start, therapist.timezone).date(), []).append(slot)
+    form = form or BookForm(data={"mode": Mode.IN_PERSON.value, "repeat": "0", "count": "6"})
+    return render_template("therapist/client.html", client=client, therapist=therapist,
+                           sessions=sorted(sessions, key=lambda a: a.start, reverse=True), now=now,
+                           slot_days=sorted(by_day.items()), form=form, general=list(general),
+                           series=series), status
+
+
+@bp.get("/clients/<client_id>")
+def client(client_id):
+    return _client_view(own_client(client_id))
+
+
+@bp.post("/clients/<client_id>/book")
+def book(client_id):
+    client = own_client(client_id)
+    therapist = subject_therapist(client.therapist_id)
+    form = BookForm()
+    try:
+        start = parse_utc(form.start.data or "")
+        mode = Mode(form.mode.data)
+    except ValueError:
+        return _client_view(client, form, ["Please pick one of the open times."], 400)
+    actor = f"therapist:{me().id}"
+    location = (form.location.data or "").strip()[:200]
+    if form.repeat.data in ("1", "2"):
+        return _book_series(client, therapist, form, start, mode, actor, location)
+    try:
+        book_appointment(deps(), therapist, client, start, mode, actor=actor, via="workspace",
+                         location=location)
+    except DomainError as problem:
+        return _client_view(client, form, [str(problem)], 409)
+    flash(f"Booked: {client.first_name}, {when(start, therapist.timezone)}.", "info")
+    return redirect(url_for("workspace.client", client_id=client.id))
+
+
+def _book_series(client, therapist, form, start, mode, actor, location):
+    try:
+        count = int(form.count.data or "")
+    except ValueError:
+        return _client_view(client, form, ["Please enter how many sessions, such as 6."], 400)
+    try:
+        results = workspace.book_series(deps(), therapist, client, start, int(form.repeat.data),
+                                        count, mode, actor=actor, location=location)
+    except DomainError as problem:
+        return _client_view(client, form, [str(problem)], 400)
+    booked = sum(1 for r in results if r.booked)
+    flash(f"Booked {booked} of {len(results)} sessions.", "info" if booked else "warning")
+    return _client_view(client, series=results)

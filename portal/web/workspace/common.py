@@ -1,0 +1,143 @@
+"""What every workspace view shares: the signed-in therapist, ownership checks, time formatting."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from portal.domain.timemath import to_local
+from portal.web import deps
+
+
+def signed_in_therapist():
+    """The therapist of this session, or None when there is none or it has expired.
+
+    The session holds the therapist id, when it was issued, and a stamp of the password
+    hash (so changing the password ends every other session).
+    """
+    from portal.services.auth import session_stamp
+
+    tid, issued = session.get("tid"), session.get("iat")
+    if not tid or not isinstance(issued, int):
+        return None
+    hours = current_app.config["ATTUNE"].session_hours
+    now = deps().clock.now().timestamp()
+    if not issued <= now + 60 or now - issued > hours * 3600:
+        return None
+    therapist = deps().store.get_therapist(tid)
+    if therapist is None or session.get("stamp") != session_stamp(therapist):
+        return None
+    return therapist
+
+
+def start_session(therapist):
+    from portal.services.auth import session_stamp
+
+    session.clear()  # a fresh session on every sign-in: nothing carries over
+    session.permanent = True
+    session.update(tid=therapist.id, iat=int(deps().clock.now().timestamp()),
+                   stamp=session_stamp(therapist))
+
+
+def require_sign_in():
+    """Blueprint before_request: every page but the sign-in page needs a therapist."""
+    if request.endpoint in ("workspace.login", "workspace.static"):
+        return None
+    therapist = signed_in_therapist()
+    if therapist is None:
+        had_session = "tid" in session
+        session.clear()
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("workspace.login", next=target, expired=1 if had_session else None))
+    g.therapist = therapist
+    return None
+
+
+def me():
+    return g.therapist
+
+
+def admin_required(view):
+    """Practice admin pages: others get the same 404 as any page that isn't theirs."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not me().is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def can_see(owner_id: str) -> bool:
+    return owner_id == me().id or me().is_admin
+
+
+def subject_therapist(therapist_id: str | None = None):
+    """The therapist a page is about: oneself, or (admin only) the one named in ?therapist=."""
+    wanted = therapist_id or request.values.get("therapist") or me().id
+    if wanted == me().id:
+        return me()
+    if not me().is_admin:
+        abort(404)
+    therapist = deps().store.get_therapist(wanted)
+    if therapist is None:
+        abort(404)
+    return therapist
+
+
+def own_client(client_id: str):
+    client = deps().store.get_client(client_id)
+    if client is None or not can_see(client.therapist_id):
+        abort(404)
+    return client
+
+
+def own_appointment(appointment_id: str):
+    """The session as an AppointmentContext (one BatchGetItem after finding its owners)."""
+    store = deps().store
+    appointment = store.get_appointment(appointment_id)
+    if appointment is None or not can_see(appointment.therapist_id):
+        abort(404)
+    ctx = store.load_context(appointment.id, appointment.client_id, appointment.therapist_id)
+    if ctx is None:
+        abort(404)
+    return ctx
+
+
+def therapists_for_picker():
+    return deps().store.list_therapists() if me().is_admin else []
+
+
+def local_path(target: str | None) -> str | None:
+    """Only our own workspace pages may be a redirect target after sign-in."""
+    if target and target.startswith("/t/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def when(instant, zone_name: str) -> str:
+    local = to_local(instant, zone_name)
+    return f"{local:%a %b} {local.day}, {clock_time(instant, zone_name)}"
+
+
+def clock_time(instant, zone_name: str) -> str:
+    local = to_local(instant, zone_name)
+    return f"{local:%I:%M %p}".lstrip("0")
+
+
+def day_label(day) -> str:
+    return f"{day:%A, %B} {day.day}"
+
+
+def modes_label(modes) -> str:
+    values = {getattr(m, "value", m) for m in modes}
+    if values == {"in_person", "tele"}:
+        return "in person or video"
+    return "video only" if values == {"tele"} else "in person only"
+
+
+def register_filters(bp):
+    bp.add_app_template_filter(modes_label, "ws_modes")
+    bp.add_app_template_filter(when, "ws_when")
+    bp.add_app_template_filter(clock_time, "ws_time")
+    bp.add_app_template_filter(day_label, "ws_day")
+    bp.add_app_template_filter(lambda v: "–" if v is None else f"{v * 100:.0f}%", "ws_pct")

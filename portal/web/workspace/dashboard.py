@@ -1,0 +1,45 @@
+"""The dashboard: the week ahead with who may miss, and the inbox."""
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from portal.domain.errors import NotFound
+from portal.services.dashboard import find_inbox_item, week_ahead
+from portal.web import deps
+from portal.web.workspace import bp
+from portal.web.workspace.common import me, subject_therapist, therapists_for_picker
+
+
+def _scope():
+    """Whose week: oneself, one colleague (admin), or everyone (admin: ?therapist=all)."""
+    if request.args.get("therapist") == "all" and me().is_admin:
+        return deps().store.list_therapists(), "all"
+    therapist = subject_therapist()
+    return [therapist], therapist.id
+
+
+@bp.get("/")
+def dashboard():
+    therapists, chosen = _scope()
+    view = week_ahead(deps(), therapists)
+    if chosen == "all":
+        heading = "The practice's week"
+    else:
+        heading = "Your week" if chosen == me().id else f"{therapists[0].name}: the week ahead"
+    return render_template("therapist/dashboard.html", view=view, chosen=chosen, heading=heading,
+                           zone_name=therapists[0].timezone, show_therapist=len(therapists) > 1,
+                           therapists=therapists_for_picker())
+
+
+@bp.post("/inbox/<item_id>/handled")
+def inbox_handled(item_id):
+    therapist = subject_therapist(request.form.get("therapist"))
+    item = find_inbox_item(deps(), therapist, item_id)
+    if item is None:
+        abort(404)
+    try:
+        deps().store.mark_inbox_handled(item)
+    except NotFound:
+        abort(404)
+    flash("Marked as handled.", "info")
+    view = request.form.get("view", "")
+    back = {"therapist": view} if view and view != me().id else {}
+    return redirect(url_for("workspace.dashboard", **back) + "#inbox")
