@@ -295,10 +295,10 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
     preferred = mode or ctx.appointment.mode
     chosen = preferred if preferred in slot.modes else sorted(slot.modes, key=lambda m: m.value)[0]
     new_id_ = rebook_id(ctx.appointment.id)
-    try:
+    try:  # checked against the grid above; the claims in the transaction refuse a taken time
         booked = booking.book_appointment(
             deps, ctx.therapist, ctx.client, start, chosen, actor="client", via="link",
-            location=ctx.appointment.location, appointment_id=new_id_)
+            location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False)
     except (ValidationError, SlotUnavailable, SlotTaken):
         # A second tap finds its own booking holding the time: answer with that booking.
         existing = deps.store.get_appointment(new_id_, consistent=True)

@@ -1,0 +1,190 @@
+"""DynamoDB calls per client-link action, counted at the botocore client, against moto.
+
+Each action runs once through the Flask app, as a client's phone would send it, on a
+seeded demo practice in moto (server mode). A ``before-call.dynamodb`` event hook on the
+app's own DynamoDB client records every API call, so retries, pagination and batch
+follow-ups all count. Calls made while a confirmation is being sent (the notifier's
+bounce-list check, one GetItem per email) are shown apart from the change's own.
+Also printed: the heaviest client page, HTML plus the CSS.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from portal import ROOT
+
+GOALS = {  # issue 3: at most this many calls, and never a Scan
+    "open the page": 2,
+    "confirm": 2,
+    "show reschedule slots": 4,
+    "commit a reschedule": 2,
+    "switch to video": 2,
+    "switch to in person": 2,
+    "cancel": 2,
+}
+WEIGHT_GOAL = 30 * 1024
+NOW = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+
+
+class CallCounter:
+    """Every DynamoDB API call the client makes: (operation, made while sending a message?)."""
+
+    def __init__(self, dynamodb_client):
+        self.calls: list[tuple[str, bool]] = []
+        self.sending = False
+        dynamodb_client.meta.events.register("before-call.dynamodb", self._count)
+
+    def _count(self, model, **_kwargs):
+        self.calls.append((model.name, self.sending))
+
+    def take(self) -> list[tuple[str, bool]]:
+        taken, self.calls = self.calls, []
+        return taken
+
+    def watch(self, notifier):
+        """Mark the calls a notifier makes while it sends (they are not the change's own)."""
+        counter = self
+        for name in ("send_email", "send_sms", "send_voice"):
+            def sending(*args, _send=getattr(notifier, name), **kwargs):
+                counter.sending = True
+                try:
+                    return _send(*args, **kwargs)
+                finally:
+                    counter.sending = False
+            setattr(notifier, name, sending)
+
+
+class Phone:
+    """A client's taps through the Flask test client."""
+
+    def __init__(self, app, base_url):
+        self.http, self.base_url = app.test_client(), base_url
+        self.pages: dict[str, int] = {}
+
+    def path(self, url: str) -> str:
+        return url.removeprefix(self.base_url)
+
+    def get(self, url, name=None):
+        answer = self.http.get(self.path(url))
+        if name:
+            self.pages[name] = len(answer.data)
+        return answer
+
+    def post(self, url, data, name=None):
+        answer = self.http.post(self.path(url), data=data)
+        if name and answer.status_code == 200:
+            self.pages[name] = len(answer.data)
+        return answer
+
+
+def _form_values(answer, name):
+    return re.findall(rf'name="{name}" value="([^"]*)"', answer.get_data(as_text=True))
+
+
+def _pick(container):
+    """Two unconfirmed demo sessions, more than a day ahead (outside the late-cancel window)."""
+    store, now = container.store, container.clock.now()
+    sessions = [a for t in store.list_therapists()
+                for a in store.therapist_appointments(t.id, now + timedelta(hours=30), now + timedelta(days=30))
+                if a.status.value == "scheduled"]
+    return sessions[0], sessions[1]
+
+
+def measure(container, app) -> tuple[dict[str, list[tuple[str, bool]]], dict[str, int]]:
+    """Run each action once; returns (DynamoDB operations per action, page sizes in bytes)."""
+    links = container.links
+    first, second = _pick(container)
+    counter = CallCounter(container.client("dynamodb"))
+    counter.watch(container.notifier)
+    phone = Phone(app, container.config.base_url)
+    calls: dict[str, list[tuple[str, bool]]] = {}
+    link = links.appointment_url(first)
+
+    def step(name, run):
+        counter.take()
+        answer = run()
+        calls[name] = counter.take()
+        return answer
+
+    page = step("open the page", lambda: phone.get(link, "appointment"))
+    token = _form_values(page, "csrf_token")[0]
+    version = int(_form_values(page, "version")[0])
+    step("confirm", lambda: phone.post(f"{link}/confirm", {"csrf_token": token, "version": version}))
+    listing = step("show reschedule slots", lambda: phone.get(f"{link}/reschedule", "reschedule"))
+    start = _form_values(listing, "start")[0]
+    version = int(_form_values(listing, "version")[0])
+    moved = step("commit a reschedule", lambda: phone.post(
+        f"{link}/reschedule", {"csrf_token": token, "version": version, "start": start}))
+    link = container.config.base_url + moved.headers["Location"]  # the fresh link for the new time
+    page = phone.get(link)
+    version, mode = int(_form_values(page, "version")[0]), _form_values(page, "mode")[0]
+    step("switch to video" if mode == "tele" else "switch to in person", lambda: phone.post(
+        f"{link}/mode", {"csrf_token": token, "version": version, "mode": mode}))
+    other = links.appointment_url(second)
+    step("cancel: what got in the way", lambda: phone.get(f"{other}/cancel", "cancel"))
+    help_page = step("cancel: help for a schedule clash", lambda: phone.post(
+        f"{other}/cancel/help", {"csrf_token": token, "barrier": "schedule", "note": "Work shift"},
+        "cancel help"))
+    version = int(_form_values(help_page, "version")[-1])
+    step("cancel", lambda: phone.post(f"{other}/cancel", {
+        "csrf_token": token, "version": version, "barrier": "schedule", "note": "Work shift"}))
+    rebook = step("show times to book again", lambda: phone.get(f"{other}/rebook", "rebook"))
+    step("book a new time", lambda: phone.post(
+        f"{other}/rebook", {"csrf_token": token, "start": _form_values(rebook, "start")[0]}))
+    return calls, phone.pages
+
+
+def _detail(ops):
+    return ", ".join(f"{ops.count(op)} {op}" for op in dict.fromkeys(ops)) or "none"
+
+
+def lines(calls: dict[str, list[tuple[str, bool]]], pages: dict[str, int]) -> list[str]:
+    out = []
+    for name, made in calls.items():
+        own = [op for op, sending in made if not sending]
+        sent = [op for op, sending in made if sending]
+        goal = f" (goal <= {GOALS[name]})" if name in GOALS else ""
+        extra = f" + {len(sent)} while sending the confirmations [{_detail(sent)}]" if sent else ""
+        scans = sum(op == "Scan" for op, _ in made)
+        out.append(f"client links: {name}: {len(own)} DynamoDB calls{goal} [{_detail(own)}]"
+                   f"{extra}, {scans} Scans")
+    css = (ROOT / "static" / "css" / "attune.css").stat().st_size
+    heaviest = max(pages, key=pages.get)
+    out.append(f"client links: heaviest page ({heaviest}) {(pages[heaviest] + css) / 1024:.1f} KB "
+               f"HTML+CSS (goal <= {WEIGHT_GOAL // 1024} KB)")
+    return out
+
+
+def run():
+    import logging
+    import os
+
+    from portal import create_app
+    from portal.adapters.infra import deploy_template
+    from portal.clock import FixedClock
+    from portal.config import load
+    from portal.localstack import start_emulator
+    from portal.seed import seed_demo
+    from portal.wiring import Container
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(name, "bench")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+    server, endpoint = start_emulator()
+    try:
+        config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": "bench-client",
+                       "SECRET_KEY": "bench-secret-key-long-enough-0123456789abcdef",
+                       "BASE_URL": "https://portal.bench", "AWS_REGION": "us-east-1"})
+        container = Container(config, clock=FixedClock(NOW))
+        deploy_template(container.client("cloudformation"), "bench-client", config.table_name,
+                        config.sender_email)
+        container.client("ses").verify_email_identity(EmailAddress=config.sender_email)
+        seed_demo(container.deps, "bench-password-123")
+        return lines(*measure(container, create_app(config, container=container)))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    print("\n".join(run()))
