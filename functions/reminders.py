@@ -1,9 +1,8 @@
-"""Scheduled: send the reminders that are due."""
+"""Scheduled, every 5 minutes: send the reminders and nudges that are due."""
 
 
 def handler(event, context):
-    from portal.services.compose import send_reminder
+    from functions._guard import guarded
     from portal.services.reminders import send_due_reminders
-    from portal.wiring import default_container
 
-    return send_due_reminders(default_container().deps, send_reminder)
+    return guarded("reminders", lambda deps, stop: send_due_reminders(deps, should_stop=stop), context)

@@ -86,13 +86,13 @@ class DynamoTable:
                                       ConsistentRead=consistent)
         return self._from_av(answer["Item"]) if "Item" in answer else None
 
-    def batch_get(self, keys):
+    def batch_get(self, keys, consistent=False):
         keys = list(dict.fromkeys(keys))
         found = {}
         pending = [self._key(pk, sk) for pk, sk in keys]
         while pending:
             chunk, pending = pending[:100], pending[100:]
-            request = {self.name: {"Keys": chunk}}
+            request = {self.name: {"Keys": chunk, "ConsistentRead": consistent}}
             while request:
                 answer = self.client.batch_get_item(RequestItems=request)
                 for raw in answer["Responses"].get(self.name, []):

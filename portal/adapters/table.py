@@ -107,7 +107,7 @@ class MemoryTable:
         item = self._items.get((pk, sk))
         return copy.deepcopy(item)
 
-    def batch_get(self, keys):
+    def batch_get(self, keys, consistent=False):
         return {k: copy.deepcopy(self._items[k]) for k in keys if k in self._items}
 
     def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,

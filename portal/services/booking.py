@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from portal.domain.errors import InvalidTransition, SlotUnavailable, ValidationError
 from portal.domain.ids import new_id
-from portal.domain.messages import plan_reminders
+from portal.domain.messages import plan_followup, plan_reminders
 from portal.domain.model import (
     Appointment, AuditEvent, Barrier, Client, Mode, Status, Therapist,
 )
@@ -73,8 +73,12 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: s
     """Commit one change to a session, conditional on the version the caller saw."""
     now = deps.clock.now()
     before = ctx.appointment
-    messages = [] if keep_messages or not after.status.is_open else \
-        plan_reminders(after, ctx.client, ctx.settings, now)
+    if keep_messages:
+        messages = []
+    elif after.status.is_open:
+        messages = plan_reminders(after, ctx.client, ctx.settings, now)
+    else:  # a missed or late-cancelled session gets its "we missed you" in the same transaction
+        messages = plan_followup(after, ctx.client, ctx.settings, now)
     deps.store.commit(AppointmentChange(
         before=before, after=after,
         before_message_keys=ctx.message_keys,

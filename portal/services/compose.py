@@ -1,35 +1,174 @@
-"""Message text. Only the minimum: first name, practice name, day and time in the client's zone,
-and links. No last name, no clinical words, no therapist specialty."""
+"""Message text for reminders, nudges, follow-ups, check-ins, SMS replies and digests.
+
+Only the minimum goes to a client: first name, the practice's display name, the day and
+time in the client's zone, and links. No last name, no clinical words, no therapist name
+or specialty (a test holds every rendered message to that). Email is text + HTML from
+``templates/messages``; an SMS is one message of at most 160 GSM-7 characters, the link
+included (longer wordings fall back to shorter ones); voice text is spoken, so no links.
+Rendering only: whether and when to send is decided by the services that call this.
+"""
 from __future__ import annotations
 
-from portal.domain.model import Channel
+import unicodedata
+from functools import lru_cache
+
+from portal import ROOT
+from portal.domain.model import Mode
 from portal.domain.timemath import to_local
-from portal.interfaces import Email
+from portal.interfaces import Attachment, Email
+
+SMS_LIMIT = 160
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXTENDED = set("^{}\\[~]|€\f")  # each takes two of the 160 places
 
 
+# --- shared pieces ---------------------------------------------------------------------------
 def when_text(instant, zone_name: str) -> str:
+    """"Tue Mar 3, 3:30 PM EST": the one format every message uses for a session time."""
     local = to_local(instant, zone_name)
     return f"{local:%a %b} {local.day}, {local:%I:%M %p}".replace(" 0", " ").replace(":00 ", " ") \
         + f" {local.tzname()}"
 
 
-def send_reminder(deps, appointment, message):
-    """Send one reminder on its channel; returns the provider's id, or None to skip."""
-    store = deps.store
-    client = store.get_client(appointment.client_id)
-    if client is None or not client.wants(message.channel):
-        return None  # opted out or changed channels since it was planned
-    settings = store.get_settings()
-    link = deps.links.appointment_url(appointment)
-    when = when_text(appointment.start, client.timezone)
-    practice = settings.display_name
-    if message.channel is Channel.SMS:
-        return deps.notifier.send_sms(
-            client.phone, f"{practice}: Hi {client.first_name}, see you {when}. Confirm or change: {link}")
-    if message.channel is Channel.VOICE:
-        return deps.notifier.send_voice(
-            client.phone, f"Hello {client.first_name}, this is {practice} with a reminder of your "
-                          f"session on {when}. We sent you a link to confirm or change it. Thank you.")
-    text = (f"Hi {client.first_name},\n\nThis is a reminder of your session on {when}.\n\n"
-            f"Confirm, change the time, switch to video, or cancel here:\n{link}\n\n{practice}\n")
-    return deps.notifier.send_email(Email(client.email, f"Your session on {when}", text))
+def spoken_when(instant, zone_name: str) -> str:
+    """"Tuesday, March 3 at 3:30 PM": for a voice call."""
+    local = to_local(instant, zone_name)
+    clock = f"{local:%I:%M %p}".lstrip("0").replace(":00 ", " ")
+    return f"{local:%A, %B} {local.day} at {clock}"
+
+
+def day_text(instant, zone_name: str) -> str:
+    local = to_local(instant, zone_name)
+    return f"{local:%A, %B} {local.day}"
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
+                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(name: str, **values) -> str:
+    return _templates().get_template(name).render(**values)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- SMS: GSM-7, one message ---------------------------------------------------------------
+def gsm7(text: str) -> str:
+    """The text in the GSM-7 alphabet: accents it lacks are dropped (Zoë -> Zoe), the rest "?"."""
+    out = []
+    for char in text:
+        if char in GSM7_BASIC or char in GSM7_EXTENDED:
+            out.append(char)
+            continue
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        out.append(plain if plain and all(c in GSM7_BASIC for c in plain) else "?")
+    return "".join(out)
+
+
+def gsm7_length(text: str) -> int:
+    return sum(2 if c in GSM7_EXTENDED else 1 for c in text)
+
+
+def fit_sms(template: str, **values) -> str:
+    """The longest wording (levels 0 to 3 of the template) that fits one SMS."""
+    text = ""
+    for level in range(4):
+        text = gsm7(_one_line(render(template, level=level, **values)))
+        if gsm7_length(text) <= SMS_LIMIT:
+            return text
+    return text  # an unusually long BASE_URL: the shortest wording, split by the carrier
+
+
+# --- values every client message shares --------------------------------------------------------
+def client_values(appointment, client, settings, link: str, **extra) -> dict:
+    video = appointment.mode is Mode.TELE
+    values = dict(
+        first_name=client.first_name, practice=settings.display_name,
+        when=when_text(appointment.start, client.timezone),
+        spoken_when=spoken_when(appointment.start, client.timezone),
+        day=day_text(appointment.start, client.timezone),
+        link=link, video=video, mode="by video" if video else "in person",
+        join_url=appointment.join_url if video else "",
+        contact_phone=settings.contact_phone,
+    )
+    values.update(extra)
+    return values
+
+
+def _email(to, subject, name, values, attachments=()) -> Email:
+    return Email(to=to, subject=subject, text=render(f"{name}.txt", **values),
+                 html=render(f"{name}.html", **values), attachments=tuple(attachments))
+
+
+def calendar_attachment(appointment, client, therapist, settings, link, now) -> Attachment:
+    from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
+
+    data = ics_bytes(appointment, client, therapist, settings, link, now=now)
+    return Attachment(filename_for(appointment), CONTENT_TYPE, data)
+
+
+# --- reminders and the nudge -------------------------------------------------------------------
+def how_soon(appointment, now, zone_name: str) -> str:
+    days = (to_local(appointment.start, zone_name).date() - to_local(now, zone_name).date()).days
+    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def reminder_email(values: dict, to: str, attachment: Attachment | None, nudge=False) -> Email:
+    if nudge:
+        subject = f"Can you still make it on {values['when']}?"
+        return _email(to, subject, "reminder_nudge", values)
+    subject = f"Reminder: your session {values['soon']}, {values['when']}"
+    return _email(to, subject, "reminder_email", values, [attachment] if attachment else [])
+
+
+def reminder_sms(values: dict, nudge=False) -> str:
+    return fit_sms("sms_nudge.txt" if nudge else "sms_reminder.txt", **values)
+
+
+def reminder_voice(values: dict) -> str:
+    return _one_line(render("voice_reminder.txt", **values))
+
+
+# --- follow-up after a missed session ------------------------------------------------------------
+def followup_email(values: dict, to: str) -> Email:
+    return _email(to, f"We missed you, {values['first_name']}", "followup_email", values)
+
+
+def followup_sms(values: dict) -> str:
+    return fit_sms("sms_followup.txt", **values)
+
+
+# --- check-ins ----------------------------------------------------------------------------------
+def checkin_email(values: dict, to: str) -> Email:
+    return _email(to, f"How are you doing, {values['first_name']}?", "checkin_email", values)
+
+
+def checkin_sms(values: dict) -> str:
+    return fit_sms("sms_checkin.txt", **values)
+
+
+def checkin_therapist_email(to: str, **values) -> Email:
+    subject = f"Check-in from {values['client_name']}"
+    return Email(to=to, subject=subject, text=render("checkin_therapist.txt", **values))
+
+
+# --- SMS replies -------------------------------------------------------------------------------
+def reply_sms(kind: str, **values) -> str:
+    """Answers to a client's text: confirmed, reschedule, video, inbox, help, stop, start, ..."""
+    values.setdefault("practice", "")
+    values.setdefault("first_name", "")
+    return fit_sms("sms_reply.txt", kind=kind, **values)
+
+
+# --- the therapist's morning digest ---------------------------------------------------------------
+def digest_email(to: str, **values) -> Email:
+    return _email(to, values["subject"], "digest_email", values)
