@@ -60,6 +60,8 @@ SETTINGS = PracticeSettings(
     display_name="Riverbend Counseling",
     timezone="America/New_York",
     contact_phone="+1 202-555-0100",
+    # Video sessions of a therapist without a room of their own get a room per session.
+    tele_link_template="https://meet.example.org/riverbend-{appointment_id}",
 )
 
 

@@ -157,10 +157,11 @@ def group_by_day(slots: list[Slot], zone_name: str, preferred: Mode, *,
     return SlotPage(days, None, count)
 
 
-def zone_label(zone_name: str, instant: datetime) -> str:
-    """"New York time (EST)": the client sees which clock the times are on."""
+def zone_label(zone_name: str, instant: datetime | None = None) -> str:
+    """"New York time (EST)": the client sees which clock the times are on. Without an
+    instant (a list that may cross a clock change) just "New York time"."""
     place = zone_name.rsplit("/", 1)[-1].replace("_", " ")
-    abbreviation = to_local(instant, zone_name).tzname()
+    abbreviation = to_local(instant, zone_name).tzname() if instant else place
     return f"{place} time ({abbreviation})" if place != abbreviation else f"{place} time"
 
 
@@ -298,7 +299,8 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
     try:  # checked against the grid above; the claims in the transaction refuse a taken time
         booked = booking.book_appointment(
             deps, ctx.therapist, ctx.client, start, chosen, actor="client", via="link",
-            location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False)
+            location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False,
+            status=Status.CONFIRMED)  # the client chose this time themselves
     except (ValidationError, SlotUnavailable, SlotTaken):
         # A second tap finds its own booking holding the time: answer with that booking.
         existing = deps.store.get_appointment(new_id_, consistent=True)

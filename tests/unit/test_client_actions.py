@@ -310,7 +310,7 @@ def test_rebook_after_a_cancel_books_once_with_the_same_therapist(deps, practice
     new_start = THU_10 + timedelta(days=4)  # next Monday, 11:00 once the clocks have gone forward
     booked, created = actions.rebook(deps, closed, new_start)
     assert created and booked.therapist_id == t.id and booked.client_id == c.id
-    assert booked.start == new_start and booked.status is Status.SCHEDULED
+    assert booked.start == new_start and booked.status is Status.CONFIRMED  # they chose it
     assert [(e.actor, e.action, e.via) for e in store.audit_trail(booked.id)] == [("client", "booked", "link")]
     assert "booked: Mon Mar 9, 11 AM EDT" in notifier.of("sms")[-1][2]
     again, created_again = actions.rebook(deps, closed, new_start)  # a double tap

@@ -54,7 +54,7 @@ def session_view(ctx) -> dict:
     return dict(
         day=actions.day_text(a.start, zone_name),
         time=f"{actions.time_text(a.start, zone_name)} to {actions.time_text(a.end, zone_name)}",
-        zone=actions.zone_label(zone_name, a.start),
+        zone=actions.zone_label(zone_name, a.start), zone_place=actions.zone_label(zone_name),
         therapist=ctx.therapist.name, video=a.mode is Mode.TELE,
         location=a.location, join_url=a.join_url,
         status=a.status, status_text=STATUS_TEXT[a.status],
