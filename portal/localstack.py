@@ -98,8 +98,11 @@ def prepare(container):
     return container
 
 
-def invoke_function(target: str, container) -> dict:
-    """Run one scheduled function the way Zappa would, against this stack's clock."""
+def invoke_function(target: str, container, payload: dict | None = None) -> dict:
+    """Run one scheduled function the way Zappa would, against this stack's clock.
+
+    ``payload`` (the dev panel's JSON body) is added to the event: an event-driven
+    function such as sms_inbound reads it (an inbound SMS's JSON, or SNS ``Records``)."""
     from portal.schedule import short_name
     from portal.wiring import set_default_container
     import importlib
@@ -110,6 +113,8 @@ def invoke_function(target: str, container) -> dict:
     event = {"source": "aws.events", "detail-type": "Scheduled Event",
              "resources": [f"arn:aws:events:local:000000000000:rule/attune-dev-{target}"],
              "attune_function": short_name(target)}
+    if payload:
+        event = {**event, **payload}
     return handler(event, None)
 
 

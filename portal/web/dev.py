@@ -114,13 +114,15 @@ def run_function(name):
     from portal.schedule import all_functions, short_name
     from portal.localstack import invoke_function
 
-    _json_or_protected()
+    data = _json_or_protected()
     targets = all_functions()
     if name not in targets:
         if request.is_json or request.accept_mimetypes.best == "application/json":
             return jsonify(error=f"No function named {name!r}. Known: {sorted(targets)}"), 404
         abort(404)
-    summary = invoke_function(targets[name], container())
+    payload = {k: v for k, v in dict(data).items() if k != "csrf_token"} \
+        if hasattr(data, "items") else {}
+    summary = invoke_function(targets[name], container(), payload)
     if request.is_json:
         return jsonify(function=short_name(targets[name]), summary=summary)
     flash(f"Ran {name}: {summary}", "info")
