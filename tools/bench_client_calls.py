@@ -91,48 +91,60 @@ def _pick(container):
     return sessions[0], sessions[1]
 
 
-def measure(container, app) -> tuple[dict[str, list[tuple[str, bool]]], dict[str, int]]:
-    """Run each action once; returns (DynamoDB operations per action, page sizes in bytes)."""
-    links = container.links
-    first, second = _pick(container)
-    counter = CallCounter(container.client("dynamodb"))
-    counter.watch(container.notifier)
-    phone = Phone(app, container.config.base_url)
-    calls: dict[str, list[tuple[str, bool]]] = {}
-    link = links.appointment_url(first)
+class Steps:
+    """Runs one action at a time and keeps the DynamoDB calls each made."""
 
-    def step(name, run):
-        counter.take()
+    def __init__(self, container, app):
+        self.counter = CallCounter(container.client("dynamodb"))
+        self.counter.watch(container.notifier)
+        self.phone = Phone(app, container.config.base_url)
+        self.calls: dict[str, list[tuple[str, bool]]] = {}
+
+    def __call__(self, name, run):
+        self.counter.take()
         answer = run()
-        calls[name] = counter.take()
+        self.calls[name] = self.counter.take()
         return answer
 
-    page = step("open the page", lambda: phone.get(link, "appointment"))
-    token = _form_values(page, "csrf_token")[0]
-    version = int(_form_values(page, "version")[0])
-    step("confirm", lambda: phone.post(f"{link}/confirm", {"csrf_token": token, "version": version}))
-    listing = step("show reschedule slots", lambda: phone.get(f"{link}/reschedule", "reschedule"))
-    start = _form_values(listing, "start")[0]
-    version = int(_form_values(listing, "version")[0])
-    moved = step("commit a reschedule", lambda: phone.post(
+
+def _keep_the_session(steps, container, link):
+    """Open, confirm, see times, move, switch mode: returns the session's CSRF token."""
+    phone = steps.phone
+    page = steps("open the page", lambda: phone.get(link, "appointment"))
+    token, version = _form_values(page, "csrf_token")[0], int(_form_values(page, "version")[0])
+    steps("confirm", lambda: phone.post(f"{link}/confirm", {"csrf_token": token, "version": version}))
+    listing = steps("show reschedule slots", lambda: phone.get(f"{link}/reschedule", "reschedule"))
+    start, version = _form_values(listing, "start")[0], int(_form_values(listing, "version")[0])
+    moved = steps("commit a reschedule", lambda: phone.post(
         f"{link}/reschedule", {"csrf_token": token, "version": version, "start": start}))
     link = container.config.base_url + moved.headers["Location"]  # the fresh link for the new time
     page = phone.get(link)
     version, mode = int(_form_values(page, "version")[0]), _form_values(page, "mode")[0]
-    step("switch to video" if mode == "tele" else "switch to in person", lambda: phone.post(
+    steps("switch to video" if mode == "tele" else "switch to in person", lambda: phone.post(
         f"{link}/mode", {"csrf_token": token, "version": version, "mode": mode}))
-    other = links.appointment_url(second)
-    step("cancel: what got in the way", lambda: phone.get(f"{other}/cancel", "cancel"))
-    help_page = step("cancel: help for a schedule clash", lambda: phone.post(
-        f"{other}/cancel/help", {"csrf_token": token, "barrier": "schedule", "note": "Work shift"},
-        "cancel help"))
+    return token
+
+
+def _cancel_and_book_again(steps, link, token):
+    phone, said = steps.phone, {"barrier": "schedule", "note": "Work shift"}
+    steps("cancel: what got in the way", lambda: phone.get(f"{link}/cancel", "cancel"))
+    help_page = steps("cancel: help for a schedule clash", lambda: phone.post(
+        f"{link}/cancel/help", {"csrf_token": token, **said}, "cancel help"))
     version = int(_form_values(help_page, "version")[-1])
-    step("cancel", lambda: phone.post(f"{other}/cancel", {
-        "csrf_token": token, "version": version, "barrier": "schedule", "note": "Work shift"}))
-    rebook = step("show times to book again", lambda: phone.get(f"{other}/rebook", "rebook"))
-    step("book a new time", lambda: phone.post(
-        f"{other}/rebook", {"csrf_token": token, "start": _form_values(rebook, "start")[0]}))
-    return calls, phone.pages
+    steps("cancel", lambda: phone.post(f"{link}/cancel", {"csrf_token": token, "version": version,
+                                                          **said}))
+    rebook = steps("show times to book again", lambda: phone.get(f"{link}/rebook", "rebook"))
+    steps("book a new time", lambda: phone.post(
+        f"{link}/rebook", {"csrf_token": token, "start": _form_values(rebook, "start")[0]}))
+
+
+def measure(container, app) -> tuple[dict[str, list[tuple[str, bool]]], dict[str, int]]:
+    """Run each action once; returns (DynamoDB operations per action, page sizes in bytes)."""
+    first, second = _pick(container)
+    steps = Steps(container, app)
+    token = _keep_the_session(steps, container, container.links.appointment_url(first))
+    _cancel_and_book_again(steps, container.links.appointment_url(second), token)
+    return steps.calls, steps.phone.pages
 
 
 def _detail(ops):
@@ -147,7 +159,8 @@ def lines(calls: dict[str, list[tuple[str, bool]]], pages: dict[str, int]) -> li
         goal = f" (goal <= {GOALS[name]})" if name in GOALS else ""
         extra = f" + {len(sent)} while sending the confirmations [{_detail(sent)}]" if sent else ""
         scans = sum(op == "Scan" for op, _ in made)
-        out.append(f"client links: {name}: {len(own)} DynamoDB calls{goal} [{_detail(own)}]"
+        noun = "call" if len(own) == 1 else "calls"
+        out.append(f"client links: {name}: {len(own)} DynamoDB {noun}{goal} [{_detail(own)}]"
                    f"{extra}, {scans} Scans")
     css = (ROOT / "static" / "css" / "attune.css").stat().st_size
     heaviest = max(pages, key=pages.get)
