@@ -22,6 +22,9 @@ GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM7_EXTENDED = set("^{}\\[~]|€\f")  # each takes two of the 160 places
+# Letters that don't decompose into a base letter and an accent, and typographic marks.
+GSM7_PLAIN = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE", "þ": "th",
+              "ð": "d", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."}
 
 
 # --- shared pieces ---------------------------------------------------------------------------
@@ -69,7 +72,8 @@ def gsm7(text: str) -> str:
         if char in GSM7_BASIC or char in GSM7_EXTENDED:
             out.append(char)
             continue
-        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        plain = GSM7_PLAIN.get(char) or \
+            unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
         out.append(plain if plain and all(c in GSM7_BASIC for c in plain) else "?")
     return "".join(out)
 
