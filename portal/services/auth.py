@@ -126,6 +126,13 @@ def change_password(deps: Deps, therapist: Therapist, current: str, new: str, re
     return updated
 
 
+def reset_password(deps: Deps, therapist: Therapist, temporary: str) -> Therapist:
+    """An admin gives a colleague a fresh temporary password; their open sessions end."""
+    updated = replace(therapist, password_hash=hash_password(temporary))
+    deps.store.update_therapist(updated)
+    return updated
+
+
 def temporary_password() -> str:
     return secrets.token_urlsafe(12)
 

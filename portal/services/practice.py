@@ -60,6 +60,7 @@ def settings_from_input(current: PracticeSettings, values: dict,
         ("late_cancel_hours", lambda v: _whole(v, "the late-cancel window", 0, 336)),
         ("min_notice_hours", lambda v: _whole(v, "the minimum notice", 0, 336)),
         ("booking_horizon_days", lambda v: _whole(v, "the booking horizon", 1, 365)),
+        ("nudge_hours", lambda v: _whole(v or "0", "the nudge", 0, 336)),
         ("quiet_start", parse_time), ("quiet_end", parse_time),
         ("tele_link_template", _tele_template),
     )

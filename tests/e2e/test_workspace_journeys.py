@@ -246,6 +246,16 @@ def test_the_admin_adds_a_therapist_who_signs_in_with_the_temporary_password(app
     assert duplicate.status_code == 400 and "already exists" in text(duplicate)
 
 
+def test_the_admin_gives_a_colleague_a_new_temporary_password(app, maya):
+    sam = Web(app)
+    sam.login(SAM)
+    answer = maya.post("/t/therapists/sokaf1/password")
+    assert "Sam Okafor has a new temporary password" in text(answer)
+    password = answer.get_data(as_text=True).split('<code class="secret">', 1)[1].split("<", 1)[0]
+    assert sam.get("/t/").status_code == 302  # the old sign-in ends
+    assert Web(app).login(SAM, password).location == "/t/"
+
+
 def test_figures_page_and_csv(app, deps, clock):
     clock.advance(timedelta(days=3))
     maya = Web(app)

@@ -52,9 +52,13 @@ def new_client():
     try:
         client = workspace.add_client(deps(), therapist, _client_values(form))
     except FormErrors as problems:
-        return _client_page(form, therapist, None, apply_errors(form, problems.fields), 400)
+        return _client_page(form, therapist, None, _summary(form, problems), 400)
     flash(f"{client.first_name} is added. You can book a first session below.", "info")
     return redirect(url_for("workspace.client", client_id=client.id))
+
+
+def _summary(form, problems) -> list[str]:
+    return apply_errors(form, problems.fields) or ["Nothing was saved yet: please check the marked fields."]
 
 
 def _client_values(form) -> dict:
@@ -74,7 +78,7 @@ def edit_client(client_id):
     try:
         workspace.update_client(deps(), current, _client_values(form))
     except FormErrors as problems:
-        return _client_page(form, therapist, current, apply_errors(form, problems.fields), 400)
+        return _client_page(form, therapist, current, _summary(form, problems), 400)
     except DomainError as problem:
         return _client_page(form, therapist, current, [str(problem)], 400)
     flash("Saved.", "info")

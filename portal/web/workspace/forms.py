@@ -39,7 +39,7 @@ class WindowForm(Form):
     weekday = SelectField("Day", choices=[(str(n), name) for n, name in enumerate(WEEKDAYS)])
     start = StringField("From", widget=TimeInput())
     end = StringField("Until", widget=TimeInput())
-    modes = MultiCheckboxField("Offered", choices=MODE_CHOICES)
+    modes = MultiCheckboxField("Offered", choices=[("in_person", "In person"), ("tele", "Video")])
     remove = BooleanField("Remove")
 
 
@@ -110,6 +110,7 @@ class SettingsForm(FlaskForm):
     min_notice_hours = StringField("Minimum notice for booking (hours)", widget=NumberInput(min=0, max=336))
     booking_horizon_days = StringField("Booking horizon (days ahead)", widget=NumberInput(min=1, max=365))
     reminders = FieldList(FormField(ReminderRuleForm))
+    nudge_hours = StringField("Nudge if still not confirmed (hours before)", widget=NumberInput(min=0, max=336))
     quiet_start = StringField("Quiet hours start (no texts or calls)", widget=TimeInput())
     quiet_end = StringField("Quiet hours end", widget=TimeInput())
     cost_text = TextAreaField("Help with cost (shown to clients who say cost is in the way)")

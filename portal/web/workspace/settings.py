@@ -1,5 +1,5 @@
 """Practice admin: practice settings and the therapists of the practice."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.services import auth, practice
@@ -22,7 +22,7 @@ def _settings_data(s) -> dict:
         "booking_horizon_days": str(s.booking_horizon_days), "reminders": rules,
         "quiet_start": f"{s.quiet_start:%H:%M}", "quiet_end": f"{s.quiet_end:%H:%M}",
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
-        "tele_link_template": s.tele_link_template,
+        "tele_link_template": s.tele_link_template, "nudge_hours": str(s.nudge_hours),
     }
 
 
@@ -92,3 +92,17 @@ def add_therapist():
                            form=TherapistForm(formdata=None) if created else form, zones=zone_names(),
                            created=created, password=password if created else None,
                            general=general), status
+
+
+@bp.post("/therapists/<therapist_id>/password")
+@admin_required
+def reset_password(therapist_id):
+    therapist = deps().store.get_therapist(therapist_id)
+    if therapist is None:
+        abort(404)
+    password = auth.temporary_password()
+    auth.reset_password(deps(), therapist, password)
+    return render_template("therapist/therapists.html", therapists=deps().store.list_therapists(),
+                           form=TherapistForm(formdata=None, data={"timezone": therapist.timezone}),
+                           zones=zone_names(), created=therapist, password=password, reset=True,
+                           general=[])

@@ -10,7 +10,7 @@ from portal.web.workspace.common import me
 
 
 def _pct(value):
-    return "no sessions yet" if value is None else f"{value * 100:.0f}%"
+    return "none yet" if value is None else f"{value * 100:.0f}%"
 
 
 def _charts(figures):
@@ -18,8 +18,8 @@ def _charts(figures):
     rates = [Bar(label, rate or 0, _pct(rate)) for label, rate in (
         ("Attended", practice.rate(Status.ATTENDED)),
         ("Cancelled late", practice.rate(Status.LATE_CANCELLED)),
-        ("Missed (no-show)", practice.rate(Status.NO_SHOW)),
-        ("Confirmed from a reminder", practice.reminder_share))]
+        ("No-show", practice.rate(Status.NO_SHOW)),
+        ("From a reminder", practice.reminder_share))]
     weekday = [Bar(b.label, b.missed_rate or 0, f"{_pct(b.missed_rate)} of {b.due}") for b in figures.by_weekday]
     hour = [Bar(b.label, b.missed_rate or 0, f"{_pct(b.missed_rate)} of {b.due}") for b in figures.by_hour]
     barriers = [Bar(barrier.label, count, str(count)) for barrier, count in figures.barriers]
