@@ -134,6 +134,7 @@ def test_book_one_session_and_a_series_from_the_open_times(maya, deps):
             if iso_utc(a.start) == first_slot]
     assert mine and mine[0].mode is Mode.TELE and mine[0].join_url
     assert store.audit_trail(mine[0].id)[0].actor == "therapist:mchen1"
+    assert [e[2].subject.split(":")[0] for e in deps.notifier.of("email")] == ["Booked"]
     again = maya.post("/t/clients/calex01/book", {"start": first_slot, "mode": "tele", "repeat": "0"})
     assert again.status_code == 409 and "That time is no longer open" in text(again)
     # A weekly series of four at Tuesday 17:00: the seeded Jordan session on 3 March takes the first.
@@ -144,6 +145,7 @@ def test_book_one_session_and_a_series_from_the_open_times(maya, deps):
     assert "Tuesday, March 3, 5:00 PM: not booked : That time is already taken." in page.replace(" :", " :")
     starts = {iso_utc(a.start) for a in store.client_appointments("cpriy03", T0, T0 + timedelta(days=40))}
     assert {"2026-03-10T21:00:00Z", "2026-03-17T21:00:00Z", "2026-03-24T21:00:00Z"} <= starts
+    assert len(deps.notifier.of("email")) == 2  # one "booked" for the series, not one per session
 
 
 def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, deps, clock):
@@ -155,6 +157,10 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     assert moved.status_code == 302
     after = store.get_appointment("demomche02")
     assert after.start == new and not after.changed_by_client
+    # Priya hears of the new time on her channels (email and text), as after her own change.
+    told = [(c, to) for c, to, _ in deps.notifier.sent]
+    assert told == [("email", "priya.natarajan@example.com"), ("sms", "+12025550145")]
+    assert deps.notifier.of("email")[0][2].subject.startswith("New time: your session on")
     stale = maya.post("/t/appointments/demomche02/mode", {"mode": "tele", "version": "1"})
     assert stale.status_code == 409 and "changed while the page was open" in text(stale)
     assert maya.post("/t/appointments/demomche02/mode",
@@ -171,6 +177,7 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     cancelled = store.get_appointment("demomche09")
     assert (cancelled.status, cancelled.barrier) == (Status.CANCELLED, Barrier.TRANSPORT)
     assert store.messages_of("demomche09") == []  # pending reminders withdrawn with it
+    assert deps.notifier.of("email")[-1][2].subject.startswith("Cancelled: your session on")
     early = maya.post("/t/appointments/demomche00/attendance", {"status": "attended", "version": "1"})
     assert "Attendance can be marked once the session has started." in text(early)
     clock.advance(timedelta(days=1, hours=1))

@@ -8,7 +8,7 @@ from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.model import Barrier, Mode, Status
 from portal.domain.risk import outside_hours
 from portal.domain.timemath import parse_utc, to_local
-from portal.services import booking
+from portal.services import booking, on_behalf
 from portal.services.dashboard import sessions_view
 from portal.web import deps
 from portal.web.workspace import bp
@@ -67,10 +67,6 @@ def _refused(appointment_id, problem):
     return _detail(ctx, 409, str(problem))
 
 
-def _actor():
-    return f"therapist:{me().id}"
-
-
 @bp.get("/appointments/<appointment_id>")
 def appointment(appointment_id):
     return _detail(own_appointment(appointment_id))
@@ -80,10 +76,10 @@ def appointment(appointment_id):
 def confirm(appointment_id):
     ctx = own_appointment(appointment_id)
     try:
-        booking.confirm(deps(), ctx, _version(), actor=_actor(), via="therapist")
+        on_behalf.confirm(deps(), ctx, _version(), me())
     except DomainError as problem:
         return _refused(appointment_id, problem)
-    return _done(ctx, "Marked as confirmed.")
+    return _done(ctx, f"Marked as confirmed. {ctx.client.first_name} gets a short confirmation.")
 
 
 @bp.post("/appointments/<appointment_id>/mode")
@@ -91,12 +87,12 @@ def switch_mode(appointment_id):
     ctx = own_appointment(appointment_id)
     try:
         mode = Mode(request.form.get("mode", ""))
-        booking.switch_mode(deps(), ctx, mode, _version(), actor=_actor(), via="workspace")
+        on_behalf.switch_mode(deps(), ctx, mode, _version(), me())
     except ValueError as problem:  # ValidationError too
         return _refused(appointment_id, problem if isinstance(problem, DomainError) else "Pick in person or video.")
     except DomainError as problem:
         return _refused(appointment_id, problem)
-    return _done(ctx, f"Switched to {mode.label}. The client's next reminder says so.")
+    return _done(ctx, f"Switched to {mode.label}. {ctx.client.first_name} is told, with the details.")
 
 
 @bp.post("/appointments/<appointment_id>/cancel")
@@ -108,11 +104,11 @@ def cancel(appointment_id):
     except ValueError:
         barrier = None
     try:
-        booking.cancel(deps(), ctx, _version(), barrier=barrier, note=form.note.data or "",
-                       actor=_actor(), via="workspace")
+        on_behalf.cancel(deps(), ctx, _version(), me(), barrier=barrier, note=form.note.data or "")
     except DomainError as problem:
         return _refused(appointment_id, problem)
-    return _done(ctx, "The session is cancelled and its time is open again. Pending reminders are withdrawn.")
+    return _done(ctx, f"The session is cancelled and its time is open again. {ctx.client.first_name} "
+                      "is told, and pending reminders are withdrawn.")
 
 
 @bp.post("/appointments/<appointment_id>/attendance")
@@ -122,7 +118,7 @@ def attendance(appointment_id):
     try:
         if wanted is None:
             raise DomainError("Mark the session attended or missed.")
-        booking.mark_attendance(deps(), ctx, wanted, _version(), actor=_actor(), via="workspace")
+        on_behalf.mark_attendance(deps(), ctx, wanted, _version(), me())
     except DomainError as problem:
         return _refused(appointment_id, problem)
     return _done(ctx, "Attended: thank you." if wanted is Status.ATTENDED else "Marked as missed.")
@@ -153,11 +149,12 @@ def reschedule_post(appointment_id):
     except ValueError:
         return _reschedule_page(ctx, form, 400, "Please pick one of the open times.")
     try:
-        booking.reschedule(deps(), ctx, new_start, _version(), actor=_actor(), via="workspace", mode=mode)
+        on_behalf.reschedule(deps(), ctx, new_start, _version(), me(), mode=mode)
     except StaleVersion:
         fresh = own_appointment(appointment_id)
         return _reschedule_page(fresh, RescheduleForm(formdata=None, data={"version": str(fresh.appointment.version)}),
                                 409, "This session changed while the page was open. Please pick again.")
     except DomainError as problem:
         return _reschedule_page(ctx, form, 409, str(problem))
-    return _done(ctx, f"Moved to {when(new_start, ctx.therapist.timezone)}. The client gets fresh reminders.")
+    return _done(ctx, f"Moved to {when(new_start, ctx.therapist.timezone)}. {ctx.client.first_name} "
+                      "is told, and reminders follow the new time.")

@@ -8,8 +8,7 @@ from portal.domain.errors import DomainError
 from portal.domain.model import Mode
 from portal.domain.slots import open_slots
 from portal.domain.timemath import parse_utc, to_local
-from portal.services import workspace
-from portal.services.booking import book_appointment
+from portal.services import on_behalf, workspace
 from portal.services.workspace import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
@@ -123,27 +122,25 @@ def book(client_id):
         mode = Mode(form.mode.data)
     except ValueError:
         return _client_view(client, form, ["Please pick one of the open times."], 400)
-    actor = f"therapist:{me().id}"
     location = (form.location.data or "").strip()[:200]
     if form.repeat.data in ("1", "2"):
-        return _book_series(client, therapist, form, start, mode, actor, location)
+        return _book_series(client, therapist, form, start, mode, location)
     try:
-        book_appointment(deps(), therapist, client, start, mode, actor=actor, via="workspace",
-                         location=location)
+        on_behalf.book(deps(), therapist, client, start, mode, me(), location)
     except DomainError as problem:
         return _client_view(client, form, [str(problem)], 409)
     flash(f"Booked: {client.first_name}, {when(start, therapist.timezone)}.", "info")
     return redirect(url_for("workspace.client", client_id=client.id))
 
 
-def _book_series(client, therapist, form, start, mode, actor, location):
+def _book_series(client, therapist, form, start, mode, location):
     try:
         count = int(form.count.data or "")
     except ValueError:
         return _client_view(client, form, ["Please enter how many sessions, such as 6."], 400)
     try:
-        results = workspace.book_series(deps(), therapist, client, start, int(form.repeat.data),
-                                        count, mode, actor=actor, location=location)
+        results = on_behalf.book_series(deps(), therapist, client, start, int(form.repeat.data),
+                                        count, mode, me(), location)
     except DomainError as problem:
         return _client_view(client, form, [str(problem)], 400)
     booked = sum(1 for r in results if r.booked)
