@@ -204,8 +204,9 @@ CHECKIN_PREVIOUS = frozenset({Status.SCHEDULED, Status.CONFIRMED, Status.ATTENDE
 def checkin_moment(previous: Appointment, following: Appointment, zone_name: str,
                    policy: CheckinPolicy = CheckinPolicy()) -> datetime | None:
     """When to check in between two sessions, or None when they are too close or far apart."""
-    gap = following.start - previous.start
-    if gap < policy.min_gap or gap > policy.max_gap:
+    # Calendar days in the client's zone: weekly sessions across a clock change are 6 d 23 h apart.
+    days_apart = (to_local(following.start, zone_name).date() - to_local(previous.start, zone_name).date()).days
+    if not policy.min_gap.days <= days_apart <= policy.max_gap.days:
         return None
     point = previous.end + (following.start - previous.end) * policy.position
     day = to_local(point, zone_name).date()
