@@ -212,11 +212,17 @@ def save_availability(deps: Deps, therapist: Therapist, availability: Availabili
     return stored
 
 
+OUTSIDE_HOURS_DAYS = 120
+
+
 def sessions_outside_hours(deps: Deps, therapist: Therapist, availability: Availability,
-                           days: int = 120) -> list[Appointment]:
-    """Booked sessions ahead that the current hours no longer cover: kept, never moved."""
+                           ahead: list[Appointment] | None = None) -> list[Appointment]:
+    """Booked sessions ahead that the current hours no longer cover: kept, never moved.
+
+    ``ahead`` may be the calendar the caller already read (from now, 120 days on)."""
     now = deps.clock.now()
-    ahead = deps.store.therapist_appointments(therapist.id, now, now + timedelta(days=days))
+    if ahead is None:
+        ahead = deps.store.therapist_appointments(therapist.id, now, now + timedelta(days=OUTSIDE_HOURS_DAYS))
     return [a for a in ahead if a.start > now and outside_hours(a, availability, therapist)]
 
 

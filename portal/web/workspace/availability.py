@@ -31,10 +31,9 @@ def _form_data(therapist, availability: Availability) -> dict:
             "buffer_minutes": str(therapist.buffer_minutes), "windows": windows, "time_off": time_off}
 
 
-def _preview(therapist, availability, settings):
+def _preview(therapist, availability, settings, booked):
     """The next two weeks' open slots, grouped by the therapist's local day."""
     now = deps().clock.now()
-    booked = deps().store.therapist_appointments(therapist.id, now, now + timedelta(days=PREVIEW_DAYS + 1))
     horizon = replace(settings, booking_horizon_days=min(PREVIEW_DAYS, settings.booking_horizon_days))
     by_day = {}
     for slot in open_slots(therapist, availability, booked, horizon, now):
@@ -48,10 +47,13 @@ def _page(therapist, availability, form, status=200, general=(), row_errors=None
                                    "min_notice_hours": str(settings.min_notice_hours),
                                    "booking_horizon_days": str(settings.booking_horizon_days)})
     grid = [(name, availability.windows_on(n)) for n, name in enumerate(WEEKDAYS)]
+    now = deps().clock.now()  # one calendar read serves the preview and the flags
+    ahead = deps().store.therapist_appointments(
+        therapist.id, now, now + timedelta(days=workspace.OUTSIDE_HOURS_DAYS))
     return render_template(
         "therapist/availability.html", therapist=therapist, form=form, rules=rules,
-        settings=settings, grid=grid, preview=_preview(therapist, availability, settings),
-        outside=workspace.sessions_outside_hours(deps(), therapist, availability),
+        settings=settings, grid=grid, preview=_preview(therapist, availability, settings, ahead),
+        outside=workspace.sessions_outside_hours(deps(), therapist, availability, ahead),
         general=list(general), row_errors=row_errors or {}, off_errors=off_errors or {},
     ), status
 

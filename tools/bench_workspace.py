@@ -1,0 +1,184 @@
+"""DynamoDB calls per therapist-workspace action, counted at the botocore client, against moto.
+
+Each action runs once through the Flask app on a seeded demo practice in moto (server mode),
+signed in as the demo admin. A ``before-call.dynamodb`` hook on the app's own DynamoDB client
+records every API call (retries, pages and batch follow-ups included). Calls made while a
+change is being confirmed to the client (the bounce-list check per email) are shown apart.
+Also printed: scrypt sign-in cost next to a plain page view, as a ratio of medians.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from datetime import datetime, timezone
+
+GOALS = {  # at most this many of the action's own calls, and never a Scan
+    "sign in": 6,
+    "dashboard (admin, 5 clients with sessions)": 11,
+    "availability page": 5,
+    "save availability": 4,
+    "client page with open times": 6,
+    "appointment page": 4,
+    "reschedule on the client's behalf": 6,
+    "figures (2 therapists)": 7,
+}
+NOW = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+PASSWORD = "bench-password-123"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class CallCounter:
+    def __init__(self, dynamodb_client, notifier):
+        self.calls: list[tuple[str, bool]] = []
+        self.sending = False
+        dynamodb_client.meta.events.register("before-call.dynamodb", self._count)
+        for name in ("send_email", "send_sms", "send_voice"):
+            setattr(notifier, name, self._marking(getattr(notifier, name)))
+
+    def _count(self, model, **_kwargs):
+        self.calls.append((model.name, self.sending))
+
+    def _marking(self, send):
+        def sending(*args, **kwargs):
+            self.sending = True
+            try:
+                return send(*args, **kwargs)
+            finally:
+                self.sending = False
+        return sending
+
+    def take(self):
+        taken, self.calls = self.calls, []
+        return taken
+
+
+class Laptop:
+    """A therapist's browser: the Flask test client with the page's CSRF token."""
+
+    def __init__(self, app):
+        self.http, self.token = app.test_client(), None
+
+    def get(self, url):
+        answer = self.http.get(url)
+        found = TOKEN.search(answer.get_data(as_text=True))
+        self.token = found.group(1) if found else self.token
+        return answer
+
+    def post(self, url, data):
+        return self.http.post(url, data=dict(data, csrf_token=self.token))
+
+
+def _availability_form(store, therapist_id):
+    current = store.get_availability(therapist_id)
+    data = {"version": str(current.version), "session_minutes": "50", "buffer_minutes": "10"}
+    for n, w in enumerate(current.windows):
+        data.update({f"windows-{n}-weekday": str(w.weekday), f"windows-{n}-start": f"{w.start:%H:%M}",
+                     f"windows-{n}-end": f"{w.end:%H:%M}", f"windows-{n}-modes": [m.value for m in w.modes]})
+    n = len(current.windows)
+    data.update({f"windows-{n}-weekday": "5", f"windows-{n}-start": "10:00", f"windows-{n}-end": "14:00",
+                 f"windows-{n}-modes": ["in_person", "tele"]})
+    return data
+
+
+def measure(container, app) -> dict[str, list[tuple[str, bool]]]:
+    """Run each action once, signed in as the demo admin; DynamoDB operations per action."""
+    from portal.services.booking import reschedule_options
+
+    store, laptop = container.store, Laptop(app)
+    counter = CallCounter(container.client("dynamodb"), container.notifier)
+    calls = {}
+
+    def step(name, run):
+        counter.take()
+        answer = run()
+        calls[name] = counter.take()
+        assert answer.status_code in (200, 302), (name, answer.status_code)
+
+    laptop.get("/t/login")
+    step("sign in", lambda: laptop.post("/t/login", {"email": "maya@riverbend.example", "password": PASSWORD}))
+    step("dashboard (admin, 5 clients with sessions)", lambda: laptop.get("/t/"))
+    step("availability page", lambda: laptop.get("/t/availability"))
+    form = _availability_form(store, "mchen1")
+    step("save availability", lambda: laptop.post("/t/availability", form))
+    step("client page with open times", lambda: laptop.get("/t/clients/calex01"))
+    step("appointment page", lambda: laptop.get("/t/appointments/demomche02"))
+    ctx = store.load_context("demomche02", "cpriy03", "mchen1")
+    start = reschedule_options(container.deps, ctx)[2].start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    laptop.get("/t/appointments/demomche02/reschedule")
+    step("reschedule on the client's behalf", lambda: laptop.post(
+        "/t/appointments/demomche02/reschedule", {"start": start, "version": str(ctx.appointment.version)}))
+    step("figures (2 therapists)", lambda: laptop.get("/t/stats"))
+    return calls
+
+
+def _detail(ops):
+    return ", ".join(f"{ops.count(op)} {op}" for op in dict.fromkeys(ops)) or "none"
+
+
+def lines(calls) -> list[str]:
+    out = []
+    for name, made in calls.items():
+        own = [op for op, sending in made if not sending]
+        sent = [op for op, sending in made if sending]
+        extra = f" + {len(sent)} while telling the client [{_detail(sent)}]" if sent else ""
+        scans = sum(op == "Scan" for op, _ in made)
+        out.append(f"workspace: {name}: {len(own)} DynamoDB calls (goal <= {GOALS[name]}) "
+                   f"[{_detail(own)}]{extra}, {scans} Scans")
+    return out
+
+
+def hash_cost(runs: int = 7) -> str:
+    """Checking one scrypt hash against rendering the sign-in page, medians side by side."""
+    from portal.services.auth import hash_password, verify_password
+
+    hashed = hash_password(PASSWORD)
+    check, page = [], []
+    from portal import create_app
+    from portal.config import load
+
+    http = create_app(load({"PORTAL_ENV": "test"})).test_client()
+    for _ in range(runs):
+        started = time.perf_counter()
+        verify_password(hashed, PASSWORD)
+        check.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        http.get("/t/login")
+        page.append(time.perf_counter() - started)
+    ratio = statistics.median(check) / statistics.median(page)
+    return (f"workspace: one scrypt password check = {ratio:.1f}x rendering the sign-in page "
+            f"(medians of {runs}; the cost a guess pays, on top of the throttle)")
+
+
+def run():
+    import logging
+    import os
+
+    from portal import create_app
+    from portal.adapters.infra import deploy_template
+    from portal.clock import FixedClock
+    from portal.config import load
+    from portal.localstack import start_emulator
+    from portal.seed import seed_demo
+    from portal.wiring import Container
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(name, "bench")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server, endpoint = start_emulator()
+    try:
+        config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": "bench-workspace",
+                       "SECRET_KEY": "bench-secret-key-long-enough-0123456789abcdef",
+                       "BASE_URL": "https://portal.bench", "AWS_REGION": "us-east-1"})
+        container = Container(config, clock=FixedClock(NOW))
+        deploy_template(container.client("cloudformation"), "bench-workspace", config.table_name,
+                        config.sender_email)
+        container.client("ses").verify_email_identity(EmailAddress=config.sender_email)
+        seed_demo(container.deps, PASSWORD)
+        return lines(measure(container, create_app(config, container=container))) + [hash_cost()]
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    print("\n".join(run()))
