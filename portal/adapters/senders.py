@@ -11,6 +11,10 @@ THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException
                   "MaxSendRateExceeded"}
 
 
+class VoiceNotConfigured(RuntimeError):
+    """Voice calls are on (VOICE_MODE=aws) without an origination identity."""
+
+
 def _raise_throttled(error):
     code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
     if code in THROTTLE_CODES or "Throttl" in code:
@@ -71,11 +75,12 @@ class AwsNotifier:
     def send_voice(self, to: str, text: str) -> str:
         if self.voice_recorder is not None:
             return self.voice_recorder(to, text)
+        if not self.voice_origination:  # SendVoiceMessage requires one: say which setting
+            raise VoiceNotConfigured("VOICE_ORIGINATION_NUMBER is not set: a voice call needs "
+                                     "an origination number or pool (see the README)")
         voice = self._clients("pinpoint-sms-voice-v2")
-        params = {"DestinationPhoneNumber": to, "MessageBody": text,
-                  "MessageBodyTextType": "TEXT", "VoiceId": "JOANNA"}
-        if self.voice_origination:
-            params["OriginationIdentity"] = self.voice_origination
+        params = {"DestinationPhoneNumber": to, "OriginationIdentity": self.voice_origination,
+                  "MessageBody": text, "MessageBodyTextType": "TEXT", "VoiceId": "JOANNA"}
         try:
             return voice.send_voice_message(**params)["MessageId"]
         except voice.exceptions.ClientError as error:
