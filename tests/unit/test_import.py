@@ -1,5 +1,5 @@
 """CSV import through the real `flask import-clients` / `import-appointments` commands."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 

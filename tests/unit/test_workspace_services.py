@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from portal.domain.errors import StaleVersion, ValidationError
-from portal.domain.model import Availability, AvailabilityWindow, Channel, Mode, Status, TimeOff
+from portal.domain.model import Availability, AvailabilityWindow, Channel, Mode, TimeOff
 from portal.services import booking, workspace
 from portal.services.workspace import FormErrors
 from tests import builders

@@ -1,5 +1,5 @@
 """Practice admin: practice settings and the therapists of the practice."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.services import auth, practice
