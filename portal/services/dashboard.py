@@ -31,9 +31,12 @@ class SessionRow:
     therapist: Therapist
     reasons: list[RiskReason] = field(default_factory=list)
     outside_hours: bool = False
+    past: bool = False  # it has started: what matters now is marking attendance
 
     @property
     def confirmation(self) -> str:
+        if self.past and self.appointment.status.is_open:
+            return "Attendance not marked yet"
         return CONFIRMATION_LABELS[self.appointment.status]
 
     @property
@@ -107,7 +110,8 @@ def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: dateti
         reasons = risk_reasons(a, history_of.get(a.client_id, []), inbox, checkins.get(a.client_id),
                                now, therapist.timezone) if a.start > now else []
         rows.append(SessionRow(a, clients.get(a.client_id), therapist, reasons,
-                               a.start > now and outside_hours(a, availability, therapist)))
+                               a.start > now and outside_hours(a, availability, therapist),
+                               past=a.start <= now))
     inbox_rows = [InboxRow(i, clients.get(i.client_id), therapist) for i in inbox]
     return rows, inbox_rows
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-ROW_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 22, 8, 210, 260, 130
+ROW_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 22, 8, 250, 260, 130
 COLORS = ("#1f6f5c", "#7a4b00", "#8a2d2d", "#3d5a80")  # each meets 3:1 against white
 
 

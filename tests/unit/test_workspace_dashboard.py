@@ -51,6 +51,8 @@ def test_today_and_the_next_seven_days_with_state_and_risk(deps, store):
     assert [r.text for r in rows["low"].reasons] == ["Low check-in answer (2 of 5) on Sun Mar 1"]
     assert [r.appointment.id for r in view.at_risk] == ["soon", "hist", "low"]
     assert rows["soon"].client_name == "Alex Rivera"
+    deps.clock.advance(timedelta(hours=4))  # "soon" has started and nobody has marked it
+    assert rows_by_id(week_ahead(deps, [therapist]))["soon"].confirmation == "Attendance not marked yet"
 
 
 def test_inbox_newest_first_and_an_unhandled_barrier_flags_the_session(deps, store):
