@@ -69,5 +69,5 @@ def test_a_missed_session_gets_its_followup_through_the_emulator(dev_stack):
     summary = web.post("/dev/run/followups", json={}).get_json()["summary"]
     assert summary["sent"] == 1
     sent = web.get("/dev/outbox.json").get_json()[0]
-    assert "didn't see you" in sent["text"] or "missed you" in sent["text"]
+    assert "sorry we didn't get to see you" in sent["text"] and sent["subject"] == "We missed you, Alex"
     assert sent["links"] and sent["links"][0].startswith(container.config.base_url + "/a/")
