@@ -1,5 +1,5 @@
 """Each therapist's morning digest: at about 07:00 in their zone, once a day, short names only."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 

@@ -9,12 +9,10 @@ import pytest
 
 from portal.adapters import codec
 from portal.domain.messages import FAILED, PENDING, SENT, SKIPPED
-from portal.domain.model import Channel, Mode, PracticeSettings, ReminderRule, Status
-from portal.interfaces import Throttled
+from portal.domain.model import Channel, Mode, PracticeSettings, ReminderRule
 from portal.services import booking
 from portal.services.reminders import send_due_reminders
 from tests import builders
-from tests.conftest import T0
 
 EMAIL, SMS, VOICE = Channel.EMAIL, Channel.SMS, Channel.VOICE
 SETTINGS = PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100")

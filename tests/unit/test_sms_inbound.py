@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portal.domain.model import Channel, Mode, PracticeSettings, Status
+from portal.domain.model import Mode, PracticeSettings, Status
 from portal.services import booking
 from portal.services.sms_inbound import command_of, handle, handle_event, InboundSms
 from tests import builders
