@@ -1,22 +1,8 @@
-"""SNS-driven: SES bounce and complaint events put addresses on the suppression list."""
-import json
-import logging
-
-log = logging.getLogger(__name__)
+"""SNS-driven: SES bounce and complaint events stop email to the clients at that address."""
 
 
 def handler(event, context):
-    from portal.services.bounces import record_ses_event
-    from portal.wiring import default_container
+    from functions._guard import guarded
+    from portal.services.bounces import handle_event
 
-    deps = default_container().deps
-    suppressed = unreadable = 0
-    for record in (event or {}).get("Records", []):
-        try:
-            message = json.loads(record["Sns"]["Message"])
-        except (KeyError, TypeError, ValueError):
-            unreadable += 1  # not an SES event: log it, don't retry forever
-            log.warning("ignoring a record that is not an SES event")
-            continue
-        suppressed += record_ses_event(deps, message)
-    return {"suppressed": suppressed, "unreadable": unreadable}
+    return guarded("bounces", lambda deps, stop: handle_event(deps, event), context)

@@ -56,9 +56,6 @@ class Container:
         notifier = AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
                                self.config.sms_origination_number, self.config.voice_origination_number,
                                voice_recorder=recorder)
-        from portal.services.bounces import SuppressingNotifier
-
-        notifier = SuppressingNotifier(notifier, self.store)
         if self.config.is_dev:  # the dev outbox shows when each message went out
             from portal.adapters.outbox import SentLog
 

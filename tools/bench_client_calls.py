@@ -3,8 +3,8 @@
 Each action runs once through the Flask app, as a client's phone would send it, on a
 seeded demo practice in moto (server mode). A ``before-call.dynamodb`` event hook on the
 app's own DynamoDB client records every API call, so retries, pagination and batch
-follow-ups all count. Calls made while a confirmation is being sent (the notifier's
-bounce-list check, one GetItem per email) are shown apart from the change's own.
+follow-ups all count. Calls made while a confirmation is being sent are shown apart from
+the change's own (there are none: a bounced address is a flag on the client record read).
 Also printed: the heaviest client page, HTML plus the CSS.
 """
 from __future__ import annotations

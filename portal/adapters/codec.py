@@ -157,12 +157,20 @@ def client_to_item(c: Client) -> dict:
         "first_name": c.first_name, "last_name": c.last_name, "email": c.email, "phone": c.phone,
         "timezone": c.timezone, "channels": [ch.value for ch in c.channels],
         "sms_consent": c.sms_consent, "sms_opted_out": c.sms_opted_out,
-        "checkins_enabled": c.checkins_enabled,
+        "checkins_enabled": c.checkins_enabled, "email_blocked": c.email_blocked,
         "gsi1pk": f"THER#{c.therapist_id}", "gsi1sk": f"C#{c.last_name.lower()}#{c.id}",
     }
     if c.phone:  # inbound SMS finds the client by number
         item["gsi2pk"], item["gsi2sk"] = f"PHONE#{c.phone}", f"C#{c.id}"
     return item
+
+
+def client_email_lookup(c: Client) -> dict | None:
+    """Finds clients by address (SES bounces name an address, not a client)."""
+    if not c.email:
+        return None
+    return {"pk": f"CLIENTEMAIL#{c.email.strip().lower()}", "sk": f"C#{c.id}", "type": "email_lookup",
+            "client_id": c.id}
 
 
 def client_from_item(item: dict) -> Client:
@@ -173,6 +181,7 @@ def client_from_item(item: dict) -> Client:
         channels=tuple(Channel(c) for c in item.get("channels", ["email"])),
         sms_consent=item.get("sms_consent", False), sms_opted_out=item.get("sms_opted_out", False),
         checkins_enabled=item.get("checkins_enabled", True),
+        email_blocked=item.get("email_blocked", False),
     )
 
 

@@ -106,15 +106,29 @@ class Store:
     # --- clients ----------------------------------------------------------------------------
     def add_client(self, client: Client):
         try:
-            self.table.put(codec.client_to_item(client), NotExists())
+            self.table.transact(self._client_writes(client, NotExists()))
         except ConditionFailed:
             raise ValidationError("That client already exists.") from None
 
     def update_client(self, client: Client):
         try:
-            self.table.put(codec.client_to_item(client), Exists())
+            self.table.transact(self._client_writes(client, Exists()))
         except ConditionFailed:
             raise NotFound("No such client.") from None
+
+    @staticmethod
+    def _client_writes(client: Client, condition):
+        """The client and its address lookup, together. A lookup left by an old address is
+        harmless: clients_by_email checks the address on the client itself."""
+        lookup = codec.client_email_lookup(client)
+        return [Put(codec.client_to_item(client), condition)] + ([Put(lookup)] if lookup else [])
+
+    def clients_by_email(self, email: str) -> list[Client]:
+        address = email.strip().lower()
+        ids = [i["client_id"] for i in self.table.query(f"CLIENTEMAIL#{address}")]
+        found = self.table.batch_get([codec.client_key(cid) for cid in ids]) if ids else {}
+        clients = [codec.client_from_item(item) for item in found.values()]
+        return [c for c in clients if c.email.strip().lower() == address]
 
     def get_client(self, client_id: str) -> Client | None:
         item = self.table.get(*codec.client_key(client_id))

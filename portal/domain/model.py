@@ -173,6 +173,7 @@ class Client:
     sms_consent: bool = False
     sms_opted_out: bool = False
     checkins_enabled: bool = True
+    email_blocked: bool = False  # the address bounced or complained: email stops until it changes
 
     def __post_init__(self):
         require_zone(self.timezone)
@@ -188,7 +189,7 @@ class Client:
             return self.can_text
         if channel is Channel.VOICE:
             return bool(self.phone)
-        return bool(self.email)
+        return bool(self.email) and not self.email_blocked
 
     @property
     def short_name(self) -> str:

@@ -1,68 +1,59 @@
 """Stop mailing addresses that bounce or complain: SES events arrive through the stack's topic.
 
-A permanent bounce or a complaint puts the address on the practice's suppression list;
-``SuppressingNotifier`` then declines to email it (one GetItem per email), so reminders fall
-back to the client's other channels instead of hurting the practice's sending reputation.
+A permanent bounce or a complaint marks every client with that address ``email_blocked``;
+``Client.wants(EMAIL)`` is then false, so reminders and confirmations use the client's other
+channels. It lives on the client record the senders already read, so it costs no extra call
+per message. Editing the client's address in the workspace clears it.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
-from portal.domain.timemath import iso_utc
 from portal.interfaces import Deps
 
 log = logging.getLogger(__name__)
 
 
-def suppression_key(address: str):
-    return f"SUPPRESS#{address.strip().lower()}", "S"
-
-
-def addresses_to_suppress(event: dict) -> list[tuple[str, str]]:
-    """(address, reason) pairs from one SES notification or event-publishing message."""
+def addresses_to_block(event: dict) -> list[str]:
+    """Addresses from one SES notification or event-publishing message."""
     kind = event.get("eventType") or event.get("notificationType") or ""
     if kind == "Bounce":
         bounce = event.get("bounce") or {}
         if bounce.get("bounceType") != "Permanent":
             return []  # a full mailbox or a slow server: try again next time
-        return [(r["emailAddress"], "bounce") for r in bounce.get("bouncedRecipients", [])
-                if r.get("emailAddress")]
+        return [r["emailAddress"] for r in bounce.get("bouncedRecipients", []) if r.get("emailAddress")]
     if kind == "Complaint":
         complaint = event.get("complaint") or {}
-        return [(r["emailAddress"], "complaint") for r in complaint.get("complainedRecipients", [])
+        return [r["emailAddress"] for r in complaint.get("complainedRecipients", [])
                 if r.get("emailAddress")]
     return []
 
 
 def record_ses_event(deps: Deps, event: dict) -> int:
-    now = deps.clock.now()
-    count = 0
-    for address, reason in addresses_to_suppress(event):
-        pk, sk = suppression_key(address)
-        deps.store.put_record({"pk": pk, "sk": sk, "type": "suppression", "reason": reason,
-                               "at": iso_utc(now)})
-        count += 1
-    return count
+    """Returns how many clients were newly blocked."""
+    blocked = 0
+    for address in addresses_to_block(event):
+        for client in deps.store.clients_by_email(address):
+            if not client.email_blocked:
+                deps.store.update_client(replace(client, email_blocked=True))
+                blocked += 1
+    if blocked:
+        log.info("stopped email to %d client(s) after a bounce or complaint", blocked)
+    return blocked
 
 
-def is_suppressed(store, address: str) -> bool:
-    return store.get_record(*suppression_key(address)) is not None
+def handle_event(deps: Deps, event) -> dict:
+    """The SNS event: each record's message is one SES event (JSON)."""
+    import json
 
-
-class SuppressingNotifier:
-    """Declines (returns None) to email a suppressed address; SMS and voice pass through."""
-
-    def __init__(self, inner, store):
-        self.inner, self.store = inner, store
-
-    def send_email(self, email):
-        if is_suppressed(self.store, email.to):
-            log.info("not emailing a suppressed address")
-            return None
-        return self.inner.send_email(email)
-
-    def send_sms(self, to, text):
-        return self.inner.send_sms(to, text)
-
-    def send_voice(self, to, text):
-        return self.inner.send_voice(to, text)
+    blocked = unreadable = 0
+    for record in (event or {}).get("Records", []):
+        try:
+            message = json.loads(record["Sns"]["Message"])
+        except (KeyError, TypeError, ValueError):
+            unreadable += 1  # not an SES event: logged and dropped, never retried forever
+            log.warning("ignoring a record that is not an SES event")
+            continue
+        blocked += record_ses_event(deps, message)
+    return {"blocked": blocked, "unreadable": unreadable}

@@ -116,6 +116,8 @@ def client_from_input(values: dict, therapist_id: str, client_id: str, *, curren
         channels=parsed["channels"] or (Channel.EMAIL,), sms_consent=bool(values.get("sms_consent")),
         sms_opted_out=current.sms_opted_out if current else False,
         checkins_enabled=current.checkins_enabled if current else True,
+        # A bounced address stays blocked until the therapist enters a different one.
+        email_blocked=bool(current and current.email_blocked and current.email == parsed["email"]),
     )
 
 

@@ -192,3 +192,13 @@ def test_inbox_is_newest_first_and_items_can_be_marked_handled(any_store):
     any_store.mark_inbox_handled(older)
     assert [i.handled for i in any_store.inbox("ther01")] == [False, True]
     assert any_store.inbox("other") == []
+
+
+def test_clients_are_found_by_email_address(any_store):
+    t, c = builders.practice(any_store)
+    assert any_store.clients_by_email(c.email.upper()) == [c]
+    moved = replace(c, email="new@example.com")
+    any_store.update_client(moved)
+    assert any_store.clients_by_email(c.email) == []  # the old address no longer leads to them
+    assert any_store.clients_by_email("new@example.com") == [moved]
+    assert any_store.clients_by_email("nobody@example.com") == []

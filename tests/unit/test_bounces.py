@@ -1,10 +1,12 @@
-"""SES bounces and complaints stop email to that address; transient bounces do not."""
+"""SES bounces and complaints stop email to the clients at that address; transient ones do not."""
 import json
+from dataclasses import replace
 
 from functions import bounces
-from portal.interfaces import Email
-from portal.services.bounces import SuppressingNotifier, record_ses_event
+from portal.domain.model import Channel
+from portal.services.bounces import record_ses_event
 from portal.wiring import set_default_container
+from tests import builders
 
 
 def ses_event(kind, address, bounce_type="Permanent"):
@@ -16,16 +18,28 @@ def ses_event(kind, address, bounce_type="Permanent"):
     return body
 
 
-def test_permanent_bounce_and_complaint_suppress_but_transient_does_not(deps, notifier):
-    assert record_ses_event(deps, ses_event("Bounce", "Gone@Example.com")) == 1
-    assert record_ses_event(deps, ses_event("Complaint", "angry@example.com")) == 1
-    assert record_ses_event(deps, ses_event("Bounce", "full@example.com", "Transient")) == 0
-    guarded = SuppressingNotifier(notifier, deps.store)
-    assert guarded.send_email(Email("gone@example.com", "s", "t")) is None
-    assert guarded.send_email(Email("angry@example.com", "s", "t")) is None
-    assert guarded.send_email(Email("full@example.com", "s", "t")) == "email-1"
-    assert guarded.send_sms("+12025550143", "hi") == "sms-2"  # SMS is unaffected
-    assert [to for _, to, _ in notifier.sent] == ["full@example.com", "+12025550143"]
+def test_permanent_bounce_blocks_email_but_not_texts(deps):
+    _, alex = builders.practice(deps.store)
+    assert alex.wants(Channel.EMAIL)
+    assert record_ses_event(deps, ses_event("Bounce", "ALEX@example.com")) == 1
+    stored = deps.store.get_client(alex.id)
+    assert stored.email_blocked and not stored.wants(Channel.EMAIL) and stored.wants(Channel.SMS)
+    assert record_ses_event(deps, ses_event("Bounce", "alex@example.com")) == 0  # already blocked
+
+
+def test_complaint_blocks_and_transient_bounce_does_not(deps):
+    _, alex = builders.practice(deps.store)
+    assert record_ses_event(deps, ses_event("Bounce", alex.email, "Transient")) == 0
+    assert not deps.store.get_client(alex.id).email_blocked
+    assert record_ses_event(deps, ses_event("Complaint", alex.email)) == 1
+    assert deps.store.get_client(alex.id).email_blocked
+
+
+def test_an_old_address_no_longer_matches_after_it_changes(deps):
+    _, alex = builders.practice(deps.store)
+    deps.store.update_client(replace(alex, email="alex.new@example.com"))
+    assert record_ses_event(deps, ses_event("Bounce", "alex@example.com")) == 0
+    assert [c.id for c in deps.store.clients_by_email("Alex.New@example.com")] == [alex.id]
 
 
 class FakeContainer:
@@ -34,11 +48,11 @@ class FakeContainer:
 
 
 def test_handler_reads_sns_records_and_ignores_junk(deps):
-    event = {"Records": [{"Sns": {"Message": json.dumps(ses_event("Bounce", "x@example.com"))}},
+    _, alex = builders.practice(deps.store)
+    event = {"Records": [{"Sns": {"Message": json.dumps(ses_event("Bounce", alex.email))}},
                          {"Sns": {"Message": "not json"}}, {"nothing": 1}]}
     set_default_container(FakeContainer(deps))
     try:
-        assert bounces.handler(event, None) == {"suppressed": 1, "unreadable": 2}
+        assert bounces.handler(event, None) == {"blocked": 1, "unreadable": 2}
     finally:
         set_default_container(None)
-    assert deps.store.get_record("SUPPRESS#x@example.com", "S")["reason"] == "bounce"
