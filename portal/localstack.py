@@ -13,7 +13,6 @@ import secrets
 import socket
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 

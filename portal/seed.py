@@ -7,7 +7,7 @@ creates nothing twice.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import time
 
 from portal.domain.errors import DomainError
 from portal.domain.model import (

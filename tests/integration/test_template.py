@@ -8,7 +8,6 @@
 * The Lambda role must never be able to Scan the table.
 """
 
-import os
 import shutil
 import subprocess
 import sys

@@ -1,0 +1,115 @@
+"""The store's side for messages: the due index, claims, and once-only records.
+
+A mixin of ``Store`` (it uses ``self.table``), kept apart so each file stays readable.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.adapters import codec
+from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, Exists, NotExists
+from portal.domain.messages import CLAIMED, PENDING, PendingMessage
+from portal.domain.timemath import iso_utc
+
+
+class MessageRecords:
+    # --- pending messages -------------------------------------------------------------------
+    def messages_due(self, bucket: str, upto: datetime) -> list[PendingMessage]:
+        items = self.table.query(bucket, index="due", between=("0", iso_utc(upto) + "~"))
+        return [codec.message_from_item(i) for i in items]
+
+    def claim_message(self, message: PendingMessage, now: datetime, lease_until: datetime) -> bool:
+        """Take a message for sending: pending, or claimed by a run whose lease ran out."""
+        from dataclasses import replace
+
+        claimed = replace(message, status=CLAIMED, claimed_until=lease_until)
+        condition = AnyOf((Equals("status", PENDING),
+                           Below("claimed_until", iso_utc(now))))
+        try:
+            self.table.put(codec.message_to_item(claimed), condition)
+            return True
+        except ConditionFailed:
+            return False
+
+    def finish_message(self, message: PendingMessage, status: str, provider_id: str = "") -> bool:
+        """Mark a claimed message sent (or skipped); it leaves the due index.
+
+        False when the message is gone: a change to its session deleted it meanwhile."""
+        from dataclasses import replace
+
+        done = replace(message, status=status, provider_id=provider_id, claimed_until=None)
+        try:
+            self.table.put(codec.message_to_item(done), Exists())
+            return True
+        except ConditionFailed:
+            return False
+
+    def release_message(self, message: PendingMessage) -> bool:
+        """Give a claimed message back (a throttled send): the next run picks it up.
+        A changed ``due_at`` moves it in the due index (a deferred follow-up)."""
+        from dataclasses import replace
+
+        try:
+            self.table.put(codec.message_to_item(replace(message, status=PENDING, claimed_until=None)),
+                           Exists())
+            return True
+        except ConditionFailed:
+            return False
+
+    def read_for_sending(self, appointment_ids=(), client_ids=(), therapist_ids=(),
+                         consistent=True):
+        """Sessions (with their message keys), clients and therapists in one BatchGetItem
+        (per 100 keys), strongly consistent by default: what a sending run re-reads."""
+        keys = [codec.appointment_key(i) for i in dict.fromkeys(appointment_ids)]
+        keys += [codec.client_key(i) for i in dict.fromkeys(client_ids)]
+        keys += [codec.therapist_key(i) for i in dict.fromkeys(therapist_ids)]
+        found = self.table.batch_get(keys, consistent=consistent) if keys else {}
+        out = {"appointments": {}, "clients": {}, "therapists": {}}
+        for item in found.values():
+            if codec.is_type(item, "appointment"):
+                out["appointments"][item["id"]] = codec.appointment_from_item(item)
+            elif codec.is_type(item, "client"):
+                out["clients"][item["id"]] = codec.client_from_item(item)
+            elif codec.is_type(item, "therapist"):
+                out["therapists"][item["id"]] = codec.therapist_from_item(item)
+        return out
+
+    # --- once-only records: "this happened once" (a day's text, a digest, a follow-up) -----
+    def claim_once(self, pk: str, sk: str, owner: str, expires_at: int | None = None) -> bool:
+        """Hold a once-only record for ``owner``: one conditional write. True if it is ours
+        (new, or already held by the same owner and not done), False if taken or done."""
+        item = {"pk": pk, "sk": sk, "type": "once", "holder": f"{owner}#open",
+                "expires_at": expires_at}
+        try:
+            self.table.put(item, AnyOf((NotExists(), Equals("holder", f"{owner}#open"))))
+            return True
+        except ConditionFailed:
+            return False
+
+    def finish_once(self, pk: str, sk: str, owner: str, expires_at: int | None = None, **detail):
+        """The thing happened: nobody can hold this record again."""
+        self.table.put({"pk": pk, "sk": sk, "type": "once", "holder": f"{owner}#done",
+                        "expires_at": expires_at, **detail})
+
+    def release_once(self, pk: str, sk: str, owner: str) -> None:
+        """It did not happen after all (a failed send): a later run may try again."""
+        try:
+            self.table.delete(pk, sk, Equals("holder", f"{owner}#open"))
+        except ConditionFailed:
+            pass
+
+    def put_record_once(self, item: dict) -> bool:
+        """A record that must not overwrite another under the same key (a check-in answer)."""
+        try:
+            self.table.put(item, NotExists())
+            return True
+        except ConditionFailed:
+            return False
+
+    def put_message(self, message: PendingMessage) -> bool:
+        """Schedule a one-off message once: a second call with the same key does nothing."""
+        try:
+            self.table.put(codec.message_to_item(message), NotExists())
+            return True
+        except ConditionFailed:
+            return False
