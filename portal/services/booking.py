@@ -57,7 +57,8 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
     appointment = Appointment(
         id=appointment_id, therapist_id=therapist.id, client_id=client.id, start=start,
         end=start + timedelta(minutes=therapist.session_minutes), mode=mode,
-        location=location if mode is Mode.IN_PERSON else "",
+        # Kept for video sessions too, so a switch back to in person still has the address.
+        location=location,
         join_url=join_url_for(appointment_id, therapist, settings) if mode is Mode.TELE else "",
         status=status, created_at=now,
     )
@@ -139,6 +140,9 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
         new_mode = next(iter(sorted(slot.modes, key=lambda m: m.value)))
     after = replace(appointment.moved_to(new_start), mode=new_mode, changed_by_client=actor == "client",
                     join_url=_join(appointment, new_mode, ctx))
+    if actor == "client" and after.status is Status.SCHEDULED:
+        # The client chose this time themselves: asking them to confirm it again would nag.
+        after = replace(after, status=Status.CONFIRMED, confirmed_via=via)
     return _change(deps, ctx, after, actor=actor, via=via, action="rescheduled",
                    detail={"from": appointment.start.isoformat(), "to": new_start.isoformat(),
                            "mode": new_mode.value})

@@ -143,12 +143,17 @@ def test_a_stale_page_gets_the_current_state_kindly(web):
     token_page_version = a.version
     ctx = web.store.load_context(a.id, a.client_id, a.therapist_id)
     actions.reschedule(web.deps, ctx, THU_10 + timedelta(days=1), a.version)  # from another device
-    answer = web.post(a, "/confirm", {"version": token_page_version})
+    moved = web.stored(a)
+    answer = web.post(a, "/mode", {"version": token_page_version, "mode": "tele"})
     assert answer.status_code == 409
     page = text_of(answer)
     assert "changed a moment ago" in page and "Friday, March 6" in page
     assert "Something went wrong" not in page
-    assert web.stored(a).status is Status.SCHEDULED
+    assert web.stored(a) == moved  # the stale page changed nothing
+    # Choosing the new time themselves confirmed it: a stale Confirm tap is simply a no-op.
+    assert moved.status is Status.CONFIRMED
+    assert web.post(a, "/confirm", {"version": token_page_version}).status_code == 302
+    assert web.stored(a) == moved
 
 
 def test_every_change_needs_the_csrf_token(web):
