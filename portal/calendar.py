@@ -4,7 +4,7 @@ The event carries a stable UID (the appointment id) and SEQUENCE = the appointme
 version, so a calendar that imported an earlier file updates the same event when a
 session moves, switches to video or is cancelled. Times are written in the client's
 own zone (TZID) with a VTIMEZONE covering the session's year either side.
-Reminder emails attach ``ics_bytes(...)`` too; ``ics_for`` is the same thing by another name.
+Reminder emails attach ``ics_bytes(...)`` too.
 """
 from __future__ import annotations
 
@@ -62,8 +62,6 @@ def ics_bytes(appointment: Appointment, client: Client, therapist: Therapist,
                                    last_date=(appointment.end + year).date())
     return calendar.to_ical()
 
-
-ics_for = ics_bytes
 
 
 def _where_and_details(appointment: Appointment, settings: PracticeSettings, link: str):

@@ -57,9 +57,22 @@ class SerializedApp:
             return list(self.app(environ, start_response))
 
 
+class _Untracked(list):
+    """A list that keeps nothing: see start_emulator."""
+
+    def append(self, _item):
+        pass
+
+
 def start_emulator(host="127.0.0.1", port=0):
     """moto in server mode on a free loopback port; returns (server, endpoint_url)."""
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.server import ThreadedMotoServer
+
+    # moto remembers every DynamoDB item object it ever made (for /moto-api/data.json), and a
+    # transaction deep-copies its table: memory would grow without end. We never read items
+    # from that dump (the outbox reads the table), so items are not remembered.
+    Item.instances_tracked = _Untracked()
 
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()

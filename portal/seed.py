@@ -7,11 +7,12 @@ creates nothing twice.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import time, timedelta
 
 from portal.domain.errors import DomainError
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Channel, Client, Mode, PracticeSettings, Status, Therapist,
+    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode,
+    PracticeSettings, Status, Therapist,
 )
 from portal.domain.slots import open_slots
 
@@ -71,7 +72,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)  # scrypt, salted
 
 
-def seed_demo(deps, password: str) -> dict:
+def seed_demo(deps, password: str, history: bool = True) -> dict:
     """Create the demo practice unless one exists. Returns what was done, for the banner."""
     from portal.services.booking import book_appointment
 
@@ -115,7 +116,42 @@ def seed_demo(deps, password: str) -> dict:
                 booked += 1
             except DomainError:
                 continue  # already there from an earlier run
+        if history:
+            booked += _seed_history(deps, therapist, availability, own, settings, now)
     return {"seeded": True, "therapists": [t.email for t, _ in THERAPISTS], "appointments": booked}
+
+
+# What eight past weeks looked like, so the figures page and the at-risk flags have something
+# to show: mostly attended, some missed, some cancelled with the reason the client gave.
+HISTORY_OUTCOMES = (
+    (Status.ATTENDED, None, "link"), (Status.ATTENDED, None, "sms"), (Status.ATTENDED, None, ""),
+    (Status.ATTENDED, None, "link"), (Status.NO_SHOW, None, ""), (Status.ATTENDED, None, "link"),
+    (Status.LATE_CANCELLED, Barrier.TRANSPORT, "link"), (Status.ATTENDED, None, "therapist"),
+    (Status.CANCELLED, Barrier.SCHEDULE, "link"), (Status.ATTENDED, None, "sms"),
+    (Status.CANCELLED, Barrier.COST, ""),
+)
+
+
+def _seed_history(deps, therapist, availability, clients, settings, now) -> int:
+    """Past sessions written as they ended up (no reminders or follow-ups are planned)."""
+    start_of_history = now - timedelta(weeks=8)
+    past = [s for s in open_slots(therapist, availability, [],
+                                  replace(settings, min_notice_hours=0, booking_horizon_days=55),
+                                  start_of_history)
+            if s.end < now - timedelta(hours=12)]
+    written = 0
+    for n, slot in enumerate(past[::4]):
+        status, barrier, via = HISTORY_OUTCOMES[n % len(HISTORY_OUTCOMES)]
+        client = clients[n % len(clients)]
+        mode = Mode.TELE if Mode.IN_PERSON not in slot.modes or n % 3 == 2 else Mode.IN_PERSON
+        appointment = Appointment(
+            id=f"past{therapist.id[:4]}{n:03d}", therapist_id=therapist.id, client_id=client.id,
+            start=slot.start, end=slot.end, mode=mode, location=OFFICE, status=status,
+            barrier=barrier, confirmed_via=via if status is not Status.NO_SHOW else "",
+            changed_by_client=barrier is not None, created_at=slot.start - timedelta(days=14))
+        audit = AuditEvent(appointment.id, now, "system", "seeded", "seed", {"status": status.value})
+        written += deps.store.record_past_session(appointment, audit)  # False: already there
+    return written
 
 
 def reset_demo_passwords(store, password: str):

@@ -34,6 +34,8 @@ class Store(MessageRecords):
         """Conditional on the version the editor saw; returns the stored settings."""
         from dataclasses import replace
 
+        if not _storable(settings.version):
+            raise StaleVersion("The settings were changed by someone else. Here they are now.")
         condition = NotExists() if settings.version == 0 else Equals("version", settings.version)
         stored = replace(settings, version=settings.version + 1)
         try:
@@ -94,6 +96,9 @@ class Store(MessageRecords):
     def save_availability(self, therapist_id: str, availability: Availability) -> Availability:
         from dataclasses import replace
 
+        if not _storable(availability.version):  # a tampered form: it can only be stale
+            raise StaleVersion("Your availability was changed in another window. "
+                               "Here it is now; please make your change again.")
         stored = replace(availability, version=availability.version + 1)
         condition = (Equals("version", availability.version) if availability.version
                      else AnyOf((NotExists(), Equals("version", 0))))
@@ -218,6 +223,16 @@ class Store(MessageRecords):
                 raise SlotTaken() from None
             raise
 
+    def record_past_session(self, appointment: Appointment, audit: AuditEvent) -> bool:
+        """History brought in as it ended (the demo, an import): no time claims, since the past
+        is never offered; the session and its audit event only. False if it already exists."""
+        try:
+            self.table.put(codec.appointment_to_item(appointment), NotExists())
+        except ConditionFailed:
+            return False
+        self.table.put(codec.audit_to_item(audit, _unique()))
+        return True
+
     def _claims(self, therapist_id, start, hold_end, appointment_id):
         return [_claim(therapist_id, c, appointment_id) for c in cells(start, hold_end)]
 
@@ -279,6 +294,12 @@ class Store(MessageRecords):
         """Atomically add to a sign-in counter (one UpdateItem); returns the new count."""
         pk, sk = codec.throttle_key(scope, subject, window)
         return self.increment(pk, sk, "failures", amount, extra={"expires_at": expires_at})
+
+
+def _storable(version) -> bool:
+    """Versions a page sends back are compared with stored ones; DynamoDB numbers hold 38
+    digits, so anything outside a sane range can only be a stale or tampered value."""
+    return isinstance(version, int) and 0 <= version < 2 ** 53
 
 
 def _claim(therapist_id, cell, appointment_id):

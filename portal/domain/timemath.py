@@ -41,7 +41,10 @@ def parse_utc(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
         raise ValidationError("A time must carry its zone offset, such as 2026-03-01T15:00:00Z.")
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the calendar
+        raise ValidationError("That time is out of range. Please pick one from the list.") from None
 
 
 def iso_utc(instant: datetime) -> str:

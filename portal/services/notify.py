@@ -9,16 +9,13 @@ committed, and the client must still see that it worked.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-
-from portal import ROOT
-from portal.domain.model import Channel, Mode, Status
+from portal.domain.model import Channel, Status
 from portal.interfaces import Attachment, Email
+from portal.services.compose import client_values, fit_sms, render, when_text
 
 log = logging.getLogger(__name__)
 
 KINDS = ("confirmed", "rescheduled", "mode", "cancelled", "rebooked")
-SMS_LIMIT = 160
 SUBJECTS = {
     "confirmed": "Confirmed: your session on {when}",
     "rescheduled": "New time: your session on {when}",
@@ -29,44 +26,14 @@ SUBJECTS = {
 SENT, FAILED = "sent", "failed"
 
 
-@lru_cache(maxsize=1)
-def _templates():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    return Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
-                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
-
-
-def render(name: str, **values) -> str:
-    return _templates().get_template(name).render(**values)
-
-
-def when_text(instant, zone_name: str) -> str:
-    from portal.services.compose import when_text as shared  # one format for every message
-
-    return shared(instant, zone_name)
-
-
 def _values(kind, appointment, client, settings, link, rebook_link=""):
-    video = appointment.mode is Mode.TELE
-    return dict(
-        kind=kind, first_name=client.first_name, practice=settings.display_name,
-        when=when_text(appointment.start, client.timezone), link=link,
-        video=video, mode="by video" if video else "in person",
-        join_url=appointment.join_url if video else "",
-        contact_phone=settings.contact_phone,
-        rebook_link=rebook_link or link,
-    )
+    return client_values(appointment, client, settings, link, kind=kind,
+                         rebook_link=rebook_link or link)
 
 
 def sms_text(values: dict) -> str:
-    """The SMS, shortened if a long BASE_URL would push it past one 160-character message."""
-    for level in (0, 1, 2):
-        text = " ".join(render("change_sms.txt", level=level, **values).split())
-        if len(text) <= SMS_LIMIT:
-            break
-    return text
+    """One SMS of at most 160 GSM-7 characters, by the same fitting as every other text."""
+    return fit_sms("change_sms.txt", **values)
 
 
 def change_email(kind, appointment, client, therapist, settings, link, now=None,

@@ -104,11 +104,6 @@ def hours_between(start, end):
         cursor += timedelta(hours=1)
 
 
-def buckets_between(start, end, lane: str = ""):
-    for hour in hours_between(start, end):
-        yield due_bucket(hour, lane)
-
-
 def cursor_key(lane: str = ""):
     return (f"CURSOR#{lane}", "C") if lane else CURSOR
 

@@ -43,5 +43,7 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, not the path: a client's path holds their link token.
+        rule = request.url_rule.rule if request.url_rule else "(no route)"
+        log.exception("unhandled error on %s %s", request.method, rule)
         return error_page(500)

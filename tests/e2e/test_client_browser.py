@@ -49,11 +49,14 @@ def test_the_pages_work_without_javascript(live_stack, browser):
     container, url = live_stack
     context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
     page = context.new_page()
-    chosen = sessions(url, status="scheduled")[1]
-    page.goto(chosen["link"])
+    moved, confirmed = sessions(url, status="scheduled")[1:3]
+    page.goto(moved["link"])
     page.get_by_role("link", name="Choose another time").click()
     page.locator("ul.slots button").first.click()
     assert page.get_by_text("Done: your session is now").is_visible()
+    # A time the client picked is already confirmed: no second tap is asked of them.
+    assert page.get_by_role("button", name="Confirm, I'll be there").count() == 0
+    page.goto(confirmed["link"])
     page.get_by_role("button", name="Confirm, I'll be there").click()
     assert page.get_by_text("you're confirmed").is_visible()
     context.close()

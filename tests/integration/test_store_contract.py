@@ -202,3 +202,24 @@ def test_clients_are_found_by_email_address(any_store):
     assert any_store.clients_by_email(c.email) == []  # the old address no longer leads to them
     assert any_store.clients_by_email("new@example.com") == [moved]
     assert any_store.clients_by_email("nobody@example.com") == []
+
+
+def test_an_impossible_version_is_stale_not_an_error(any_store):
+    t, _ = builders.practice(any_store)
+    huge = 10 ** 42  # more digits than a DynamoDB number holds
+    with pytest.raises(StaleVersion):
+        any_store.save_settings(replace(PracticeSettings(), version=huge))
+    with pytest.raises(StaleVersion):
+        any_store.save_availability(t.id, replace(any_store.get_availability(t.id), version=huge))
+    with pytest.raises(StaleVersion):
+        any_store.save_availability(t.id, replace(any_store.get_availability(t.id), version=-1))
+
+
+def test_past_sessions_are_recorded_once_without_holding_time(any_store):
+    t, c = builders.practice(any_store)
+    past = appointment("past01", start=T0 - timedelta(days=7), status=Status.ATTENDED)
+    assert any_store.record_past_session(past, audit(past.id, "seeded"))
+    assert not any_store.record_past_session(past, audit(past.id, "seeded"))
+    assert any_store.get_appointment("past01") == past
+    assert [e.action for e in any_store.audit_trail("past01")] == ["seeded"]
+    assert [a.id for a in any_store.client_appointments(c.id, T0 - timedelta(days=8), T0)] == ["past01"]

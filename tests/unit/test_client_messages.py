@@ -54,6 +54,19 @@ def test_every_sms_fits_one_gsm7_message_with_the_longest_demo_values(kind, ids,
         assert text.startswith("Riverbend Counseling: ")
 
 
+@pytest.mark.parametrize("first_name", ["Siobhán", "Zoë", "Łukasz"])
+def test_names_outside_gsm7_never_turn_a_text_into_several(first_name):
+    """One accented letter outside GSM-7 would switch the whole text to UCS-2 (70 a part)."""
+    links = Links(TEST_SECRET, "https://portal.test")
+    a = appointment("k9uewmahyx", "q2w3e4r5t6", "z8x7c6v5b4")
+    t, c = people()
+    from dataclasses import replace
+
+    c = replace(c, first_name=first_name)
+    text = notify.sms_text(notify._values("confirmed", a, c, SETTINGS, links.appointment_url(a)))
+    assert len(text) <= 160 and set(text) <= GSM7, text
+
+
 @pytest.mark.parametrize("base, starts", [
     ("https://rb.example", "Riverbend Counseling: "),
     ("https://care.riverbend-counseling.example", f"{LONGEST_FIRST}, new time: "),

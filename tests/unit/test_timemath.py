@@ -41,3 +41,9 @@ def test_parse_utc_refuses_naive_times():
     assert parse_utc("2026-03-03T10:00:00-05:00") == datetime(2026, 3, 3, 15, tzinfo=timezone.utc)
     with pytest.raises(ValidationError):
         parse_utc("2026-03-03T10:00:00")
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:55:00-01:00"])
+def test_times_off_the_calendar_are_refused_with_a_message(text):
+    with pytest.raises(ValidationError, match="out of range"):
+        parse_utc(text)
