@@ -149,6 +149,31 @@ class DynamoTable:
         except self.client.exceptions.ConditionalCheckFailedException:
             raise ConditionFailed([0]) from None
 
+    def update(self, pk, sk, fields: dict, condition=Exists()):
+        """Set the named attributes (None removes one), leaving the others as they are."""
+        names, values, sets, removes = {}, {}, [], []
+        for i, (name, value) in enumerate(fields.items()):
+            names[f"#u{i}"] = name
+            if value is None:
+                removes.append(f"#u{i}")
+            else:
+                values[f":u{i}"] = self._ser(value)
+                sets.append(f"#u{i} = :u{i}")
+        expression = " ".join(part for part in (
+            "SET " + ", ".join(sets) if sets else "", "REMOVE " + ", ".join(removes) if removes else "")
+            if part)
+        conditional = self._conditional(condition)
+        names.update(conditional.pop("ExpressionAttributeNames", {}))
+        values.update(conditional.pop("ExpressionAttributeValues", {}))
+        params = {"TableName": self.name, "Key": self._key(pk, sk), "UpdateExpression": expression,
+                  "ExpressionAttributeNames": names, **conditional}
+        if values:
+            params["ExpressionAttributeValues"] = values
+        try:
+            self.client.update_item(**params)
+        except self.client.exceptions.ConditionalCheckFailedException:
+            raise ConditionFailed([0]) from None
+
     def add(self, pk, sk, attribute, amount, extra=None):
         names = {"#a": attribute}
         values = {":n": {"N": str(amount)}}

@@ -116,9 +116,32 @@ class Store(MessageRecords):
         except ConditionFailed:
             raise ValidationError("That client already exists.") from None
 
+    # Flags the client sets (a STOP text, the check-in toggle): only set_client_flags writes
+    # them, one attribute at a time, so a therapist's edit made meanwhile cannot undo them.
+    CLIENT_OWNED = ("sms_opted_out", "checkins_enabled")
+    FLAGS = CLIENT_OWNED + ("email_blocked",)
+
     def update_client(self, client: Client):
+        """The therapist's edit: every field but the client's own flags, in one UpdateItem."""
+        item = codec.client_to_item(client)
+        fields = {k: v for k, v in item.items() if k not in ("pk", "sk") + self.CLIENT_OWNED}
+        fields.setdefault("gsi2pk", None)  # a removed phone number leaves the phone index
+        fields.setdefault("gsi2sk", None)
         try:
-            self.table.transact(self._client_writes(client, Exists()))
+            self.table.update(item["pk"], item["sk"], fields)
+        except ConditionFailed:
+            raise NotFound("No such client.") from None
+        lookup = codec.client_email_lookup(client)
+        if lookup:
+            self.table.put(lookup)
+
+    def set_client_flags(self, client_id: str, **flags):
+        """Change sms_opted_out, checkins_enabled or email_blocked without touching the rest."""
+        unknown = set(flags) - set(self.FLAGS)
+        if unknown:
+            raise ValueError(f"not a client flag: {sorted(unknown)}")
+        try:
+            self.table.update(*codec.client_key(client_id), {k: bool(v) for k, v in flags.items()})
         except ConditionFailed:
             raise NotFound("No such client.") from None
 

@@ -128,6 +128,20 @@ class MemoryTable:
     def delete(self, pk, sk, condition=None):
         self.transact([Delete(pk, sk, condition)])
 
+    def update(self, pk, sk, fields: dict, condition=Exists()):
+        """Set the named attributes (None removes one), leaving the others as they are."""
+        with self._lock:
+            current = self._items.get((pk, sk))
+            if not _holds(condition, current):
+                raise ConditionFailed([0])
+            item = dict(current or {"pk": pk, "sk": sk})
+            for name, value in fields.items():
+                if value is None:
+                    item.pop(name, None)
+                else:
+                    item[name] = copy.deepcopy(value)
+            self._items[(pk, sk)] = item
+
     def add(self, pk, sk, attribute, amount, extra=None):
         """Atomic counter: add ``amount`` and return the new value (creating the item)."""
         with self._lock:

@@ -8,7 +8,6 @@ per message. Editing the client's address in the workspace clears it.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from portal.interfaces import Deps
 
@@ -36,7 +35,7 @@ def record_ses_event(deps: Deps, event: dict) -> int:
     for address in addresses_to_block(event):
         for client in deps.store.clients_by_email(address):
             if not client.email_blocked:
-                deps.store.update_client(replace(client, email_blocked=True))
+                deps.store.set_client_flags(client.id, email_blocked=True)
                 blocked += 1
     if blocked:
         log.info("stopped email to %d client(s) after a bounce or complaint", blocked)

@@ -203,5 +203,5 @@ def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer):
 def set_checkins(deps: Deps, ctx: AppointmentContext, enabled: bool):
     """The client turns check-in messages off (or back on) from the page."""
     if ctx.client.checkins_enabled != enabled:
-        deps.store.update_client(replace(ctx.client, checkins_enabled=enabled))
+        deps.store.set_client_flags(ctx.client.id, checkins_enabled=enabled)
     return replace(ctx.client, checkins_enabled=enabled)

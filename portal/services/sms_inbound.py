@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import time as _time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from portal.domain.errors import DomainError
@@ -96,7 +96,7 @@ def handle(deps: Deps, sms: InboundSms, *, sleep=_time.sleep) -> str:
         opted_out = command in STOP
         for client in clients:
             if client.sms_opted_out != opted_out:
-                deps.store.update_client(replace(client, sms_opted_out=opted_out))
+                deps.store.set_client_flags(client.id, sms_opted_out=opted_out)
     client, upcoming = _client_and_session(deps, clients, now)
     settings = deps.store.get_settings()
     values = {"first_name": client.first_name, "practice": settings.display_name,

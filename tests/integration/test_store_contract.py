@@ -223,3 +223,19 @@ def test_past_sessions_are_recorded_once_without_holding_time(any_store):
     assert any_store.get_appointment("past01") == past
     assert [e.action for e in any_store.audit_trail("past01")] == ["seeded"]
     assert [a.id for a in any_store.client_appointments(c.id, T0 - timedelta(days=8), T0)] == ["past01"]
+
+
+def test_a_therapists_edit_cannot_undo_a_clients_stop(any_store):
+    t, c = builders.practice(any_store)
+    seen_by_therapist = any_store.get_client(c.id)
+    any_store.set_client_flags(c.id, sms_opted_out=True)  # a STOP text lands meanwhile
+    any_store.update_client(replace(seen_by_therapist, first_name="Alexandra", phone=""))
+    stored = any_store.get_client(c.id)
+    assert stored.first_name == "Alexandra" and stored.sms_opted_out
+    assert any_store.clients_by_phone(c.phone) == []  # the removed number left the phone index
+    with pytest.raises(ValueError):
+        any_store.set_client_flags(c.id, first_name="x")
+    from portal.domain.errors import NotFound
+
+    with pytest.raises(NotFound):
+        any_store.set_client_flags("nobody", sms_opted_out=True)

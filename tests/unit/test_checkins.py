@@ -1,5 +1,4 @@
 """Check-ins between sessions: when they go, once, and what an answer does."""
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -99,7 +98,7 @@ def test_a_late_run_still_sends_it_and_two_overlapping_runs_send_it_once(deps, s
 
 def test_no_check_in_for_a_client_who_turned_them_off(deps, store, clock, notifier, weekly):
     _, client, _, _ = weekly
-    store.update_client(replace(client, checkins_enabled=False))
+    store.set_client_flags(client.id, checkins_enabled=False)
     hourly(deps, clock, at(2026, 3, 6, 16, 0))
     assert notifier.sent == []
 

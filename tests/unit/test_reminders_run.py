@@ -199,7 +199,7 @@ def test_opted_out_clients_get_no_text_and_quiet_hours_hold_when_a_run_is_late(d
     therapist, client = practice
     start = at(2026, 3, 6, 20, 0)
     book(deps, therapist, client, start)
-    store.update_client(replace(client, sms_opted_out=True))
+    store.set_client_flags(client.id, sms_opted_out=True)
     clock.set(start - timedelta(hours=24))
     send_due_reminders(deps)
     assert notifier.of("sms") == [] and len(notifier.of("email")) == 1
