@@ -160,4 +160,4 @@ def reset_demo_passwords(store, password: str):
     for therapist, _ in THERAPISTS:
         current = store.get_therapist(therapist.id)
         if current is not None:
-            store.update_therapist(replace(current, password_hash=password_hash))
+            store.set_password_hash(current.id, password_hash)

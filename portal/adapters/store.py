@@ -61,13 +61,23 @@ class Store(MessageRecords):
             raise ValidationError("That therapist already exists.") from None
 
     def update_therapist(self, therapist: Therapist):
-        """Profile fields only; the email (the sign-in name) stays as it is."""
-        current = self.get_therapist(therapist.id)
-        if current is None:
-            raise NotFound("No such therapist.")
-        if current.email.lower() != therapist.email.lower():
-            raise ValidationError("The sign-in email can't be changed here.")
-        self.table.put(codec.therapist_to_item(therapist), Exists())
+        """Profile fields only, in one UpdateItem: the email (the sign-in name) stays as it is,
+        and the password hash is set_password_hash's alone, so an edit made from a page read
+        earlier cannot put back a password that was just reset."""
+        item = codec.therapist_to_item(therapist)
+        fields = {k: v for k, v in item.items() if k not in ("pk", "sk", "email", "password_hash")}
+        try:
+            self.table.update(item["pk"], item["sk"], fields, Equals("email", therapist.email))
+        except ConditionFailed:
+            if self.get_therapist(therapist.id) is None:
+                raise NotFound("No such therapist.") from None
+            raise ValidationError("The sign-in email can't be changed here.") from None
+
+    def set_password_hash(self, therapist_id: str, password_hash: str):
+        try:
+            self.table.update(*codec.therapist_key(therapist_id), {"password_hash": password_hash})
+        except ConditionFailed:
+            raise NotFound("No such therapist.") from None
 
     def get_therapist(self, therapist_id: str) -> Therapist | None:
         item = self.table.get(*codec.therapist_key(therapist_id))

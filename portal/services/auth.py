@@ -122,14 +122,14 @@ def change_password(deps: Deps, therapist: Therapist, current: str, new: str, re
     if new == current:
         raise ValidationError("Please choose a password different from the current one.")
     updated = replace(therapist, password_hash=hash_password(new))
-    deps.store.update_therapist(updated)
+    deps.store.set_password_hash(therapist.id, updated.password_hash)
     return updated
 
 
 def reset_password(deps: Deps, therapist: Therapist, temporary: str) -> Therapist:
     """An admin gives a colleague a fresh temporary password; their open sessions end."""
     updated = replace(therapist, password_hash=hash_password(temporary))
-    deps.store.update_therapist(updated)
+    deps.store.set_password_hash(therapist.id, updated.password_hash)
     return updated
 
 

@@ -239,3 +239,15 @@ def test_a_therapists_edit_cannot_undo_a_clients_stop(any_store):
 
     with pytest.raises(NotFound):
         any_store.set_client_flags("nobody", sms_opted_out=True)
+
+
+def test_a_profile_edit_cannot_put_back_a_password_reset_meanwhile(any_store):
+    t, _ = builders.practice(any_store, t=builders.therapist(password_hash="old-hash"))
+    seen = any_store.get_therapist(t.id)
+    any_store.set_password_hash(t.id, "new-hash")  # an admin's reset lands meanwhile
+    any_store.update_therapist(replace(seen, buffer_minutes=15))
+    stored = any_store.get_therapist(t.id)
+    assert (stored.password_hash, stored.buffer_minutes) == ("new-hash", 15)
+    with pytest.raises(ValidationError):
+        any_store.update_therapist(replace(seen, email="other@practice.test"))
+    assert any_store.therapist_by_email(t.email).id == t.id
