@@ -66,13 +66,16 @@ class _Untracked(list):
 
 def start_emulator(host="127.0.0.1", port=0):
     """moto in server mode on a free loopback port; returns (server, endpoint_url)."""
-    from moto.dynamodb.models.dynamo_type import Item
+    import moto.dynamodb.models  # noqa: F401 - defines the DynamoDB model classes
+    from moto.core.model_instances import model_data
     from moto.server import ThreadedMotoServer
 
-    # moto remembers every DynamoDB item object it ever made (for /moto-api/data.json), and a
-    # transaction deep-copies its table: memory would grow without end. We never read items
-    # from that dump (the outbox reads the table), so items are not remembered.
-    Item.instances_tracked = _Untracked()
+    # moto remembers every model object it ever made (for /moto-api/data.json), and a
+    # transaction deep-copies its table, items and all, once per item it writes: memory
+    # would grow without end. We never read DynamoDB state from that dump (the outbox reads
+    # the table), so DynamoDB's objects are not remembered.
+    for model in model_data["dynamodb"].values():
+        model.instances_tracked = _Untracked()
 
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
