@@ -28,6 +28,7 @@ from portal.domain.model import Barrier, Channel, InboxItem
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.interfaces import AppointmentContext, Deps
+from portal.services.link_context import LinkNotFound, open_context
 from portal.services.reminders import ONCE_TTL, Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
@@ -122,19 +123,15 @@ def _send(deps: Deps, out: Outgoing) -> str | None:
 
 
 # --- the one-tap page ---------------------------------------------------------------------------
-class CheckinLinkNotFound(Exception):
-    """A genuine token naming nothing we hold for that client."""
+class CheckinLinkNotFound(LinkNotFound):
+    """A genuine check-in token naming nothing we hold for that client."""
 
 
 def open_checkin(deps: Deps, token: str) -> AppointmentContext:
     """One BatchGetItem. Raises LinkInvalid, LinkExpired or CheckinLinkNotFound."""
     from portal.links import CHECKIN_SALT
 
-    claims = deps.links.read(token, deps.clock.now(), salt=CHECKIN_SALT)
-    ctx = deps.store.load_context(claims.appointment_id, claims.client_id, claims.therapist_id)
-    if ctx is None:
-        raise CheckinLinkNotFound()
-    return ctx
+    return open_context(deps, token, CHECKIN_SALT, CheckinLinkNotFound)
 
 
 @dataclass(frozen=True)

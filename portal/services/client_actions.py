@@ -19,23 +19,16 @@ from portal.domain.slots import Slot, find_slot, open_slots
 from portal.domain.timemath import is_evening, is_weekend, to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services import booking, notify
+from portal.services.link_context import LinkNotFound, open_context  # noqa: F401 - LinkNotFound is part of this API
 
 REBOOKABLE = frozenset({Status.CANCELLED, Status.LATE_CANCELLED, Status.NO_SHOW})
 SLOTS_PER_PAGE = 60  # keeps a page of times well under 30 KB however open the calendar is
 OFFERED_SLOTS = 8
 
 
-class LinkNotFound(Exception):
-    """The token is genuine but names nothing we hold for that client."""
-
-
 def open_link(deps: Deps, token: str) -> AppointmentContext:
     """One BatchGetItem. Raises LinkInvalid, LinkExpired or LinkNotFound."""
-    claims = deps.links.read(token, deps.clock.now())
-    ctx = deps.store.load_context(claims.appointment_id, claims.client_id, claims.therapist_id)
-    if ctx is None:
-        raise LinkNotFound()
-    return ctx
+    return open_context(deps, token)
 
 
 # --- what applies now -----------------------------------------------------------------------
