@@ -6,12 +6,13 @@ so each rule is one small function over plain values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from portal.domain.model import (
     Appointment, Availability, Barrier, InboxItem, Status, Therapist,
 )
 from portal.domain.timemath import to_local
+from portal.domain.wording import short_day
 
 CONFIRM_WITHIN = timedelta(hours=24)
 HISTORY_DAYS = 90
@@ -52,7 +53,7 @@ def missed_recently(history: list[Appointment], now: datetime, zone_name: str) -
     latest = max(missed, key=lambda a: a.start)
     what = "Missed a session" if latest.status is Status.NO_SHOW else "Cancelled late"
     extra = f" ({len(missed)} in 90 days)" if len(missed) > 1 else ""
-    return RiskReason("history", f"{what} on {_day(latest.start, zone_name)}{extra}")
+    return RiskReason("history", f"{what} on {short_day(latest.start, zone_name)}{extra}")
 
 
 def barrier_reported(appointment: Appointment, inbox: list[InboxItem]) -> RiskReason | None:
@@ -72,7 +73,7 @@ def low_checkin(checkin: CheckIn | None, zone_name: str) -> RiskReason | None:
     if checkin is None or checkin.score > LOW_CHECKIN_SCORE:
         return None
     return RiskReason("checkin", f"Low check-in answer ({checkin.score} of 5) on "
-                                 f"{_day(checkin.at, zone_name)}")
+                                 f"{short_day(checkin.at, zone_name)}")
 
 
 def risk_reasons(appointment: Appointment, history: list[Appointment], inbox: list[InboxItem],
@@ -100,8 +101,3 @@ def outside_hours(appointment: Appointment, availability: Availability, therapis
         return True
     return not any(w.start <= start.time() and end.time() <= w.end
                    for w in availability.windows_on(start.weekday()))
-
-
-def _day(instant: datetime, zone_name: str) -> str:
-    local: date = to_local(instant, zone_name)
-    return f"{local:%a %b} {local.day}"

@@ -184,11 +184,12 @@ def record_answer(deps: Deps, ctx: AppointmentContext, answer: Answer) -> bool:
 
 
 def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer):
+    from portal.domain import wording
     from portal.services import compose
 
     email = compose.checkin_therapist_email(
         ctx.therapist.email, client_name=ctx.client.short_name, score=answer.score,
-        when=compose.when_text(ctx.appointment.start, ctx.therapist.timezone),
+        when=wording.message_when(ctx.appointment.start, ctx.therapist.timezone),
         barrier=answer.barrier.label if answer.barrier else "", note=answer.note,
         practice=ctx.settings.display_name, workspace=f"{getattr(deps.links, 'base_url', '')}/t/")
     try:

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from portal.domain import wording
 from portal.domain.errors import SlotTaken, SlotUnavailable, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.model import Appointment, Barrier, InboxItem, Mode, Status
@@ -110,15 +111,6 @@ def parse_slot_value(text: str) -> datetime:
         raise ValidationError("Please pick one of the times shown.") from None
 
 
-def time_text(instant: datetime, zone_name: str) -> str:
-    return f"{to_local(instant, zone_name):%I:%M %p}".lstrip("0")
-
-
-def day_text(instant: datetime, zone_name: str) -> str:
-    local = to_local(instant, zone_name)
-    return f"{local:%A, %B} {local.day}"
-
-
 def _tags(slot: Slot, zone_name: str, preferred: Mode) -> tuple[str, ...]:
     tags = slot.labels(zone_name)
     if preferred not in slot.modes and len(slot.modes) == 1:
@@ -135,27 +127,19 @@ def group_by_day(slots: list[Slot], zone_name: str, preferred: Mode, *,
         local_day = to_local(slot.start, zone_name).date()
         if from_day and local_day < from_day:
             continue
-        this_label = day_text(slot.start, zone_name)
+        this_label = wording.day(slot.start, zone_name)
         if this_label != label:
             if current:
                 days.append(SlotDay(label, tuple(current)))
             if count >= limit:
                 return SlotPage(days, local_day, count)
             current, label = [], this_label
-        current.append(SlotChoice(slot_value(slot.start), time_text(slot.start, zone_name),
+        current.append(SlotChoice(slot_value(slot.start), wording.clock(slot.start, zone_name),
                                   _tags(slot, zone_name, preferred)))
         count += 1
     if current:
         days.append(SlotDay(label, tuple(current)))
     return SlotPage(days, None, count)
-
-
-def zone_label(zone_name: str, instant: datetime | None = None) -> str:
-    """"New York time (EST)": the client sees which clock the times are on. Without an
-    instant (a list that may cross a clock change) just "New York time"."""
-    place = zone_name.rsplit("/", 1)[-1].replace("_", " ")
-    abbreviation = to_local(instant, zone_name).tzname() if instant else place
-    return f"{place} time ({abbreviation})" if place != abbreviation else f"{place} time"
 
 
 # --- help for what got in the way -----------------------------------------------------------
@@ -330,4 +314,4 @@ def rebooked_as(deps: Deps, ctx: AppointmentContext) -> Appointment | None:
 
 
 __all__ = ["open_link", "choices", "Choices", "offer_for", "Offer", "confirm", "reschedule",
-           "switch_mode", "cancel", "rebook", "group_by_day", "zone_label"]
+           "switch_mode", "cancel", "rebook", "group_by_day"]

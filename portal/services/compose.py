@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from portal import ROOT
+from portal.domain import wording
 from portal.domain.model import Mode
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
@@ -28,32 +29,15 @@ GSM7_PLAIN = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe",
 
 
 # --- shared pieces ---------------------------------------------------------------------------
-def when_text(instant, zone_name: str) -> str:
-    """"Tue Mar 3, 3:30 PM EST": the one format every message uses for a session time."""
-    local = to_local(instant, zone_name)
-    return f"{local:%a %b} {local.day}, {local:%I:%M %p}".replace(" 0", " ").replace(":00 ", " ") \
-        + f" {local.tzname()}"
-
-
-def spoken_when(instant, zone_name: str) -> str:
-    """"Tuesday, March 3 at 3:30 PM": for a voice call."""
-    local = to_local(instant, zone_name)
-    clock = f"{local:%I:%M %p}".lstrip("0").replace(":00 ", " ")
-    return f"{local:%A, %B} {local.day} at {clock}"
-
-
-def day_text(instant, zone_name: str) -> str:
-    local = to_local(instant, zone_name)
-    return f"{local:%A, %B} {local.day}"
-
-
 @lru_cache(maxsize=1)
 def _templates():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
-                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
+                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(wording.FILTERS)  # the same filters as the pages
+    return env
 
 
 def render(name: str, **values) -> str:
@@ -97,9 +81,9 @@ def client_values(appointment, client, settings, link: str, **extra) -> dict:
     video = appointment.mode is Mode.TELE
     values = dict(
         first_name=client.first_name, practice=settings.display_name,
-        when=when_text(appointment.start, client.timezone),
-        spoken_when=spoken_when(appointment.start, client.timezone),
-        day=day_text(appointment.start, client.timezone),
+        when=wording.message_when(appointment.start, client.timezone),
+        spoken_when=wording.when(appointment.start, client.timezone, compact=True),
+        day=wording.day(appointment.start, client.timezone),
         link=link, video=video, mode="by video" if video else "in person",
         join_url=appointment.join_url if video else "",
         contact_phone=settings.contact_phone,

@@ -53,7 +53,7 @@ def send_digests(deps: Deps) -> dict:
 
 def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> dict:
     """What the email says, as plain values (the template only lays them out)."""
-    from portal.services.compose import when_text
+    from portal.domain import wording
     from portal.services.dashboard import sessions_view
 
     day = to_local(now, therapist.timezone).date()
@@ -64,7 +64,7 @@ def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> 
     for row in rows:
         a = row.appointment
         sessions.append({
-            "time": _clock(a.start, therapist.timezone),
+            "time": wording.clock(a.start, therapist.timezone),
             "client": row.client.short_name if row.client else "A former client",
             "mode": "video" if a.mode is Mode.TELE else "in person",
             "status": row.confirmation,
@@ -75,13 +75,13 @@ def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> 
     new_items = [{
         "client": r.client.short_name if r.client else "A former client",
         "kind": r.item.kind, "barrier": r.item.barrier.label if r.item.barrier else "",
-        "text": _preview(r.item.text), "when": when_text(r.item.at, therapist.timezone),
+        "text": _preview(r.item.text), "when": wording.message_when(r.item.at, therapist.timezone),
     } for r in inbox if not r.item.handled and r.item.at >= now - NEW_ITEMS_SINCE]
     unconfirmed = [s for s in sessions if s["unconfirmed"]]
     at_risk = [s for s in sessions if s["reasons"]]
     open_sessions = [s for s in sessions if s["open"]]
     return dict(
-        therapist_name=therapist.name, day=f"{day:%A, %B} {day.day}", sessions=open_sessions,
+        therapist_name=therapist.name, day=wording.day(day), sessions=open_sessions,
         unconfirmed=unconfirmed, at_risk=at_risk, new_items=new_items,
         practice=settings.display_name, workspace=f"{getattr(deps.links, 'base_url', '')}/t/",
         subject=_subject(len(open_sessions), len(unconfirmed), len(at_risk), len(new_items)),
@@ -107,10 +107,6 @@ def _subject(sessions: int, unconfirmed: int, at_risk: int, items: int) -> str:
     if items:
         parts.append(f"{items} new message{'s' if items != 1 else ''}")
     return "Your day: " + ", ".join(parts)
-
-
-def _clock(instant: datetime, zone_name: str) -> str:
-    return f"{to_local(instant, zone_name):%I:%M %p}".lstrip("0")
 
 
 def _preview(text: str) -> str:

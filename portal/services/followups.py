@@ -56,6 +56,7 @@ def next_session(deps: Deps, client_id: str, now):
 
 
 def _send(deps: Deps, out: Outgoing) -> str | None:
+    from portal.domain import wording
     from portal.services import compose
 
     appointment, client = out.appointment, out.client
@@ -63,8 +64,8 @@ def _send(deps: Deps, out: Outgoing) -> str | None:
     values = compose.client_values(
         appointment, client, out.settings, deps.links.appointment_url(appointment),
         rebook_link=deps.links.appointment_url(appointment, "/rebook"),
-        short_day=compose.when_text(appointment.start, client.timezone).split(",")[0],
-        next_when=compose.when_text(following.start, client.timezone) if following else "",
+        short_day=wording.short_day(appointment.start, client.timezone),
+        next_when=wording.message_when(following.start, client.timezone) if following else "",
         next_link=deps.links.appointment_url(following) if following else "")
     if out.message.channel is Channel.SMS:
         return deps.notifier.send_sms(client.phone, compose.followup_sms(values))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from portal.domain.model import Channel, Status
 from portal.interfaces import Attachment, Email
-from portal.services.compose import client_values, fit_sms, render, when_text
+from portal.domain.wording import message_when
+from portal.services.compose import client_values, fit_sms, render
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def send_change(deps, kind: str, appointment, client, therapist, settings) -> di
 
 def notify_therapist_of_cancel(deps, appointment, client, therapist, settings) -> str:
     """A short email to the therapist: who, when, late or not, what got in the way, the note."""
-    when = when_text(appointment.start, therapist.timezone)
+    when = message_when(appointment.start, therapist.timezone)
     values = dict(
         client_name=client.short_name, when=when,
         late=appointment.status is Status.LATE_CANCELLED, late_hours=settings.late_cancel_hours,

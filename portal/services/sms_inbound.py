@@ -125,8 +125,8 @@ def _client_and_session(deps: Deps, clients: list[Client], now):
 
 
 def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
+    from portal.domain.wording import message_when
     from portal.services import booking
-    from portal.services.compose import when_text
 
     if command not in CONFIRM | RESCHEDULE | VIDEO:
         _to_inbox(deps, client, upcoming, body, now)
@@ -137,7 +137,7 @@ def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
     if ctx is None:
         return "no_session", {}
     links = deps.links
-    more = {"when": when_text(upcoming.start, client.timezone),
+    more = {"when": message_when(upcoming.start, client.timezone),
             "link": links.appointment_url(upcoming),
             "reschedule_link": links.appointment_url(upcoming, "/reschedule"), "join_url": ""}
     try:

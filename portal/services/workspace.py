@@ -16,6 +16,7 @@ from portal.domain.model import (
 from portal.domain.risk import outside_hours
 from portal.domain.slots import modes_offered_at
 from portal.domain.timemath import local_wall_to_utc, to_local, zone
+from portal.domain.wording import wall_clock
 from portal.interfaces import Deps
 
 NAME_MAX = 80
@@ -164,8 +165,8 @@ def parse_windows(rows: list[dict]) -> tuple[list[AvailabilityWindow], dict[int,
     for i, (a, row_a) in enumerate(zip(windows, kept_rows)):
         for b, row_b in zip(windows[i + 1:], kept_rows[i + 1:]):
             if a.overlaps(b):
-                errors.setdefault(row_b, f"Overlaps {WEEKDAYS[a.weekday]} "
-                                         f"{a.start:%H:%M}-{a.end:%H:%M}. Please adjust one of them.")
+                errors.setdefault(row_b, f"Overlaps {WEEKDAYS[a.weekday]} {wall_clock(a.start)} to "
+                                         f"{wall_clock(a.end)}. Please adjust one of them.")
     return windows, errors
 
 

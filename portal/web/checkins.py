@@ -8,13 +8,13 @@ for a barrier, offers the same help as the cancel flow (``client_actions.offer_f
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.domain import wording
 from portal.domain.errors import ValidationError
 from portal.domain.model import Barrier, Mode
 from portal.links import LinkExpired, LinkInvalid
@@ -49,18 +49,12 @@ def init_app(app):
     app.register_blueprint(bp)
 
 
-def _tel(phone: str) -> str:
-    return re.sub(r"[^\d+]", "", phone or "")
-
-
 def _page(template: str, ctx, status: int = 200, **values):
-    from portal.services.compose import day_text, when_text
-
     a = ctx.appointment
     return render_template(
         template, ctx=ctx, token=request.view_args["token"], practice_name=ctx.settings.display_name,
-        contact_phone=ctx.settings.contact_phone, contact_tel=_tel(ctx.settings.contact_phone),
-        next_day=day_text(a.start, ctx.client.timezone), next_when=when_text(a.start, ctx.client.timezone),
+        contact_phone=ctx.settings.contact_phone, contact_tel=wording.tel(ctx.settings.contact_phone),
+        next_day=wording.day(a.start, ctx.client.timezone), next_when=wording.message_when(a.start, ctx.client.timezone),
         next_open=a.status.is_open, appointment_token=deps().links.token(a), **values), status
 
 
@@ -72,7 +66,7 @@ def _link_problem(status: int, kind: str):
         log.exception("could not read the practice settings for a check-in link problem")
         name, phone = None, ""
     return render_template("checkin/link_problem.html", kind=kind, practice_name=name,
-                           contact_phone=phone, contact_tel=_tel(phone)), status
+                           contact_phone=phone, contact_tel=wording.tel(phone)), status
 
 
 @bp.errorhandler(LinkExpired)

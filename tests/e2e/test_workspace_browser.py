@@ -51,7 +51,7 @@ def test_sign_in_add_a_saturday_window_and_the_client_is_offered_saturday(live_s
     row.locator("input[name$='-end']").fill("14:00")
     page.get_by_role("button", name="Save hours").click()
     assert "Your hours are saved" in page.inner_text("main")
-    assert "10:00–14:00" in page.locator(".week-grid li", has_text="Saturday").inner_text()
+    assert "10:00 AM–2:00 PM" in page.locator(".week-grid li", has_text="Saturday").inner_text()
     screenshot(page, "workspace-saturday-added")
     # A client of Maya's opens the reschedule page from their reminder link.
     listing = page.request.get(f"{url}/dev/appointments.json").json()

@@ -50,7 +50,7 @@ def test_a_saturday_window_shows_at_once_in_a_clients_reschedule_choices(app, ma
     saved = maya.post("/t/availability", availability_form(maya, "mchen1", store, rows))
     assert saved.status_code == 302
     page = text(maya.get("/t/availability"))
-    assert "Your hours are saved" in page and "Saturday 10:00–14:00" in page
+    assert "Your hours are saved" in page and "Saturday 10:00 AM–2:00 PM" in page
     assert "Saturday, March 7 10:00 AM" in page  # the two-week preview shows what clients get
     ctx = store.load_context("demomche00", "calex01", "mchen1")
     saturdays = [s for s in booking.reschedule_options(deps, ctx) if to_local(s.start, NY).weekday() == 5]
@@ -70,7 +70,7 @@ def test_bad_windows_get_inline_messages_and_nothing_is_saved(maya, deps):
     assert answer.status_code == 400
     page = text(answer)
     assert "Nothing was saved yet: please fix the marked rows." in page
-    assert "Overlaps Tuesday 08:00-12:00. Please adjust one of them." in page
+    assert "Overlaps Tuesday 8:00 AM to 12:00 PM. Please adjust one of them." in page
     assert "The end time must be after the start time." in page
     assert "Use a time such as 09:00 or 17:30." in page
     assert "Session length must be 15 to 150 minutes, in steps of 5." in page

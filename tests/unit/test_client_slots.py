@@ -167,10 +167,3 @@ def test_a_slot_value_that_is_not_a_time_is_refused_in_plain_words():
         with pytest.raises(ValidationError, match="Please pick one of the times shown"):
             actions.parse_slot_value(bad)
 
-
-def test_zone_label_names_the_place_and_the_abbreviation():
-    winter = datetime(2026, 1, 5, 15, 0, tzinfo=timezone.utc)
-    summer = winter.replace(month=7)
-    assert actions.zone_label("America/New_York", winter) == "New York time (EST)"
-    assert actions.zone_label("America/Los_Angeles", summer) == "Los Angeles time (PDT)"
-    assert actions.zone_label("UTC", winter) == "UTC time"

@@ -5,6 +5,7 @@ from email import message_from_bytes
 import pytest
 
 from portal.adapters.senders import build_mime
+from portal.domain import wording
 from portal.domain.model import Appointment, Mode, Status
 from portal.links import Links
 from portal.seed import CLIENTS, SETTINGS, THERAPISTS
@@ -42,7 +43,7 @@ def every_sms(links, appointment, client):
     texts = {
         "reminder": compose.reminder_sms(values), "nudge": compose.reminder_sms(values, nudge=True),
         "followup": compose.followup_sms(values), "checkin": compose.checkin_sms(values),
-        "followup+next": compose.followup_sms({**values, "next_when": compose.when_text(WIDE_START, client.timezone),
+        "followup+next": compose.followup_sms({**values, "next_when": wording.message_when(WIDE_START, client.timezone),
                                                "next_link": link}),
     }
     for kind in ("confirmed", "already_confirmed", "reschedule", "video", "no_video"):
@@ -80,12 +81,6 @@ def test_gsm7_keeps_names_readable_and_counts_extended_characters_twice():
     assert compose.gsm7_length("[a]") == 5 and compose.gsm7_length("abc") == 3
 
 
-def test_when_is_in_the_clients_zone_with_the_zone_shown():
-    assert compose.when_text(WIDE_START, "America/New_York") == "Wed Sep 30, 12:30 PM EDT"
-    assert compose.when_text(WIDE_START, "America/Los_Angeles") == "Wed Sep 30, 9:30 AM PDT"
-    assert compose.spoken_when(WIDE_START, "America/Chicago") == "Wednesday, September 30 at 11:30 AM"
-
-
 def test_reminder_email_is_text_and_html_with_the_calendar_file_attached():
     client = seeded_clients()[0]
     therapist = SEEDED_THERAPISTS[client.therapist_id]
@@ -119,6 +114,14 @@ def test_html_escapes_what_a_person_typed():
                                    soon="tomorrow", reschedule_link="https://x.example/a/t/reschedule")
     email = compose.reminder_email(values, "a@example.com", None)
     assert "<b>Al</b>" not in email.html and "&lt;b&gt;Al&lt;/b&gt;" in email.html
+
+
+def test_client_values_word_the_session_in_the_clients_own_zone():
+    client = builders.client(zone="America/Chicago")
+    values = compose.client_values(session_for(seeded_clients()[0]), client, SETTINGS, "https://x.example/a/t")
+    assert values["when"] == "Wed Sep 30, 11:30 AM CDT"  # short enough for one SMS
+    assert values["spoken_when"] == "Wednesday, September 30 at 11:30 AM"
+    assert values["day"] == "Wednesday, September 30"
 
 
 def test_voice_text_is_spoken_dates_and_no_links():

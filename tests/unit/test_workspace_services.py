@@ -48,7 +48,7 @@ def test_bad_rows_get_a_message_on_their_own_row(bad, message):
 def test_overlapping_windows_are_reported_on_the_later_row():
     _, errors = workspace.parse_windows([row(1, "08:00", "12:00"), row(2, "08:00", "12:00"),
                                          row(1, "11:30", "14:00")])
-    assert errors == {2: "Overlaps Tuesday 08:00-12:00. Please adjust one of them."}
+    assert errors == {2: "Overlaps Tuesday 8:00 AM to 12:00 PM. Please adjust one of them."}
 
 
 def test_time_off_rows():

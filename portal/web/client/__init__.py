@@ -7,18 +7,19 @@ that shows no session data.
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Blueprint, redirect, render_template, url_for
 
+from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.links import LinkExpired, LinkInvalid
 from portal.services import client_actions as actions
 from portal.services.client_actions import LinkNotFound
-from portal.web import deps
+from portal.web import deps, filters
 
 log = logging.getLogger(__name__)
 bp = Blueprint("client", __name__, url_prefix="/a")
+filters.register(bp)
 
 STATUS_TEXT = {  # what the client reads: no blame in any of it
     Status.SCHEDULED: "Not confirmed yet",
@@ -52,18 +53,12 @@ def session_view(ctx) -> dict:
     """The session as the client sees it: their zone, their therapist's display name."""
     a, zone_name = ctx.appointment, ctx.client.timezone
     return dict(
-        day=actions.day_text(a.start, zone_name),
-        time=f"{actions.time_text(a.start, zone_name)} to {actions.time_text(a.end, zone_name)}",
-        zone=actions.zone_label(zone_name, a.start), zone_place=actions.zone_label(zone_name),
+        day=wording.day(a.start, zone_name), time=wording.clock_range(a.start, a.end, zone_name),
+        zone=wording.zone_label(zone_name, a.start), zone_place=wording.zone_label(zone_name),
         therapist=ctx.therapist.name, video=a.mode is Mode.TELE,
         location=a.location, join_url=a.join_url,
         status=a.status, status_text=STATUS_TEXT[a.status],
     )
-
-
-def tel(phone: str) -> str:
-    """A tel: link target: digits and the leading plus only."""
-    return re.sub(r"[^\d+]", "", phone or "")
 
 
 def page(template: str, ctx, status: int = 200, **values):
@@ -71,7 +66,7 @@ def page(template: str, ctx, status: int = 200, **values):
     return render_template(template, ctx=ctx, token=values.pop("token", None) or token_for(ctx.appointment),
                            practice_name=ctx.settings.display_name,
                            contact_phone=ctx.settings.contact_phone,
-                           contact_tel=tel(ctx.settings.contact_phone),
+                           contact_tel=wording.tel(ctx.settings.contact_phone),
                            **values), status
 
 
@@ -93,7 +88,7 @@ def _practice_contact():
 def link_problem(status: int, kind: str):
     name, phone = _practice_contact()
     return render_template("client/link_problem.html", kind=kind, practice_name=name,
-                           contact_phone=phone, contact_tel=tel(phone)), status
+                           contact_phone=phone, contact_tel=wording.tel(phone)), status
 
 
 @bp.errorhandler(LinkExpired)

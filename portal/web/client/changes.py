@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 
+from portal.domain import wording
 from portal.domain.errors import (
     DomainError, InvalidTransition, SlotTaken, SlotUnavailable, StaleVersion, ValidationError,
 )
@@ -106,8 +107,7 @@ def reschedule_post(token):
     except DomainError as error:
         return _refused(token, ctx, error)
     zone_name = ctx.client.timezone
-    flash(f"Done: your session is now {actions.day_text(after.start, zone_name)} at "
-          f"{actions.time_text(after.start, zone_name)}.", "info")
+    flash(f"Done: your session is now {wording.when(after.start, zone_name)}.", "info")
     return to_page(after)
 
 
@@ -162,7 +162,7 @@ def rebook_post(token):
     except DomainError as error:
         return times_page(ctx, rebook=True, status=400, error=str(error))
     zone_name = ctx.client.timezone
-    when = f"{actions.day_text(booked.start, zone_name)} at {actions.time_text(booked.start, zone_name)}"
+    when = wording.when(booked.start, zone_name)
     flash(f"You're booked for {when}. We look forward to seeing you." if created
           else f"You already booked {when}. Here it is.", "info")
     return to_page(booked)

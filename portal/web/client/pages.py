@@ -6,6 +6,7 @@ from datetime import date
 from flask import Response, flash, redirect, request, url_for
 
 from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
+from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.services import client_actions as actions
 from portal.services.booking import NOTE_MAX
@@ -101,6 +102,5 @@ def rebook(token):
     if already is not None and already.status.is_open:
         return page("client/closed.html", ctx, 200, can_rebook=False, already=already,
                     already_token=deps().links.token(already),
-                    already_when=f"{actions.day_text(already.start, ctx.client.timezone)} at "
-                                 f"{actions.time_text(already.start, ctx.client.timezone)}")
+                    already_when=wording.when(already.start, ctx.client.timezone))
     return times_page(ctx, rebook=True)

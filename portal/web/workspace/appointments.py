@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 
+from portal.domain import wording
 from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.model import Barrier, Mode, Status
 from portal.domain.risk import outside_hours
@@ -13,7 +14,7 @@ from portal.services.dashboard import sessions_view
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
-    me, own_appointment, subject_therapist, therapists_for_picker, when,
+    me, own_appointment, subject_therapist, therapists_for_picker,
 )
 from portal.web.workspace.forms import CancelForm, RescheduleForm
 
@@ -156,5 +157,5 @@ def reschedule_post(appointment_id):
                                 409, "This session changed while the page was open. Please pick again.")
     except DomainError as problem:
         return _reschedule_page(ctx, form, 409, str(problem))
-    return _done(ctx, f"Moved to {when(new_start, ctx.therapist.timezone)}. {ctx.client.first_name} "
+    return _done(ctx, f"Moved to {wording.short_when(new_start, ctx.therapist.timezone)}. {ctx.client.first_name} "
                       "is told, and reminders follow the new time.")

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
 
+from portal.domain import wording
 from portal.domain.errors import DomainError
 from portal.domain.model import Mode
 from portal.domain.slots import open_slots
@@ -13,7 +14,7 @@ from portal.services.workspace import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
-    me, own_client, subject_therapist, therapists_for_picker, when,
+    me, own_client, subject_therapist, therapists_for_picker,
 )
 from portal.web.workspace.forms import BookForm, ClientForm, apply_errors
 
@@ -129,7 +130,7 @@ def book(client_id):
         on_behalf.book(deps(), therapist, client, start, mode, me(), location)
     except DomainError as problem:
         return _client_view(client, form, [str(problem)], 409)
-    flash(f"Booked: {client.first_name}, {when(start, therapist.timezone)}.", "info")
+    flash(f"Booked: {client.first_name}, {wording.short_when(start, therapist.timezone)}.", "info")
     return redirect(url_for("workspace.client", client_id=client.id))
 
 

@@ -1,12 +1,11 @@
-"""What every workspace view shares: the signed-in therapist, ownership checks, time formatting."""
+"""What every workspace view shares: the signed-in therapist, ownership checks, template filters."""
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from portal.domain.timemath import to_local
-from portal.web import deps
+from portal.web import deps, filters
 
 
 def signed_in_therapist():
@@ -114,20 +113,6 @@ def local_path(target: str | None) -> str | None:
     return None
 
 
-def when(instant, zone_name: str) -> str:
-    local = to_local(instant, zone_name)
-    return f"{local:%a %b} {local.day}, {clock_time(instant, zone_name)}"
-
-
-def clock_time(instant, zone_name: str) -> str:
-    local = to_local(instant, zone_name)
-    return f"{local:%I:%M %p}".lstrip("0")
-
-
-def day_label(day) -> str:
-    return f"{day:%A, %B} {day.day}"
-
-
 def modes_label(modes) -> str:
     values = {getattr(m, "value", m) for m in modes}
     if values == {"in_person", "tele"}:
@@ -137,7 +122,5 @@ def modes_label(modes) -> str:
 
 def register_filters(bp):
     bp.add_app_template_filter(modes_label, "ws_modes")
-    bp.add_app_template_filter(when, "ws_when")
-    bp.add_app_template_filter(clock_time, "ws_time")
-    bp.add_app_template_filter(day_label, "ws_day")
+    filters.register(bp)
     bp.add_app_template_filter(lambda v: "–" if v is None else f"{v * 100:.0f}%", "ws_pct")

@@ -1,0 +1,13 @@
+"""The wording of days, times, zones and phone numbers as template filters, registered once.
+
+Messages register the same functions on their own Jinja environment (services/compose.py).
+"""
+from __future__ import annotations
+
+from portal.domain.wording import FILTERS
+
+
+def register(bp) -> None:
+    """Add every wording filter to the app a blueprint is registered on (safe to call twice)."""
+    for name, function in FILTERS.items():
+        bp.add_app_template_filter(function, name)
