@@ -11,7 +11,7 @@ from datetime import time, timedelta
 
 from portal.domain.errors import DomainError
 from portal.domain.model import (
-    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode,
+    Actor, Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode,
     PracticeSettings, Status, Therapist,
 )
 from portal.domain.slots import open_slots
@@ -110,8 +110,8 @@ def seed_demo(deps, password: str, history: bool = True) -> dict:
                 else Mode.IN_PERSON
             status = Status.CONFIRMED if n % 4 == 3 else Status.SCHEDULED  # most not yet confirmed
             try:
-                book_appointment(deps, therapist, client, slot.start, mode, actor="system",
-                                 via="seed", location=OFFICE, appointment_id=f"demo{tid[:4]}{n:02d}",
+                book_appointment(deps, therapist, client, slot.start, mode, actor=Actor.system("seed"),
+                                 location=OFFICE, appointment_id=f"demo{tid[:4]}{n:02d}",
                                  status=status, require_open_slot=False)
                 booked += 1
             except DomainError:

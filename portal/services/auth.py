@@ -140,7 +140,7 @@ def temporary_password() -> str:
 def add_therapist(deps: Deps, name: str, email: str, zone_name: str, role: str,
                   password: str) -> Therapist:
     """An admin adds a colleague with a temporary password they pass on in person."""
-    from portal.services.workspace import FormErrors, normalized_email
+    from portal.services.inputs import FormErrors, normalized_email
 
     errors = {}
     name = (name or "").strip()

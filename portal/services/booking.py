@@ -12,7 +12,7 @@ from portal.domain.errors import InvalidTransition, SlotUnavailable, ValidationE
 from portal.domain.ids import new_id
 from portal.domain.messages import plan_followup, plan_reminders
 from portal.domain.model import (
-    Appointment, AuditEvent, Barrier, Client, Mode, Status, Therapist,
+    Actor, Appointment, AuditEvent, Barrier, Client, Mode, Status, Therapist,
 )
 from portal.domain.slots import find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
@@ -35,7 +35,7 @@ def join_url_for(appointment_id: str, therapist: Therapist, settings) -> str:
 
 
 def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: datetime,
-                     mode: Mode, *, actor: str, via: str, location: str = "",
+                     mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
                      status: Status = Status.SCHEDULED) -> Appointment:
     if client.therapist_id != therapist.id:
@@ -63,13 +63,13 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
         status=status, created_at=now,
     )
     messages = plan_reminders(appointment, client, settings, now)
-    audit = AuditEvent(appointment.id, now, actor, "booked", via,
+    audit = AuditEvent(appointment.id, now, actor.label, "booked", actor.via,
                        {"start": appointment.start.isoformat(), "mode": mode.value})
     store.book(appointment, hold_end(appointment, therapist), messages, audit)
     return appointment
 
 
-def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: str, via: str,
+def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: Actor,
             action: str, detail: dict | None = None, keep_messages=False, extra=()) -> Appointment:
     """Commit one change to a session, conditional on the version the caller saw."""
     now = deps.clock.now()
@@ -86,7 +86,7 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: s
         before_hold_end=ctx.hold_end or hold_end(before, ctx.therapist),
         after_hold_end=hold_end(after, ctx.therapist),
         messages=messages,
-        audit=AuditEvent(before.id, now, actor, action, via, detail or {}),
+        audit=AuditEvent(before.id, now, actor.label, action, actor.via, detail or {}),
         keep_messages=keep_messages,
         extra=list(extra),
     ))
@@ -100,14 +100,14 @@ def _expect_version(ctx: AppointmentContext, version: int):
         raise StaleVersion()
 
 
-def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor="client", via="link"):
+def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor: Actor):
     """One tap. Confirming a confirmed session writes nothing and returns None."""
     appointment = ctx.appointment
     if appointment.status is Status.CONFIRMED:
         return None
     _expect_version(ctx, version)
-    after = replace(appointment.transition(Status.CONFIRMED), confirmed_via=via)
-    return _change(deps, ctx, after, actor=actor, via=via, action="confirmed", keep_messages=True)
+    after = replace(appointment.transition(Status.CONFIRMED), confirmed_via=actor.via)
+    return _change(deps, ctx, after, actor=actor, action="confirmed", keep_messages=True)
 
 
 def reschedule_options(deps: Deps, ctx: AppointmentContext, mode: Mode | None = None):
@@ -120,7 +120,7 @@ def reschedule_options(deps: Deps, ctx: AppointmentContext, mode: Mode | None = 
 
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
-               actor="client", via="link", mode: Mode | None = None, slots=None) -> Appointment:
+               actor: Actor, mode: Mode | None = None, slots=None) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
 
     ``slots`` may be passed by a caller that just computed them; otherwise the
@@ -138,12 +138,12 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
     new_mode = mode or appointment.mode
     if new_mode not in slot.modes:
         new_mode = next(iter(sorted(slot.modes, key=lambda m: m.value)))
-    after = replace(appointment.moved_to(new_start), mode=new_mode, changed_by_client=actor == "client",
+    after = replace(appointment.moved_to(new_start), mode=new_mode, changed_by_client=actor.is_client,
                     join_url=_join(appointment, new_mode, ctx))
-    if actor == "client" and after.status is Status.SCHEDULED:
+    if actor.is_client and after.status is Status.SCHEDULED:
         # The client chose this time themselves: asking them to confirm it again would nag.
-        after = replace(after, status=Status.CONFIRMED, confirmed_via=via)
-    return _change(deps, ctx, after, actor=actor, via=via, action="rescheduled",
+        after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
+    return _change(deps, ctx, after, actor=actor, action="rescheduled",
                    detail={"from": appointment.start.isoformat(), "to": new_start.isoformat(),
                            "mode": new_mode.value})
 
@@ -160,7 +160,7 @@ def modes_available(ctx: AppointmentContext) -> frozenset[Mode]:
 
 
 def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int, *,
-                actor="client", via="link") -> Appointment:
+                actor: Actor) -> Appointment:
     _expect_version(ctx, version)
     appointment = ctx.appointment
     if not appointment.status.is_open:
@@ -172,8 +172,8 @@ def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int, *
     after = replace(appointment, mode=mode, version=appointment.version + 1,
                     join_url=_join(appointment, mode, ctx),
                     location=appointment.location,
-                    changed_by_client=appointment.changed_by_client or actor == "client")
-    return _change(deps, ctx, after, actor=actor, via=via, action="mode_switched",
+                    changed_by_client=appointment.changed_by_client or actor.is_client)
+    return _change(deps, ctx, after, actor=actor, action="mode_switched",
                    detail={"mode": mode.value}, keep_messages=True)
 
 
@@ -182,7 +182,7 @@ def is_late_cancel(ctx: AppointmentContext, now: datetime) -> bool:
 
 
 def cancel(deps: Deps, ctx: AppointmentContext, version: int, *, barrier: Barrier | None = None,
-           note: str = "", actor="client", via="link", extra=()) -> Appointment:
+           note: str = "", actor: Actor, extra=()) -> Appointment:
     _expect_version(ctx, version)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
@@ -191,21 +191,21 @@ def cancel(deps: Deps, ctx: AppointmentContext, version: int, *, barrier: Barrie
     if ctx.appointment.start <= now:
         raise ValidationError("This session has already started, so it can't be cancelled here. "
                               "Please call the practice.")
-    late = is_late_cancel(ctx, now) and actor == "client"
+    late = is_late_cancel(ctx, now) and actor.is_client
     status = Status.LATE_CANCELLED if late else Status.CANCELLED
     after = replace(ctx.appointment.transition(status), barrier=barrier, note=note,
-                    changed_by_client=actor == "client")
-    return _change(deps, ctx, after, actor=actor, via=via, action="cancelled",
+                    changed_by_client=actor.is_client)
+    return _change(deps, ctx, after, actor=actor, action="cancelled",
                    detail={"late": late, "barrier": barrier.value if barrier else None},
                    extra=extra)
 
 
 def mark_attendance(deps: Deps, ctx: AppointmentContext, status: Status, version: int, *,
-                    actor: str, via="workspace") -> Appointment:
+                    actor: Actor) -> Appointment:
     if status not in (Status.ATTENDED, Status.NO_SHOW):
         raise ValidationError("Mark the session attended or missed.")
     _expect_version(ctx, version)
     if ctx.appointment.start > deps.clock.now():
         raise ValidationError("Attendance can be marked once the session has started.")
     after = ctx.appointment.transition(status)
-    return _change(deps, ctx, after, actor=actor, via=via, action=status.value)
+    return _change(deps, ctx, after, actor=actor, action=status.value)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from portal.domain import wording
 from portal.domain.errors import SlotTaken, SlotUnavailable, ValidationError
 from portal.domain.ids import new_id
-from portal.domain.model import Appointment, Barrier, InboxItem, Mode, Status
+from portal.domain.model import Actor, Appointment, Barrier, InboxItem, Mode, Status
 from portal.domain.slots import Slot, find_slot, open_slots
 from portal.domain.timemath import is_evening, is_weekend, to_local
 from portal.interfaces import AppointmentContext, Deps
@@ -231,7 +231,7 @@ def _require_upcoming(deps: Deps, ctx: AppointmentContext):
 def confirm(deps: Deps, ctx: AppointmentContext, version: int) -> Appointment | None:
     """None when it was already confirmed: nothing written, nothing sent."""
     _require_upcoming(deps, ctx)
-    after = booking.confirm(deps, ctx, version, actor="client", via="link")
+    after = booking.confirm(deps, ctx, version, actor=Actor.client("link"))
     if after is not None:
         notify.send_change(deps, "confirmed", after, ctx.client, ctx.therapist, ctx.settings)
     return after
@@ -241,7 +241,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, start: datetime, version: in
                mode: Mode | None = None) -> Appointment:
     _require_upcoming(deps, ctx)
     slots = bookable_times(ctx, deps.clock.now())
-    after = booking.reschedule(deps, ctx, start, version, actor="client", via="link",
+    after = booking.reschedule(deps, ctx, start, version, actor=Actor.client("link"),
                                mode=mode or ctx.appointment.mode, slots=slots)
     notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
     return after
@@ -249,7 +249,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, start: datetime, version: in
 
 def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int) -> Appointment:
     _require_upcoming(deps, ctx)
-    after = booking.switch_mode(deps, ctx, mode, version, actor="client", via="link")
+    after = booking.switch_mode(deps, ctx, mode, version, actor=Actor.client("link"))
     if after.version != ctx.appointment.version:
         notify.send_change(deps, "mode", after, ctx.client, ctx.therapist, ctx.settings)
     return after
@@ -266,8 +266,7 @@ def cancel(deps: Deps, ctx: AppointmentContext, version: int, barrier: Barrier |
             therapist_id=ctx.therapist.id, at=deps.clock.now(),
             kind="barrier" if barrier else "note", client_id=ctx.client.id,
             appointment_id=ctx.appointment.id, barrier=barrier, text=note, id=new_id())))
-    after = booking.cancel(deps, ctx, version, barrier=barrier, note=note, actor="client",
-                           via="link", extra=extra)
+    after = booking.cancel(deps, ctx, version, barrier=barrier, note=note, actor=Actor.client("link"), extra=extra)
     notify.send_change(deps, "cancelled", after, ctx.client, ctx.therapist, ctx.settings)
     notify.notify_therapist_of_cancel(deps, after, ctx.client, ctx.therapist, ctx.settings)
     return after
@@ -294,7 +293,7 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
     new_id_ = rebook_id(ctx.appointment.id)
     try:  # checked against the grid above; the claims in the transaction refuse a taken time
         booked = booking.book_appointment(
-            deps, ctx.therapist, ctx.client, start, chosen, actor="client", via="link",
+            deps, ctx.therapist, ctx.client, start, chosen, actor=Actor.client("link"),
             location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False,
             status=Status.CONFIRMED)  # the client chose this time themselves
     except (ValidationError, SlotUnavailable, SlotTaken):

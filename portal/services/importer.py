@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
-from portal.domain.model import Client, Mode, Status, Therapist
+from portal.domain.model import Actor, Client, Mode, Status, Therapist
 from portal.domain.timemath import is_on_cell, iso_utc, local_wall_to_utc, parse_utc
 from portal.interfaces import Deps
-from portal.services.workspace import FormErrors, client_from_input
+from portal.services.clients import client_from_input
+from portal.services.inputs import FormErrors
 
 CLIENT_COLUMNS = ("therapist_email", "first_name", "last_name", "email", "phone", "timezone",
                   "channels", "sms_consent")
@@ -144,7 +145,7 @@ class Importer:
             return "skipped", str(problem)
         appointment_id = stable_id("i", therapist.email, client.email, iso_utc(start))
         try:
-            book_appointment(self.deps, therapist, client, start, mode, actor="import", via="import",
+            book_appointment(self.deps, therapist, client, start, mode, actor=Actor.system("import"),
                              location=v.get("location", ""), require_open_slot=False,
                              appointment_id=appointment_id, status=status)
         except DomainError as problem:

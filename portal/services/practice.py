@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 from portal.domain.errors import ValidationError
 from portal.domain.model import Channel, PracticeSettings, ReminderRule
 from portal.interfaces import Deps
-from portal.services.workspace import FormErrors, normalized_phone, parse_time
+from portal.services.inputs import FormErrors, normalized_phone, parse_time
 
 TEXT_MAX = 1000
 REMINDER_RULES_MAX = 6

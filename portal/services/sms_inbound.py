@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from portal.domain.errors import DomainError
 from portal.domain.ids import new_id
-from portal.domain.model import Client, InboxItem, Mode
+from portal.domain.model import Actor, Client, InboxItem, Mode
 from portal.interfaces import Deps, Throttled
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
             "reschedule_link": links.appointment_url(upcoming, "/reschedule"), "join_url": ""}
     try:
         if command in CONFIRM:
-            done = booking.confirm(deps, ctx, ctx.appointment.version, actor="client", via="sms")
+            done = booking.confirm(deps, ctx, ctx.appointment.version, actor=Actor.client("sms"))
             return ("confirmed" if done else "already_confirmed"), more
         if command in RESCHEDULE:
             return "reschedule", more
@@ -150,7 +150,7 @@ def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
             if Mode.TELE not in booking.modes_available(ctx):
                 return "no_video", more
             ctx.appointment = booking.switch_mode(deps, ctx, Mode.TELE, ctx.appointment.version,
-                                                  actor="client", via="sms")
+                                                  actor=Actor.client("sms"))
         return "video", {**more, "join_url": ctx.appointment.join_url}
     except DomainError:  # changed a moment ago: the page shows where it stands
         log.info("an SMS command met a session that just changed")

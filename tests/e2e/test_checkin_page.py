@@ -6,7 +6,7 @@ import pytest
 
 from portal import create_app
 from portal.config import load
-from portal.domain.model import Barrier, Mode, PracticeSettings, Status
+from portal.domain.model import Actor, Barrier, Mode, PracticeSettings, Status
 from portal.links import CHECKIN_SALT
 from portal.services.booking import book_appointment
 from portal.services.dashboard import latest_checkin
@@ -28,7 +28,7 @@ class Web:
         store.save_settings(SETTINGS)
         self.therapist, self.client = builders.practice(store)
         self.next = book_appointment(self.deps, self.therapist, self.client, T0 + timedelta(days=3, hours=1),
-                                     Mode.IN_PERSON, actor="t", via="test", require_open_slot=False)
+                                     Mode.IN_PERSON, actor=Actor.system("test"), require_open_slot=False)
         self.path = links.checkin_url(self.next).removeprefix(BASE_URL)
 
     def csrf(self, path=None):
@@ -138,7 +138,7 @@ def test_a_cancelled_next_session_still_takes_how_they_are_doing(web, store):
     from portal.services import booking
 
     ctx = store.load_context(web.next.id, web.client.id, web.therapist.id)
-    booking.cancel(web.deps, ctx, ctx.appointment.version, actor="therapist", via="test")
+    booking.cancel(web.deps, ctx, ctx.appointment.version, actor=Actor.system("test"))
     text = web.http.get(web.path).get_data(as_text=True)
     assert "How are you doing today?" in text and "getting in the way" not in text
     assert web.answer(score="3").status_code == 302

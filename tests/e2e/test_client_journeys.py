@@ -9,7 +9,7 @@ import pytest
 from portal import ROOT, create_app
 from portal.config import load
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
+    Actor, Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
 )
 from portal.domain.timemath import to_local
 from portal.services import client_actions as actions
@@ -50,7 +50,7 @@ class Web:
 
     def book(self, start=THU_10, mode=Mode.IN_PERSON, client=None, **kw):
         return book_appointment(self.deps, self.therapist, client or self.client, start, mode,
-                                actor="system", via="test", location="14 Elm Street",
+                                actor=Actor.system("test"), location="14 Elm Street",
                                 require_open_slot=False, **kw)
 
     def path(self, appointment, suffix=""):

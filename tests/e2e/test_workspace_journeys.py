@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Barrier, InboxItem, Mode, Status
+from portal.domain.model import Actor, Barrier, InboxItem, Mode, Status
 from portal.domain.timemath import iso_utc, to_local
 from portal.services import booking
 from tests.conftest import T0
@@ -169,6 +169,7 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     trail = store.audit_trail("demomche02")
     assert {(e.action, e.actor, e.via) for e in trail} >= {
         ("rescheduled", "therapist:mchen1", "workspace"), ("mode_switched", "therapist:mchen1", "workspace")}
+    assert "mode switched by you (workspace)" in text(maya.get("/t/appointments/demomche02"))
     confirm = maya.post("/t/appointments/demomche05/confirm", {"version": "1"})
     assert confirm.status_code == 302 and store.get_appointment("demomche05").status is Status.CONFIRMED
     cancel = maya.post("/t/appointments/demomche09/cancel", {"version": "1", "barrier": "transport",
@@ -269,7 +270,7 @@ def test_figures_page_and_csv(app, deps, clock):
     maya.login(MAYA)
     for aid, status in (("demomche00", Status.ATTENDED), ("demomche01", Status.NO_SHOW)):
         ctx = deps.store.load_context(aid, deps.store.get_appointment(aid).client_id, "mchen1")
-        booking.mark_attendance(deps, ctx, status, ctx.appointment.version, actor="test")
+        booking.mark_attendance(deps, ctx, status, ctx.appointment.version, actor=Actor.system("test"))
     page = maya.get("/t/stats").get_data(as_text=True)
     assert page.count('role="img"') == 4 and "<title id=\"chart-rates-t\">" in page
     assert "Attended: 50%" in page  # the chart's description, for screen readers

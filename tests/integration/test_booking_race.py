@@ -3,7 +3,7 @@ import threading
 from datetime import timedelta
 
 from portal.domain.errors import SlotTaken
-from portal.domain.model import Mode
+from portal.domain.model import Actor, Mode
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import T0
@@ -26,7 +26,7 @@ def test_ten_threads_racing_for_one_slot_see_exactly_one_win(aws):
         barrier.wait()
         try:
             wins.append(book_appointment(aws.deps, therapist, client, slot_start, Mode.TELE,
-                                         actor="client", via="test", require_open_slot=False))
+                                         actor=Actor.client("test"), require_open_slot=False))
         except SlotTaken:
             losses.append(client.id)
         except Exception as problem:  # anything else is a bug, not a lost race

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from portal import create_app
-from portal.domain.model import Barrier, Mode, Status
+from portal.domain.model import Actor, Barrier, Mode, Status
 from portal.seed import seed_demo
 from portal.services.booking import book_appointment
 from tests import builders
@@ -31,7 +31,7 @@ def test_a_cancel_on_dynamodb_keeps_what_the_client_said_and_tells_them(aws):
     store = aws.store
     therapist, client = builders.practice(store)
     a = book_appointment(aws.deps, therapist, client, T0 + timedelta(days=3, hours=1), Mode.IN_PERSON,
-                         actor="system", via="test")
+                         actor=Actor.system("test"))
     http = create_app(aws.config, container=aws).test_client()
     path = aws.links.appointment_url(a).removeprefix(BASE_URL)
     token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(path).get_data(as_text=True)).group(1)

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 from portal import create_app
-from portal.domain.model import Mode
+from portal.domain.model import Actor, Mode
 from portal.services import client_actions as actions
 from portal.services.booking import book_appointment
 from tests import builders
@@ -25,8 +25,8 @@ def test_ten_clients_racing_for_one_slot_through_the_web_see_exactly_one_win(aws
         client = builders.client(cid=f"cli{n:03d}", tid=therapist.id, first_name=f"Racer{n}")
         store.add_client(client)
         start = T0 + timedelta(days=1 + n // 8, hours=n % 8)  # Tuesday and Wednesday, 09:00 on
-        a = book_appointment(aws.deps, therapist, client, start, Mode.TELE, actor="system",
-                             via="test", require_open_slot=False)
+        a = book_appointment(aws.deps, therapist, client, start, Mode.TELE, actor=Actor.system("test"),
+                             require_open_slot=False)
         http = app.test_client()
         path = aws.links.appointment_url(a).removeprefix(BASE_URL)
         listing = http.get(path + "/reschedule").get_data(as_text=True)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from portal import create_app
-from portal.domain.model import Status
+from portal.domain.model import Actor, Status
 from portal.localstack import Scheduler
 from portal.schedule import all_functions, scheduled_functions
 from portal.seed import seed_demo
@@ -64,7 +64,7 @@ def test_a_missed_session_gets_its_followup_through_the_emulator(dev_stack):
                    for a in store.therapist_appointments(t.id, now, now + timedelta(days=3)))
     container.clock.set(session.end + timedelta(minutes=5))
     ctx = store.load_context(session.id, session.client_id, session.therapist_id)
-    booking.mark_attendance(container.deps, ctx, Status.NO_SHOW, ctx.appointment.version, actor="t")
+    booking.mark_attendance(container.deps, ctx, Status.NO_SHOW, ctx.appointment.version, actor=Actor.system("test"))
     container.clock.advance(timedelta(hours=3))
     summary = web.post("/dev/run/followups", json={}).get_json()["summary"]
     assert summary["sent"] == 1

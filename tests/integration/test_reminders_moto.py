@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from portal.adapters.senders import FakeNotifier
 from portal.domain.messages import SENT
-from portal.domain.model import Channel, Mode, PracticeSettings
+from portal.domain.model import Actor, Channel, Mode, PracticeSettings
 from portal.interfaces import Deps
 from portal.services import booking
 from portal.services.reminders import send_due_reminders
@@ -30,8 +30,8 @@ def practice_with_sessions(aws, count):
                                  phone=f"+1202555{n:04d}", channels=(Channel.EMAIL, Channel.SMS))
         store.add_client(client)
         sessions.append(booking.book_appointment(
-            aws.deps, therapist, client, START + timedelta(hours=n), Mode.TELE, actor="t",
-            via="test", require_open_slot=False))
+            aws.deps, therapist, client, START + timedelta(hours=n), Mode.TELE, actor=Actor.system("test"),
+                                                           require_open_slot=False))
     return sessions
 
 

@@ -7,7 +7,7 @@ import pytest
 from portal.adapters import codec
 from portal.domain.errors import ValidationError
 from portal.services import auth
-from portal.services.workspace import FormErrors
+from portal.services.inputs import FormErrors
 from tests import builders
 from tests.conftest import T0
 

@@ -5,7 +5,7 @@ import pytest
 
 from portal.domain.errors import ValidationError
 from portal.domain.messages import CheckinPolicy, checkin_moment, checkin_pairs
-from portal.domain.model import Appointment, Barrier, Channel, Mode, PracticeSettings, Status
+from portal.domain.model import Actor, Appointment, Barrier, Channel, Mode, PracticeSettings, Status
 from portal.domain.timemath import to_local
 from portal.services import booking, checkins
 from portal.services.dashboard import latest_checkin
@@ -59,10 +59,10 @@ def test_pairs_are_consecutive_and_skip_cancelled_sessions():
 def weekly(deps, store, clock):
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.EMAIL,)))
-    first = booking.book_appointment(deps, therapist, client, MONDAY, Mode.TELE, actor="t", via="test",
+    first = booking.book_appointment(deps, therapist, client, MONDAY, Mode.TELE, actor=Actor.system("test"),
                                      require_open_slot=False)
     second = booking.book_appointment(deps, therapist, client, MONDAY + timedelta(days=7),
-                                      Mode.TELE, actor="t", via="test", require_open_slot=False)
+                                      Mode.TELE, actor=Actor.system("test"), require_open_slot=False)
     return therapist, client, first, second
 
 
@@ -111,7 +111,7 @@ def test_a_next_session_moved_after_planning_gets_no_stale_check_in(deps, store,
     checkins.plan_due_checkins(deps)  # planned...
     ctx = store.load_context(second.id, client.id, therapist.id)
     booking.reschedule(deps, ctx, second.start + timedelta(days=1), ctx.appointment.version,
-                       actor="therapist", via="test", slots=[_slot(second.start + timedelta(days=1))])
+                       actor=Actor.system("test"), slots=[_slot(second.start + timedelta(days=1))])
     summary = checkins.send_checkins(deps)  # ...but the session moved before it went
     assert summary["skipped"] == 1 and notifier.sent == []
 
@@ -130,7 +130,7 @@ def test_a_check_in_text_for_a_client_who_prefers_texts(deps, store, clock, noti
     store.add_client(texter)
     for days in (0, 7):
         booking.book_appointment(deps, therapist, texter, MONDAY + timedelta(days=days, hours=2),
-                                 Mode.TELE, actor="t", via="test", require_open_slot=False)
+                                 Mode.TELE, actor=Actor.system("test"), require_open_slot=False)
     clock.set(at(2026, 3, 6, 15, 30))  # midway is early Friday: Friday 10:00 it is
     checkins.send_checkins(deps)
     [(channel, to, text)] = notifier.sent

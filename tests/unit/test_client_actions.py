@@ -6,7 +6,7 @@ import pytest
 
 from portal.domain.errors import SlotTaken, SlotUnavailable, StaleVersion, ValidationError
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
+    Actor, Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
 )
 from portal.links import LinkExpired, LinkInvalid
 from portal.services import client_actions as actions
@@ -19,7 +19,7 @@ THU_10 = T0 + timedelta(days=3, hours=1)  # Thursday 10:00: outside the late-can
 
 
 def book(deps, t, c, start, mode=Mode.IN_PERSON, **kw):
-    a = book_appointment(deps, t, c, start, mode, actor="system", via="test", location="14 Elm St",
+    a = book_appointment(deps, t, c, start, mode, actor=Actor.system("test"), location="14 Elm St",
                          require_open_slot=False, **kw)
     return deps.store.load_context(a.id, c.id, t.id)
 
@@ -123,7 +123,7 @@ def test_reschedule_moves_the_session_reminders_and_audit_in_one_change(deps, pr
     # The old time is free again: another client can take it.
     other = builders.client(cid="cli002", tid=t.id)
     store.add_client(other)
-    book_appointment(deps, t, other, THU_10, Mode.TELE, actor="client", via="test")
+    book_appointment(deps, t, other, THU_10, Mode.TELE, actor=Actor.client("test"))
 
 
 def test_reschedule_commits_without_reading_the_calendar(deps, practice, store, monkeypatch):

@@ -5,7 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from portal.calendar import ics_bytes, uid_for
-from portal.domain.model import Mode, PracticeSettings, Status
+from portal.domain.model import Actor, Mode, PracticeSettings, Status
 from portal.services import client_actions as actions
 from portal.services.booking import book_appointment
 from tests import builders
@@ -28,7 +28,7 @@ def session(deps, store):
     store.add_therapist(t, builders.weekday_availability())
     c = builders.client(tid=t.id, zone="America/Los_Angeles")
     store.add_client(c)
-    a = book_appointment(deps, t, c, THU_10, Mode.IN_PERSON, actor="system", via="test",
+    a = book_appointment(deps, t, c, THU_10, Mode.IN_PERSON, actor=Actor.system("test"),
                          location="14 Elm Street, Suite 210")
     return store.load_context(a.id, c.id, t.id)
 

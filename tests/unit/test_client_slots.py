@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from portal.clock import FixedClock
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Mode, PracticeSettings, TimeOff,
+    Actor, Availability, AvailabilityWindow, Mode, PracticeSettings, TimeOff,
 )
 from portal.domain.timemath import to_local
 from portal.interfaces import Deps
@@ -27,7 +27,7 @@ def setup(store, *, windows, client_zone="America/New_York", therapist_zone="Ame
 
 
 def session(deps, t, c, start, client=None):
-    a = book_appointment(deps, t, client or c, start, Mode.IN_PERSON, actor="system", via="test",
+    a = book_appointment(deps, t, client or c, start, Mode.IN_PERSON, actor=Actor.system("test"),
                          require_open_slot=False)
     return deps.store.load_context(a.id, a.client_id, t.id)
 

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from portal.domain.model import Barrier, InboxItem, Mode, PracticeSettings, Status
+from portal.domain.model import Actor, Barrier, InboxItem, Mode, PracticeSettings, Status
 from portal.services import booking
 from portal.services.digest import send_digests
 from tests import builders
@@ -16,8 +16,8 @@ def at(*args):
 
 
 def book(deps, therapist, client, start, status=Status.SCHEDULED):
-    return booking.book_appointment(deps, therapist, client, start, Mode.IN_PERSON, actor="t",
-                                    via="test", require_open_slot=False, status=status)
+    return booking.book_appointment(deps, therapist, client, start, Mode.IN_PERSON, actor=Actor.system("test"),
+                                    require_open_slot=False, status=status)
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def day(deps, store, clock):
     missed = book(deps, therapist, jordan, at(2026, 2, 2, 15, 0))
     clock.set(at(2026, 2, 2, 16, 0))
     ctx = store.load_context(missed.id, jordan.id, therapist.id)
-    booking.mark_attendance(deps, ctx, Status.NO_SHOW, ctx.appointment.version, actor="t")
+    booking.mark_attendance(deps, ctx, Status.NO_SHOW, ctx.appointment.version, actor=Actor.system("test"))
     clock.set(at(2026, 3, 1, 12, 0))
     book(deps, therapist, alex, at(2026, 3, 2, 15, 0))  # 10:00
     book(deps, therapist, jordan, at(2026, 3, 2, 17, 0))  # 12:00

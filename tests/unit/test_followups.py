@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from portal.domain.messages import PENDING, SENT, SKIPPED
-from portal.domain.model import Channel, Mode, PracticeSettings, Status
+from portal.domain.model import Actor, Channel, Mode, PracticeSettings, Status
 from portal.services import booking
 from portal.services.followups import send_due_followups
 from portal.services.reminders import send_due_reminders
@@ -24,14 +24,14 @@ def missed(deps, store, clock):
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.EMAIL,)))
     appointment = booking.book_appointment(deps, therapist, client, START, Mode.IN_PERSON,
-                                           actor="therapist", via="test", require_open_slot=False)
+                                           actor=Actor.system("test"), require_open_slot=False)
     clock.set(appointment.end + timedelta(minutes=10))
     return therapist, client, appointment
 
 
 def mark(deps, store, appointment, status):
     ctx = store.load_context(appointment.id, appointment.client_id, appointment.therapist_id)
-    return booking.mark_attendance(deps, ctx, status, ctx.appointment.version, actor="therapist:t")
+    return booking.mark_attendance(deps, ctx, status, ctx.appointment.version, actor=Actor.therapist("t", "workspace"))
 
 
 def followups(store, appointment):
@@ -83,11 +83,11 @@ def test_never_more_than_one_followup_for_a_session_even_if_re_marked(deps, stor
 def test_a_late_cancel_gets_a_followup_after_the_session_time(deps, store, clock, notifier):
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store)
-    appointment = booking.book_appointment(deps, therapist, client, START, Mode.TELE, actor="t",
-                                           via="test", require_open_slot=False)
+    appointment = booking.book_appointment(deps, therapist, client, START, Mode.TELE, actor=Actor.system("test"),
+                                           require_open_slot=False)
     clock.set(START - timedelta(hours=3))
     ctx = store.load_context(appointment.id, client.id, therapist.id)
-    cancelled = booking.cancel(deps, ctx, ctx.appointment.version, actor="client", via="link")
+    cancelled = booking.cancel(deps, ctx, ctx.appointment.version, actor=Actor.client("link"))
     assert cancelled.status is Status.LATE_CANCELLED
     [planned] = followups(store, appointment)
     assert planned.due_at == appointment.end + timedelta(hours=2)
@@ -99,7 +99,7 @@ def test_a_late_cancel_gets_a_followup_after_the_session_time(deps, store, clock
 def test_a_client_who_already_rebooked_hears_about_the_next_session(deps, store, clock, notifier, missed):
     therapist, client, appointment = missed
     following = booking.book_appointment(deps, therapist, client, START + timedelta(days=7), Mode.TELE,
-                                         actor="client", via="link", require_open_slot=False)
+                                         actor=Actor.client("link"), require_open_slot=False)
     mark(deps, store, appointment, Status.NO_SHOW)
     clock.advance(timedelta(hours=3))
     send_due_followups(deps)
@@ -112,8 +112,8 @@ def test_a_followup_text_due_in_quiet_hours_waits_for_the_morning(deps, store, c
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.SMS,)))
     evening = at(2026, 3, 4, 0, 0)  # Tuesday 19:00: two hours after the end is quiet
-    appointment = booking.book_appointment(deps, therapist, client, evening, Mode.TELE, actor="t",
-                                           via="test", require_open_slot=False)
+    appointment = booking.book_appointment(deps, therapist, client, evening, Mode.TELE, actor=Actor.system("test"),
+                                           require_open_slot=False)
     clock.set(appointment.end + timedelta(minutes=5))
     mark(deps, store, appointment, Status.NO_SHOW)
     [planned] = followups(store, appointment)

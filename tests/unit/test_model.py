@@ -5,7 +5,7 @@ import pytest
 
 from portal.domain.errors import InvalidTransition, ValidationError
 from portal.domain.model import (
-    ALLOWED_TRANSITIONS, Appointment, Availability, AvailabilityWindow, Client, Mode,
+    ALLOWED_TRANSITIONS, Actor, Appointment, AuditEvent, Availability, AvailabilityWindow, Client, Mode,
     PracticeSettings, Status, Therapist, TimeOff,
 )
 
@@ -102,3 +102,28 @@ def test_client_channels_respect_consent_and_opt_out():
     assert not replace(c, sms_opted_out=True).wants(Channel.SMS)
     assert not replace(c, sms_consent=False).wants(Channel.SMS)
     assert c.short_name == "Alex R."
+
+
+# --- who acts --------------------------------------------------------------------------------
+def test_an_actor_is_stored_as_the_audit_trail_always_named_it():
+    assert (Actor.client("sms").label, Actor.client("sms").via) == ("client", "sms")
+    assert Actor.therapist("mchen1").label == "therapist:mchen1"
+    assert Actor.therapist("mchen1").via == "workspace"
+    assert Actor.system("import").label == "system"
+
+
+@pytest.mark.parametrize("label, via, expected", [
+    ("client", "link", Actor.client("link")),
+    ("therapist:mchen1", "workspace", Actor.therapist("mchen1")),
+    ("therapist", "test", Actor.system("test")),  # no id: not a therapist anyone can be
+    ("import", "import", Actor.system("import")),
+    ("", "", Actor.system("")),
+])
+def test_an_audit_line_reads_back_as_an_actor(label, via, expected):
+    assert Actor.from_label(label, via) == expected
+    assert AuditEvent("a1", datetime(2026, 3, 3, tzinfo=timezone.utc), label, "booked", via).by == expected
+
+
+def test_only_the_client_counts_as_the_client():
+    assert Actor.client().is_client
+    assert not Actor.therapist("client").is_client and not Actor.system("client").is_client

@@ -9,7 +9,7 @@ import pytest
 
 from portal.adapters import codec
 from portal.domain.messages import FAILED, PENDING, SENT, SKIPPED
-from portal.domain.model import Channel, Mode, PracticeSettings, ReminderRule
+from portal.domain.model import Actor, Channel, Mode, PracticeSettings, ReminderRule
 from portal.services import booking
 from portal.services.reminders import send_due_reminders
 from tests import builders
@@ -29,8 +29,8 @@ def practice(store):
 
 
 def book(deps, therapist, client, start, mode=Mode.IN_PERSON, **kw):
-    return booking.book_appointment(deps, therapist, client, start, mode, actor="therapist",
-                                    via="test", require_open_slot=False, **kw)
+    return booking.book_appointment(deps, therapist, client, start, mode, actor=Actor.system("test"),
+                                    require_open_slot=False, **kw)
 
 
 def statuses(store, appointment):
@@ -89,7 +89,7 @@ def test_a_moved_or_cancelled_session_gets_no_stale_reminder(deps, store, clock,
     store.table.put(codec.appointment_to_item(replace(moved, start=start + timedelta(days=1),
                                                       end=moved.end + timedelta(days=1), version=2)))
     ctx = store.load_context(cancelled.id, client.id, therapist.id)
-    booking.cancel(deps, ctx, ctx.appointment.version, actor="therapist", via="test")
+    booking.cancel(deps, ctx, ctx.appointment.version, actor=Actor.system("test"))
     clock.set(start - timedelta(hours=24))
     summary = send_due_reminders(deps)
     assert notifier.sent == []
@@ -235,7 +235,7 @@ def test_the_nudge_goes_only_if_the_session_is_still_unconfirmed(deps, store, cl
     store.add_client(client2)
     confirmed_later = book(deps, therapist, client2, start + timedelta(hours=1))
     ctx = store.load_context(confirmed_later.id, client2.id, therapist.id)
-    booking.confirm(deps, ctx, ctx.appointment.version, via="sms")
+    booking.confirm(deps, ctx, ctx.appointment.version, actor=Actor.client("sms"))
     clock.set(start - timedelta(hours=20))
     send_due_reminders(deps)
     nudges = [e for _, _, e in notifier.of("email") if e.subject.startswith("Can you still make it")]

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portal.domain.model import Mode, PracticeSettings, Status
+from portal.domain.model import Actor, Mode, PracticeSettings, Status
 from portal.services import booking
 from portal.services.sms_inbound import command_of, handle, handle_event, InboundSms
 from tests import builders
@@ -27,7 +27,7 @@ def session(deps, store):
     therapist, client = builders.practice(store)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)  # Tuesday 10:00, a video-or-office window
     appointment = booking.book_appointment(deps, therapist, client, start, Mode.IN_PERSON,
-                                           actor="therapist", via="test", require_open_slot=False)
+                                           actor=Actor.system("test"), require_open_slot=False)
     return therapist, client, appointment
 
 
@@ -85,7 +85,7 @@ def test_t_where_video_is_not_offered_points_to_other_times(deps, store, notifie
     office_only = Availability(windows=(AvailabilityWindow(1, time(9), time(17), frozenset({Mode.IN_PERSON})),))
     therapist, client = builders.practice(store, a=office_only)
     booking.book_appointment(deps, therapist, client, datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc),
-                             Mode.IN_PERSON, actor="t", via="test", require_open_slot=False)
+                             Mode.IN_PERSON, actor=Actor.system("test"), require_open_slot=False)
     assert handle(deps, InboundSms(PHONE, "T")) == "no_video"
     assert "/reschedule" in replies(notifier)[0]
 
@@ -136,7 +136,7 @@ def test_a_shared_family_number_acts_on_the_soonest_session(deps, store, notifie
     sibling = builders.client(cid="cli002", first_name="Sam", email="sam@example.com")
     store.add_client(sibling)
     sooner = booking.book_appointment(deps, therapist, sibling, T0 + timedelta(hours=20), Mode.TELE,
-                                      actor="t", via="test", require_open_slot=False)
+                                      actor=Actor.system("test"), require_open_slot=False)
     assert handle(deps, InboundSms(PHONE, "yes")) == "confirmed"
     assert store.get_appointment(sooner.id).status is Status.CONFIRMED
     assert "Thanks Sam" in replies(notifier)[0]

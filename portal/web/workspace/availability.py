@@ -8,9 +8,9 @@ from portal.domain.errors import StaleVersion, ValidationError
 from portal.domain.model import WEEKDAYS, Availability, Mode
 from portal.domain.slots import open_slots
 from portal.domain.timemath import to_local
-from portal.services import workspace
+from portal.services import hours
 from portal.services.practice import save_settings
-from portal.services.workspace import FormErrors
+from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me, subject_therapist
@@ -49,11 +49,11 @@ def _page(therapist, availability, form, status=200, general=(), row_errors=None
     grid = [(name, availability.windows_on(n)) for n, name in enumerate(WEEKDAYS)]
     now = deps().clock.now()  # one calendar read serves the preview and the flags
     ahead = deps().store.therapist_appointments(
-        therapist.id, now, now + timedelta(days=workspace.OUTSIDE_HOURS_DAYS))
+        therapist.id, now, now + timedelta(days=hours.OUTSIDE_HOURS_DAYS))
     return render_template(
         "therapist/availability.html", therapist=therapist, form=form, rules=rules,
         settings=settings, grid=grid, preview=_preview(therapist, availability, settings, ahead),
-        outside=workspace.sessions_outside_hours(deps(), therapist, availability, ahead),
+        outside=hours.sessions_outside_hours(deps(), therapist, availability, ahead),
         general=list(general), row_errors=row_errors or {}, off_errors=off_errors or {},
     ), status
 
@@ -76,13 +76,13 @@ def _rows(entries, names):
 def save_availability():
     therapist = subject_therapist(request.form.get("therapist"))
     form = AvailabilityForm()
-    windows, row_errors = workspace.parse_windows(
+    windows, row_errors = hours.parse_windows(
         _rows(form.windows.entries, ("weekday", "start", "end", "modes", "remove")))
-    time_off, off_errors = workspace.parse_time_off(
+    time_off, off_errors = hours.parse_time_off(
         _rows(form.time_off.entries, ("first_day", "last_day", "reason", "remove")))
     general = []
     try:
-        updated = workspace.session_settings(therapist, form.session_minutes.data or "",
+        updated = hours.session_settings(therapist, form.session_minutes.data or "",
                                              form.buffer_minutes.data or "")
     except FormErrors as problems:
         updated = None
@@ -94,7 +94,7 @@ def save_availability():
         return _page(therapist, current, form, 400, general, row_errors, off_errors)
     try:
         version = int(form.version.data or 0)
-        saved = workspace.save_availability(deps(), therapist, Availability(
+        saved = hours.save_availability(deps(), therapist, Availability(
             tuple(windows), tuple(time_off), version), updated)
     except StaleVersion as problem:
         current = deps().store.get_availability(therapist.id)
@@ -103,7 +103,7 @@ def save_availability():
     except (ValidationError, ValueError) as problem:
         current = deps().store.get_availability(therapist.id)
         return _page(therapist, current, form, 400, [str(problem)])
-    outside = workspace.sessions_outside_hours(deps(), updated, saved)
+    outside = hours.sessions_outside_hours(deps(), updated, saved)
     flash("Your hours are saved. Clients see the new times right away.", "info")
     if outside:
         flash(f"{len(outside)} booked session(s) now fall outside your hours. They stay booked "

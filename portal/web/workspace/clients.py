@@ -9,8 +9,9 @@ from portal.domain.errors import DomainError
 from portal.domain.model import Mode
 from portal.domain.slots import open_slots
 from portal.domain.timemath import parse_utc, to_local
-from portal.services import on_behalf, workspace
-from portal.services.workspace import FormErrors
+from portal.services import on_behalf
+from portal.services.clients import add_client, update_client
+from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
@@ -50,7 +51,7 @@ def new_client():
     if request.method == "GET":
         return _client_page(form, therapist)
     try:
-        client = workspace.add_client(deps(), therapist, _client_values(form))
+        client = add_client(deps(), therapist, _client_values(form))
     except FormErrors as problems:
         return _client_page(form, therapist, None, _summary(form, problems), 400)
     flash(f"{client.first_name} is added. You can book a first session below.", "info")
@@ -76,7 +77,7 @@ def edit_client(client_id):
     if request.method == "GET":
         return _client_page(form, therapist, current)
     try:
-        workspace.update_client(deps(), current, _client_values(form))
+        update_client(deps(), current, _client_values(form))
     except FormErrors as problems:
         return _client_page(form, therapist, current, _summary(form, problems), 400)
     except DomainError as problem:

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.services import auth, practice
-from portal.services.workspace import FormErrors
+from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.clients import zone_names

@@ -1,0 +1,73 @@
+"""What people type, parsed: every problem comes back in words written for the person.
+
+Inputs arrive as plain strings (from a form or a CSV row). FormErrors carries several
+field problems at once, so a form can show them all.
+"""
+from __future__ import annotations
+
+from datetime import date, time
+
+from portal.domain.errors import ValidationError
+from portal.domain.model import Channel
+
+
+class FormErrors(ValidationError):
+    """Several fields are wrong at once: ``fields`` maps a field (or row) to its message."""
+
+    def __init__(self, fields: dict):
+        self.fields = fields
+        super().__init__(" ".join(str(m) for m in fields.values()))
+
+
+# --- small parsers ---------------------------------------------------------------------------
+def normalized_email(raw: str, required: bool = False) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    raw = (raw or "").strip()
+    if not raw:
+        if required:
+            raise ValidationError("Please enter an email address.")
+        return ""
+    try:
+        return validate_email(raw, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError("That doesn't look like an email address, such as name@example.com.") from None
+
+
+def normalized_phone(raw: str, region: str = "US") -> str:
+    """E.164 (+12025550143), or "" when left empty."""
+    import phonenumbers
+
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError("That doesn't look like a phone number, such as (202) 555-0143 "
+                              "or +44 20 7946 0958.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_time(raw: str) -> time:
+    try:
+        value = time.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise ValidationError("Use a time such as 09:00 or 17:30.") from None
+    return value.replace(second=0, microsecond=0)
+
+
+def parse_day(raw: str) -> date:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise ValidationError("Use a date such as 2026-07-04.") from None
+
+
+def parse_channels(values) -> tuple[Channel, ...]:
+    try:
+        return tuple(dict.fromkeys(Channel(v) for v in values))
+    except ValueError:
+        raise ValidationError("Pick email, text message or phone call.") from None
