@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	@PORTAL_ENV=dev $(PY) -m portal.localstack
+	@PORTAL_ENV=dev $(PY) -m devstack
 
 test: $(STAMP)
 	@$(PY) -m pytest

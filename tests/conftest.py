@@ -51,7 +51,7 @@ def deps(store, notifier, clock, links):
 # --- moto in server mode -----------------------------------------------------------------
 @pytest.fixture(scope="session")
 def moto_endpoint():
-    from portal.localstack import start_emulator
+    from devstack.localstack import start_emulator
 
     server, endpoint = start_emulator()
     yield endpoint

@@ -23,7 +23,7 @@ def app_on(deps, **env):
 
 
 def seeded(deps):
-    from portal.seed import seed_demo
+    from devstack.seed import seed_demo
 
     seed_demo(deps, DEMO_PASSWORD, history=False)  # exact figures below count only what tests mark
     return deps

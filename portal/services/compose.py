@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from portal import ROOT
+from portal.paths import TEMPLATES
 from portal.domain.model import Mode
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
@@ -51,7 +51,7 @@ def day_text(instant, zone_name: str) -> str:
 def _templates():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
+    return Environment(loader=FileSystemLoader(str(TEMPLATES / "messages")),
                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from portal import create_app
-from portal.seed import seed_demo
+from devstack.seed import seed_demo
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -6,7 +6,8 @@ from datetime import time, timedelta
 
 import pytest
 
-from portal import ROOT, create_app
+from portal import create_app
+from portal.paths import ROOT
 from portal.config import load
 from portal.domain.model import (
     Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,

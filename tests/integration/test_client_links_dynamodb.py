@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from portal import create_app
 from portal.domain.model import Barrier, Mode, Status
-from portal.seed import seed_demo
+from devstack.seed import seed_demo
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0

@@ -6,7 +6,8 @@ import json
 import boto3
 import pytest
 
-from portal import ROOT, create_app
+from portal import create_app
+from portal.paths import ROOT
 from portal.adapters.infra import deploy_template
 from portal.config import ConfigError, load
 from portal.adapters.secrets import read_secret_parameter

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import ROOT
+from portal.paths import ROOT
 
 MAX_BYTES = 10 * 1024 * 1024
 # boto3 as the Lambda runtime provides it, kept beside the packaging venv (outside the project).
@@ -91,7 +91,7 @@ def test_package_is_small_and_holds_runtime_code_only(artifact):
 
 def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp_path):
     from portal.adapters.infra import deploy_template
-    from portal.localstack import start_emulator
+    from devstack.localstack import start_emulator
 
     lambda_dir = tmp_path / "task"
     zipfile.ZipFile(artifact).extractall(lambda_dir)

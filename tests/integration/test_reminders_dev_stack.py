@@ -6,9 +6,9 @@ import pytest
 
 from portal import create_app
 from portal.domain.model import Status
-from portal.localstack import Scheduler
-from portal.schedule import all_functions, scheduled_functions
-from portal.seed import seed_demo
+from devstack.localstack import Scheduler
+from devstack.schedule import all_functions, scheduled_functions
+from devstack.seed import seed_demo
 from tests.stack import deployed_container
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from portal import create_app
 from portal.adapters import codec
-from portal.seed import seed_demo
+from devstack.seed import seed_demo
 from portal.services import auth
 from portal.wiring import Container
 from tests.conftest import T0

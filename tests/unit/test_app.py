@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from portal import ROOT, create_app
+from portal import create_app
+from portal.paths import ROOT
 from portal.config import ConfigError, load
 from tests.conftest import TEST_SECRET
 

@@ -7,7 +7,7 @@ import pytest
 from portal.adapters.senders import build_mime
 from portal.domain.model import Appointment, Mode, Status
 from portal.links import Links
-from portal.seed import CLIENTS, SETTINGS, THERAPISTS
+from devstack.seed import CLIENTS, SETTINGS, THERAPISTS
 from portal.services import compose
 from tests import builders
 from tests.conftest import TEST_SECRET
