@@ -47,16 +47,26 @@ def _import_wsgi(extra_env):
     env.update(extra_env)
     # An unroutable endpoint: any AWS call at import would hang or fail loudly.
     env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
-    code = ("import portal.wsgi as w; "
-            "print(sorted(r.rule for r in w.app.url_map.iter_rules() if r.rule.startswith('/dev')))")
+    code = ("import sys; import portal.wsgi as w; "
+            "print(sorted(r.rule for r in w.app.url_map.iter_rules() if r.rule.startswith('/dev'))); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'devstack'))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
 
 
-def test_wsgi_imports_in_production_without_aws_and_without_dev_routes():
+def test_wsgi_imports_in_production_without_aws_and_without_dev_code():
     done = _import_wsgi({"SECRET_KEY": TEST_SECRET})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    dev_routes, dev_modules = done.stdout.splitlines()
+    assert dev_routes == "[]"
+    assert dev_modules == "[]"  # devstack was never imported
+
+
+def test_wsgi_in_dev_mode_imports_devstack_for_its_panel():
+    done = _import_wsgi({"PORTAL_ENV": "dev"})
+    assert done.returncode == 0, done.stderr
+    dev_routes, dev_modules = done.stdout.splitlines()
+    assert "/dev/" in dev_routes and "'devstack.panel'" in dev_modules
 
 
 def test_wsgi_refuses_to_start_without_a_secret_key():
