@@ -285,16 +285,9 @@ def test_voice_reminders_are_spoken_with_no_links(deps, store, clock, notifier, 
     assert "http" not in text and "Rivera" not in text
 
 
-def test_reminders_handler_returns_a_summary_and_never_raises(deps, store, clock, practice, monkeypatch):
+def test_reminders_handler_returns_a_summary_and_never_raises(deps, store, clock, practice, monkeypatch,
+                                                             handlers):
     from functions import reminders
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     therapist, client = practice
     book(deps, therapist, client, at(2026, 3, 6, 20, 0))
     clock.set(at(2026, 3, 5, 20, 0))

@@ -151,16 +151,8 @@ def test_unreadable_records_and_scheduled_events_are_ignored(deps, notifier, ses
     assert handle_event(deps, {"originationNumber": PHONE, "messageBody": "R"})["outcomes"] == ["reschedule"]
 
 
-def test_handler_wires_the_default_container_and_never_raises(deps, session, monkeypatch):
+def test_handler_wires_the_default_container_and_never_raises(deps, session, monkeypatch, handlers):
     from functions import sms_inbound
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     assert sms_inbound.handler(sns_event("C"), None)["outcomes"] == ["confirmed"]
     monkeypatch.setattr(deps.store, "clients_by_phone", lambda n: (_ for _ in ()).throw(TypeError("x")))
     assert "error" in sms_inbound.handler(sns_event("C", message_id="in-9"), None)
