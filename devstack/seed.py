@@ -11,8 +11,17 @@ from datetime import time, timedelta
 
 from portal.domain.errors import DomainError
 from portal.domain.model import (
-    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode,
-    PracticeSettings, Status, Therapist,
+    Appointment,
+    AuditEvent,
+    Availability,
+    AvailabilityWindow,
+    Barrier,
+    Channel,
+    Client,
+    Mode,
+    PracticeSettings,
+    Status,
+    Therapist,
 )
 from portal.domain.slots import open_slots
 

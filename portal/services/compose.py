@@ -12,10 +12,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from portal.paths import TEMPLATES
 from portal.domain.model import Mode
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
+from portal.paths import TEMPLATES
 
 SMS_LIMIT = 160
 GSM7_BASIC = set(

@@ -62,7 +62,8 @@ def test_an_answer_is_stored_the_therapist_hears_and_help_is_offered(web, clock)
     assert sent.status_code == 302
     assert sent.headers["Location"].endswith(f"{web.path}/thanks?score=2&barrier=transport")
     stored = latest_checkin(web.deps, web.client.id)
-    assert (stored.score, stored.barrier, stored.note, stored.at) == (2, "transport", "The bus route changed", clock.now())
+    assert (stored.score, stored.barrier, stored.note, stored.at) == \
+        (2, "transport", "The bus route changed", clock.now())
     [item] = web.store.inbox(web.therapist.id)
     assert (item.kind, item.barrier, item.appointment_id) == ("checkin", Barrier.TRANSPORT, web.next.id)
     [(_, to, email)] = web.notifier.sent

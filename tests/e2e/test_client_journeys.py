@@ -6,11 +6,16 @@ from datetime import time, timedelta
 
 import pytest
 
-from portal.paths import ROOT
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
+    Availability,
+    AvailabilityWindow,
+    Barrier,
+    Mode,
+    PracticeSettings,
+    Status,
 )
 from portal.domain.timemath import to_local
+from portal.paths import ROOT
 from portal.services import client_actions as actions
 from portal.services.booking import book_appointment
 from tests import builders

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from portal import create_app
-from portal.paths import ROOT
-from portal.domain.model import Mode, Status
 from devstack.localstack import Scheduler
 from devstack.schedule import scheduled_functions
 from devstack.seed import seed_demo
+from portal import create_app
+from portal.domain.model import Mode, Status
+from portal.paths import ROOT
 from tests.stack import deployed_container
 
 

@@ -95,8 +95,8 @@ def test_package_is_small_and_holds_runtime_code_only(artifact):
 
 
 def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp_path):
-    from portal.adapters.infra import deploy_template
     from devstack.localstack import start_emulator
+    from portal.adapters.infra import deploy_template
 
     lambda_dir = tmp_path / "task"
     zipfile.ZipFile(artifact).extractall(lambda_dir)
@@ -122,7 +122,7 @@ def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp
     finally:
         server.stop()
     assert done.returncode == 0, done.stderr[-3000:]
-    line = next(l for l in done.stdout.splitlines() if l.startswith("RESULTS="))
+    line = next(row for row in done.stdout.splitlines() if row.startswith("RESULTS="))
     health, bad_link, css, reminders = json.loads(line.removeprefix("RESULTS="))
     assert health["statusCode"] == 200 and json.loads(health["body"]) == {"status": "ok"}
     assert 400 <= bad_link["statusCode"] < 500

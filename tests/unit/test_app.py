@@ -6,8 +6,9 @@ import sys
 import pytest
 
 from portal import create_app
-from portal.paths import ROOT
 from portal.config import ConfigError, load
+from portal.paths import ROOT
+from portal.wiring import Container
 from tests.conftest import TEST_SECRET
 
 PROD = {"SECRET_KEY": TEST_SECRET}
@@ -26,6 +27,23 @@ def test_production_registers_no_dev_routes():
     assert app.test_client().get("/dev/").status_code == 404
     dev = create_app(load({"PORTAL_ENV": "dev"}))
     assert any(r.rule.startswith("/dev") for r in dev.url_map.iter_rules())
+
+
+def test_the_container_uses_the_collaborators_it_is_given(config, clock, store, notifier, links):
+    container = Container(config, clock=clock, store=store, notifier=notifier, links=links)
+    deps = container.deps
+    assert deps.store is store and deps.notifier is notifier and deps.clock is clock and deps.links is links
+    assert container._clients == {}  # nothing was built from the settings
+
+
+def test_in_dev_mode_each_message_sent_is_logged_for_the_outbox(store):
+    from devstack.outbox import SentLog
+
+    app = create_app(load({"PORTAL_ENV": "dev"}))
+    notifier = app.extensions["attune"].notifier
+    assert isinstance(notifier, SentLog)
+    given = Container(load({"PORTAL_ENV": "dev"}), store=store)
+    assert not isinstance(given.notifier, SentLog)  # a plain Container never wraps (production)
 
 
 @pytest.mark.parametrize("env, message", [

@@ -244,7 +244,8 @@ def test_the_nudge_goes_only_if_the_session_is_still_unconfirmed(deps, store, cl
     assert statuses(store, confirmed_later)["nudge#email#20260306T2100"] == SKIPPED
 
 
-def test_a_failing_address_is_retried_then_marked_failed_without_stopping_the_run(deps, store, clock, notifier, practice):
+def test_a_failing_address_is_retried_then_marked_failed_without_stopping_the_run(deps, store, clock, notifier,
+                                                                                 practice):
     therapist, client = practice
     appt = book(deps, therapist, client, at(2026, 3, 6, 20, 0))
     original = notifier.send_email

@@ -6,7 +6,7 @@ import pytest
 
 from portal.domain.model import Mode, PracticeSettings, Status
 from portal.services import booking
-from portal.services.sms_inbound import command_of, handle, handle_event, InboundSms
+from portal.services.sms_inbound import InboundSms, command_of, handle, handle_event
 from tests import builders
 from tests.conftest import T0
 
@@ -78,8 +78,9 @@ def test_t_switches_to_video_and_answers_with_the_join_link(deps, store, notifie
 
 
 def test_t_where_video_is_not_offered_points_to_other_times(deps, store, notifier):
-    from portal.domain.model import Availability, AvailabilityWindow
     from datetime import time
+
+    from portal.domain.model import Availability, AvailabilityWindow
 
     store.save_settings(SETTINGS)
     office_only = Availability(windows=(AvailabilityWindow(1, time(9), time(17), frozenset({Mode.IN_PERSON})),))
