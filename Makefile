@@ -4,22 +4,39 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench install clean package publish-static
+.PHONY: run test lint bench install clean package publish-static
 
-# Create the virtualenv and install the dev requirements only when they changed.
+# Create the virtualenv and install the dev requirements only when they changed, saying so:
+# pip is quiet, and a first install takes a minute or two.
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Attune needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@touch $(STAMP)
+	@started=$$(date +%s); \
+	if test -x $(PY); then \
+		echo "The requirements changed: updating Attune's dependencies in $(VENV) (about a minute)..."; \
+	else \
+		echo "Installing Attune's dependencies into $(VENV) (first run only, about 1-2 minutes)..."; \
+		$(PYTHON) -m venv $(VENV) || exit 1; \
+	fi; \
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt \
+		|| { echo "The install stopped: pip says why above. Run the same command again once that is fixed."; exit 1; }; \
+	touch $(STAMP); \
+	echo "Dependencies installed in $$(( $$(date +%s) - started )) s. Later runs skip this step."
 
 install: $(STAMP)
 
 run: $(STAMP)
-	@PORTAL_ENV=dev $(PY) -m portal.localstack
+	@PORTAL_ENV=dev $(PY) -m devstack
 
+# The layers (.importlinter) first: a second, where the tests take minutes.
+# TODO(lead): add `lint` to `test` once `ruff check --fix` has run on the merged tree.
 test: $(STAMP)
+	@$(VENV)/bin/lint-imports --no-logo --no-cache
 	@$(PY) -m pytest
+
+# The layers and the lint rules (ruff.toml).
+lint: $(STAMP)
+	@$(VENV)/bin/lint-imports --no-logo --no-cache
+	@$(VENV)/bin/ruff check .
 
 bench: $(STAMP)
 	@$(PY) -m tools.bench

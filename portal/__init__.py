@@ -1,10 +1,6 @@
 """Attune: the Flask app factory."""
 from __future__ import annotations
 
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(config=None, *, container=None, **overrides):
     """Build the portal. ``config`` defaults to the environment; ``overrides`` replace settings."""
@@ -12,6 +8,7 @@ def create_app(config=None, *, container=None, **overrides):
     from flask_wtf.csrf import CSRFProtect
 
     from portal import config as config_module
+    from portal.paths import STATIC, TEMPLATES
     from portal.web import errors, health, security
     from portal.wiring import Container
 
@@ -23,8 +20,8 @@ def create_app(config=None, *, container=None, **overrides):
         from dataclasses import replace
 
         config = replace(config, **overrides)
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), static_url_path="/static")
+    app = Flask(__name__, template_folder=str(TEMPLATES),
+                static_folder=str(STATIC), static_url_path="/static")
     app.config.update(
         SECRET_KEY=config.secret_key,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session cookie
@@ -35,20 +32,18 @@ def create_app(config=None, *, container=None, **overrides):
         MAX_CONTENT_LENGTH=1024 * 1024,
         ATTUNE=config,
     )
-    app.extensions["attune"] = container or Container(config)
     app.extensions["csrf"] = CSRFProtect(app)
+    if config.is_dev:  # production never imports devstack (.importlinter allows only this import)
+        import devstack
+
+        container = container or devstack.DevContainer(config)  # logs sent messages for the outbox
+        devstack.init_app(app)  # the dev panel
+    app.extensions["attune"] = container or Container(config)
 
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
     _register_features(app)
-    if config.is_dev:  # production never registers the dev panel
-        from portal.web import dev
-
-        # JSON callers are exempt (a cross-site form cannot send application/json);
-        # the panel's HTML forms are checked in the views.
-        app.extensions["csrf"].exempt(dev.bp)
-        app.register_blueprint(dev.bp)
     return app
 
 

@@ -15,9 +15,12 @@ from portal.links import Links
 
 
 class Container:
-    def __init__(self, config: Config, clock=None):
+    """The collaborators a service needs. Each one given is used as is (a test passes its
+    fakes here); each one not given is built from ``config`` on first use."""
+
+    def __init__(self, config: Config, *, clock=None, store=None, notifier=None, links=None):
         self.config = config
-        self._clock = clock
+        self._given = {"clock": clock, "store": store, "notifier": notifier, "links": links}
         self._clients = {}
         self._lock = threading.Lock()
 
@@ -35,14 +38,16 @@ class Container:
 
     @cached_property
     def clock(self):
-        if self._clock is not None:
-            return self._clock
+        if self._given["clock"] is not None:
+            return self._given["clock"]
         from portal.clock import DevClock, SystemClock
 
         return DevClock() if self.config.is_dev else SystemClock()
 
     @cached_property
     def store(self):
+        if self._given["store"] is not None:
+            return self._given["store"]
         from portal.adapters.dynamo_table import DynamoTable
         from portal.adapters.store import Store
 
@@ -50,20 +55,23 @@ class Container:
 
     @cached_property
     def notifier(self):
+        if self._given["notifier"] is not None:
+            return self._given["notifier"]
+        return self.build_notifier()
+
+    def build_notifier(self):
+        """SES, SNS and voice from the settings (the dev stack wraps this to log each message)."""
         from portal.adapters.senders import AwsNotifier, emulated_voice
 
         recorder = emulated_voice if self.config.voice_mode == "table" else None
-        notifier = AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
-                               self.config.sms_origination_number, self.config.voice_origination_number,
-                               voice_recorder=recorder)
-        if self.config.is_dev:  # the dev outbox shows when each message went out
-            from portal.adapters.outbox import SentLog
-
-            notifier = SentLog(notifier, self.store, self.clock)
-        return notifier
+        return AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
+                           self.config.sms_origination_number, self.config.voice_origination_number,
+                           voice_recorder=recorder)
 
     @cached_property
     def links(self) -> Links:
+        if self._given["links"] is not None:
+            return self._given["links"]
         return Links(self.config.secret_key, self.config.base_url, self.config.link_ttl_days)
 
     @cached_property
@@ -87,6 +95,6 @@ def default_container() -> Container:
 
 
 def set_default_container(container: Container | None):
-    """The local stack and tests point the handlers at their own container."""
+    """The local stack, and tests with a container of fakes, point the handlers at it."""
     global _default
     _default = container

@@ -1,4 +1,5 @@
-"""Shared fixtures: the clock, the in-memory store and fakes, and moto in server mode."""
+"""Shared fixtures: the clock, the in-memory store and fakes, the app wired to them through
+the front door (``Container(config, clock=..., store=..., ...)``), and moto in server mode."""
 import os
 from datetime import datetime, timezone
 
@@ -10,12 +11,14 @@ for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "
     os.environ[_name] = _value
 os.environ.pop("AWS_PROFILE", None)
 
+from portal import create_app  # noqa: E402
 from portal.adapters.senders import FakeNotifier  # noqa: E402
 from portal.adapters.store import Store  # noqa: E402
 from portal.adapters.table import MemoryTable  # noqa: E402
 from portal.clock import FixedClock  # noqa: E402
-from portal.interfaces import Deps  # noqa: E402
+from portal.config import load  # noqa: E402
 from portal.links import Links  # noqa: E402
+from portal.wiring import Container, set_default_container  # noqa: E402
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 BASE_URL = "https://portal.test"
@@ -43,15 +46,49 @@ def links():
     return Links(TEST_SECRET, BASE_URL, 7)
 
 
+def settings(**env):
+    """Test settings; ``env`` adds or replaces variables (PORTAL_ENV="production", ...)."""
+    return load({"PORTAL_ENV": "test", "SECRET_KEY": TEST_SECRET, "BASE_URL": BASE_URL, **env})
+
+
 @pytest.fixture
-def deps(store, notifier, clock, links):
-    return Deps(store=store, notifier=notifier, clock=clock, links=links)
+def config():
+    return settings()
+
+
+@pytest.fixture
+def container(config, clock, store, notifier, links):
+    """The composition root, handed this test's fakes: nothing reaches AWS."""
+    return Container(config, clock=clock, store=store, notifier=notifier, links=links)
+
+
+@pytest.fixture
+def deps(container):
+    return container.deps
+
+
+@pytest.fixture
+def app(config, container):
+    return create_app(config, container=container)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def handlers(container):
+    """The Lambda handlers (functions/) run on this test's container, as on the local stack."""
+    set_default_container(container)
+    yield container
+    set_default_container(None)
 
 
 # --- moto in server mode -----------------------------------------------------------------
 @pytest.fixture(scope="session")
 def moto_endpoint():
-    from portal.localstack import start_emulator
+    from devstack.localstack import start_emulator
 
     server, endpoint = start_emulator()
     yield endpoint

@@ -14,12 +14,15 @@ def make_config(endpoint, table_name, **extra):
 
 
 def deployed_container(endpoint, clock=None, **extra):
-    """A container on a fresh table, created by deploying infra/template.yaml."""
+    """A container on a fresh table, created by deploying infra/template.yaml.
+    With PORTAL_ENV=dev it is the dev stack's, which logs each message for the outbox."""
+    from devstack import DevContainer
     from portal.adapters.infra import deploy_template
     from portal.wiring import Container
 
     name = f"attune-t{uuid.uuid4().hex[:10]}"
-    container = Container(make_config(endpoint, name, **extra), clock=clock)
+    config = make_config(endpoint, name, **extra)
+    container = (DevContainer if config.is_dev else Container)(config, clock=clock)
     deploy_template(container.client("cloudformation"), name, name, container.config.sender_email)
     container.client("ses").verify_email_identity(EmailAddress=container.config.sender_email)
     return container

@@ -3,9 +3,8 @@ that carries its CSRF token the way a browser carries the hidden field."""
 import re
 
 from portal import create_app
-from portal.config import load
 from portal.wiring import Container
-from tests.conftest import BASE_URL, TEST_SECRET
+from tests.conftest import settings
 
 DEMO_PASSWORD = "demo-password-123"
 MAYA, SAM = "maya@riverbend.example", "sam@riverbend.example"
@@ -13,17 +12,16 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def app_on(deps, **env):
-    """The real app factory, wired to the test's store, notifier, clock and links."""
-    values = {"PORTAL_ENV": "test", "SECRET_KEY": TEST_SECRET, "BASE_URL": BASE_URL}
-    values.update(env)
-    config = load(values)
-    container = Container(config, clock=deps.clock)
-    container.__dict__.update(store=deps.store, notifier=deps.notifier, links=deps.links, deps=deps)
+    """The real app factory on the test's store, notifier, clock and links, with other settings
+    (``env``, such as PORTAL_ENV="production"); the ``app`` fixture serves the usual case."""
+    config = settings(**env)
+    container = Container(config, clock=deps.clock, store=deps.store, notifier=deps.notifier,
+                          links=deps.links)
     return create_app(config, container=container)
 
 
 def seeded(deps):
-    from portal.seed import seed_demo
+    from devstack.seed import seed_demo
 
     seed_demo(deps, DEMO_PASSWORD, history=False)  # exact figures below count only what tests mark
     return deps

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from portal import ROOT
+from portal.paths import ROOT
 
 GOALS = {  # issue 3: at most this many calls, and never a Scan
     "open the page": 2,
@@ -173,12 +173,12 @@ def run():
     import logging
     import os
 
+    from devstack.localstack import start_emulator
+    from devstack.seed import seed_demo
     from portal import create_app
     from portal.adapters.infra import deploy_template
     from portal.clock import FixedClock
     from portal.config import load
-    from portal.localstack import start_emulator
-    from portal.seed import seed_demo
     from portal.wiring import Container
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from portal import ROOT
+from portal.paths import ROOT
 
 RUNS = 9
 APP = "import portal.wsgi"

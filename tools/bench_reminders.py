@@ -116,7 +116,7 @@ def _line(result) -> str:
 def run() -> list[str]:
     import os
 
-    from portal.localstack import ensure_fake_credentials, start_emulator
+    from devstack.localstack import ensure_fake_credentials, start_emulator
 
     ensure_fake_credentials(os.environ)  # the emulator takes any; boto3 insists on some
     server, endpoint = start_emulator()

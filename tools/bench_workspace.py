@@ -154,12 +154,12 @@ def run():
     import logging
     import os
 
+    from devstack.localstack import start_emulator
+    from devstack.seed import seed_demo
     from portal import create_app
     from portal.adapters.infra import deploy_template
     from portal.clock import FixedClock
     from portal.config import load
-    from portal.localstack import start_emulator
-    from portal.seed import seed_demo
     from portal.wiring import Container
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from portal import ROOT
+from portal.paths import ROOT
 
 TOPIC_FUNCTIONS = {  # function module -> the stack output naming the topic that drives it
     "functions.sms_inbound.handler": "InboundSmsTopicArn",

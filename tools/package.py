@@ -3,7 +3,8 @@
 The packaging virtualenv holds requirements.txt and Zappa's own handler (installed
 without its command-line dependencies); Zappa copies that environment and the project
 into the zip, leaving out what zappa_settings.json excludes: test tools, the project's
-non-runtime files, and boto3/botocore, which the Lambda runtime provides.
+non-runtime files, the dev-only ``devstack`` package, and boto3/botocore, which the
+Lambda runtime provides. A package that still holds dev code is refused, not shipped.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +22,8 @@ BUILD_VENV = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "a
 OUTPUT = ROOT / "dist" / "attune-lambda.zip"
 # What Zappa's handler itself imports at run time, beyond requirements.txt.
 HANDLER_RUNTIME = ["zappa==0.63.0", "durationpy==0.11"]
+# Top-level folders that must never reach Lambda (zappa_settings.json excludes them).
+DEV_ONLY = ("devstack",)
 
 
 def _requirements_digest() -> str:
@@ -65,7 +69,18 @@ def package(stage: str = "dev") -> Path:
     if done.returncode != 0 or not OUTPUT.exists():
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit("make package: Zappa could not build the package (see above)")
+    refuse_dev_code(OUTPUT)
     return OUTPUT
+
+
+def refuse_dev_code(path: Path):
+    """The local stack, seed, outbox and dev panel stay out of production."""
+    with zipfile.ZipFile(path) as archive:
+        found = sorted({name.split("/")[0] for name in archive.namelist()} & set(DEV_ONLY))
+    if found:
+        path.unlink()
+        raise SystemExit(f"make package: dev-only code {found} is in the package; "
+                         f"add it to \"exclude\" in zappa_settings.json")
 
 
 def main() -> int:

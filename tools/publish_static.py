@@ -10,7 +10,7 @@ import mimetypes
 import os
 import sys
 
-from portal import ROOT
+from portal.paths import ROOT
 from portal.web.static_manifest import hashed_name
 
 CACHE = "public, max-age=31536000, immutable"

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import warnings
 
-from portal import ROOT
+from portal.paths import INFRA_TEMPLATE as TEMPLATE
 
-TEMPLATE = ROOT / "infra" / "template.yaml"
 LOCAL_PARAMETERS = {"DeletionProtection": "false", "EnableCdn": "false"}
 
 

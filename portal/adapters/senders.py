@@ -89,7 +89,7 @@ class AwsNotifier:
 
 def emulated_voice(to: str, text: str) -> str:
     """Local stack: moto has no voice API, so the call is not placed; the dev outbox
-    (portal.adapters.outbox.SentLog) records it with the id returned here."""
+    (devstack.outbox.SentLog) records it with the id returned here."""
     return f"voice-{uuid.uuid4().hex}"
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from portal import ROOT
 from portal.domain import wording
 from portal.domain.model import Mode
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
+from portal.paths import TEMPLATES
 
 SMS_LIMIT = 160
 GSM7_BASIC = set(
@@ -33,7 +33,7 @@ GSM7_PLAIN = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe",
 def _templates():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(str(ROOT / "templates" / "messages")),
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES / "messages")),
                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(wording.FILTERS)  # the same filters as the pages

@@ -2,12 +2,12 @@
 import hashlib
 from functools import lru_cache
 
-from portal import ROOT
+from portal.paths import STATIC
 
 
 @lru_cache(maxsize=64)
 def hashed_name(path: str) -> str:
-    data = (ROOT / "static" / path).read_bytes()
+    data = (STATIC / path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:12]
     stem, dot, ext = path.rpartition(".")
     return f"{stem}.{digest}.{ext}" if dot else f"{path}.{digest}"

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
+from devstack.seed import seed_demo
 from portal import create_app
-from portal.seed import seed_demo
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",

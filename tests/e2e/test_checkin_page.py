@@ -4,27 +4,22 @@ from datetime import timedelta
 
 import pytest
 
-from portal import create_app
-from portal.config import load
 from portal.domain.model import Actor, Barrier, Mode, PracticeSettings, Status
 from portal.links import CHECKIN_SALT
 from portal.services.booking import book_appointment
 from portal.services.dashboard import latest_checkin
-from portal.wiring import Container
 from tests import builders
-from tests.conftest import BASE_URL, T0, TEST_SECRET
+from tests.conftest import BASE_URL, T0
 
 SETTINGS = PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100",
                             crisis_text="In a crisis, call or text 988.")
 
 
 class Web:
-    def __init__(self, store, notifier, clock, links):
-        config = load({"PORTAL_ENV": "test", "SECRET_KEY": TEST_SECRET, "BASE_URL": BASE_URL})
-        container = Container(config, clock=clock)
-        container.__dict__.update(store=store, notifier=notifier, links=links)
-        self.http = create_app(config, container=container).test_client()
-        self.store, self.notifier, self.links, self.deps = store, notifier, links, container.deps
+    def __init__(self, client, deps):
+        store, links = deps.store, deps.links
+        self.http = client
+        self.store, self.notifier, self.links, self.deps = store, deps.notifier, links, deps
         store.save_settings(SETTINGS)
         self.therapist, self.client = builders.practice(store)
         self.next = book_appointment(self.deps, self.therapist, self.client, T0 + timedelta(days=3, hours=1),
@@ -44,8 +39,8 @@ class Web:
 
 
 @pytest.fixture
-def web(store, notifier, clock, links):
-    return Web(store, notifier, clock, links)
+def web(client, deps):
+    return Web(client, deps)
 
 
 def test_get_and_head_only_show_the_form(web):
@@ -67,7 +62,8 @@ def test_an_answer_is_stored_the_therapist_hears_and_help_is_offered(web, clock)
     assert sent.status_code == 302
     assert sent.headers["Location"].endswith(f"{web.path}/thanks?score=2&barrier=transport")
     stored = latest_checkin(web.deps, web.client.id)
-    assert (stored.score, stored.barrier, stored.note, stored.at) == (2, "transport", "The bus route changed", clock.now())
+    assert (stored.score, stored.barrier, stored.note, stored.at) == \
+        (2, "transport", "The bus route changed", clock.now())
     [item] = web.store.inbox(web.therapist.id)
     assert (item.kind, item.barrier, item.appointment_id) == ("checkin", Barrier.TRANSPORT, web.next.id)
     [(_, to, email)] = web.notifier.sent

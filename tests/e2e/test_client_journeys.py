@@ -6,17 +6,21 @@ from datetime import time, timedelta
 
 import pytest
 
-from portal import ROOT, create_app
-from portal.config import load
 from portal.domain.model import (
-    Actor, Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
+    Actor,
+    Availability,
+    AvailabilityWindow,
+    Barrier,
+    Mode,
+    PracticeSettings,
+    Status,
 )
 from portal.domain.timemath import to_local
+from portal.paths import ROOT
 from portal.services import client_actions as actions
 from portal.services.booking import book_appointment
-from portal.wiring import Container
 from tests import builders
-from tests.conftest import BASE_URL, T0, TEST_SECRET
+from tests.conftest import BASE_URL, T0
 
 THU_10 = T0 + timedelta(days=3, hours=1)  # Thursday 10:00 in New York
 SOON = T0 + timedelta(hours=20)  # inside the 24-hour late-cancel window
@@ -34,14 +38,10 @@ WINDOWS = Availability(windows=(
 class Web:
     """The portal on fakes, with one therapist and client, and helpers for a client's taps."""
 
-    def __init__(self, store, notifier, clock, links, availability=WINDOWS, client_zone="America/New_York"):
-        config = load({"PORTAL_ENV": "test", "SECRET_KEY": TEST_SECRET, "BASE_URL": BASE_URL})
-        container = Container(config, clock=clock)
-        container.__dict__.update(store=store, notifier=notifier, links=links)  # fakes, not AWS
-        self.app = create_app(config, container=container)
-        self.http = self.app.test_client()
-        self.store, self.notifier, self.clock, self.links = store, notifier, clock, links
-        self.deps = container.deps
+    def __init__(self, app, deps, availability=WINDOWS, client_zone="America/New_York"):
+        self.app, self.http, self.deps = app, app.test_client(), deps
+        store = deps.store
+        self.store, self.notifier, self.clock, self.links = store, deps.notifier, deps.clock, deps.links
         store.save_settings(SETTINGS)
         self.therapist = builders.therapist()
         store.add_therapist(self.therapist, availability)
@@ -81,8 +81,8 @@ class Web:
 
 
 @pytest.fixture
-def web(store, notifier, clock, links):
-    return Web(store, notifier, clock, links)
+def web(app, deps):
+    return Web(app, deps)
 
 
 def text_of(answer) -> str:
@@ -99,8 +99,8 @@ def evening_or_weekend(value, zone_name="America/New_York"):
 
 
 # --- the page and confirming -------------------------------------------------------------------
-def test_the_page_shows_the_session_in_the_clients_zone_with_confirm_first(store, notifier, clock, links):
-    web = Web(store, notifier, clock, links, client_zone="America/Los_Angeles")
+def test_the_page_shows_the_session_in_the_clients_zone_with_confirm_first(app, deps):
+    web = Web(app, deps, client_zone="America/Los_Angeles")
     a = web.book()
     answer = web.get(a)
     assert answer.status_code == 200
@@ -398,9 +398,9 @@ def test_the_calendar_file_downloads(web):
 
 
 # --- weight ------------------------------------------------------------------------------------
-def test_every_page_with_its_css_weighs_at_most_30_kb(store, notifier, clock, links):
+def test_every_page_with_its_css_weighs_at_most_30_kb(app, deps):
     busy = Availability(windows=tuple(AvailabilityWindow(d, time(7), time(21)) for d in range(7)))
-    web = Web(store, notifier, clock, links, availability=busy)
+    web = Web(app, deps, availability=busy)
     a = web.book()
     pages = [web.get(a), web.get(a, "/reschedule"), web.get(a, "/cancel")]
     pages += [web.post(a, "/cancel/help", {"barrier": b.value}) for b in Barrier]

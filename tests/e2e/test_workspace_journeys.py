@@ -7,14 +7,14 @@ from portal.domain.model import Actor, Barrier, InboxItem, Mode, Status
 from portal.domain.timemath import iso_utc, to_local
 from portal.services import booking
 from tests.conftest import T0
-from tests.workspace_support import MAYA, SAM, Web, app_on, seeded, text
+from tests.workspace_support import MAYA, SAM, Web, seeded, text
 
 NY = "America/New_York"
 
 
-@pytest.fixture
-def app(deps):
-    return app_on(seeded(deps))
+@pytest.fixture(autouse=True)
+def demo_practice(deps):
+    return seeded(deps)
 
 
 @pytest.fixture

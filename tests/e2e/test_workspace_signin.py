@@ -3,12 +3,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.workspace_support import DEMO_PASSWORD, MAYA, SAM, Web, app_on, seeded, text
+from tests.workspace_support import DEMO_PASSWORD, MAYA, SAM, Web, seeded, text
 
 
-@pytest.fixture
-def app(deps):
-    return app_on(seeded(deps))
+@pytest.fixture(autouse=True)
+def demo_practice(deps):
+    return seeded(deps)
 
 
 def test_the_sign_in_page_has_email_password_and_log_in(app):

@@ -3,9 +3,9 @@ barrier, inbox record and audit event written together, with the confirmations s
 import re
 from datetime import timedelta
 
+from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.model import Actor, Barrier, Mode, Status
-from portal.seed import seed_demo
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0

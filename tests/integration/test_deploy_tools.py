@@ -6,10 +6,11 @@ import json
 import boto3
 import pytest
 
-from portal import ROOT, create_app
+from portal import create_app
 from portal.adapters.infra import deploy_template
-from portal.config import ConfigError, load
 from portal.adapters.secrets import read_secret_parameter
+from portal.config import ConfigError, load
+from portal.paths import ROOT
 from tools.deploy_config import stack_outputs, wire
 from tools.publish_static import publish, static_files
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from portal import ROOT, create_app
+from devstack.localstack import Scheduler
+from devstack.schedule import scheduled_functions
+from devstack.seed import seed_demo
+from portal import create_app
 from portal.domain.model import Mode, Status
-from portal.localstack import Scheduler
-from portal.schedule import scheduled_functions
-from portal.seed import seed_demo
+from portal.paths import ROOT
 from tests.stack import deployed_container
 
 
@@ -119,7 +120,7 @@ def test_scheduler_fires_functions_when_the_dev_clock_passes_their_time(dev_stac
 def _run_stack(env_extra, timeout=60):
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "portal.localstack"], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 

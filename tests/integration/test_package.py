@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import ROOT
+from portal.paths import ROOT
 
 MAX_BYTES = 10 * 1024 * 1024
 # boto3 as the Lambda runtime provides it, kept beside the packaging venv (outside the project).
@@ -85,13 +85,18 @@ def test_package_is_small_and_holds_runtime_code_only(artifact):
     assert {"handler.py", "zappa_settings.py", "portal", "functions", "templates", "static",
             "flask", "zappa"} <= tops
     for unwanted in ("boto3", "botocore", "moto", "pytest", "playwright", "tests", "tools",
-                     "cfnlint", "infra", ".venv", "build"):
+                     "cfnlint", "infra", ".venv", "build", "devstack"):
         assert unwanted not in tops, unwanted
+    # The local stack, demo seed, dev outbox and dev panel (and its template) stay out.
+    dev_code = [n for n in names if n.startswith(("templates/dev/", "portal/seed", "portal/localstack",
+                                                  "portal/schedule", "portal/web/dev", "portal/adapters/outbox"))
+                or "devstack" in n]
+    assert dev_code == []
 
 
 def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp_path):
+    from devstack.localstack import start_emulator
     from portal.adapters.infra import deploy_template
-    from portal.localstack import start_emulator
 
     lambda_dir = tmp_path / "task"
     zipfile.ZipFile(artifact).extractall(lambda_dir)
@@ -117,7 +122,7 @@ def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp
     finally:
         server.stop()
     assert done.returncode == 0, done.stderr[-3000:]
-    line = next(l for l in done.stdout.splitlines() if l.startswith("RESULTS="))
+    line = next(row for row in done.stdout.splitlines() if row.startswith("RESULTS="))
     health, bad_link, css, reminders = json.loads(line.removeprefix("RESULTS="))
     assert health["statusCode"] == 200 and json.loads(health["body"]) == {"status": "ok"}
     assert 400 <= bad_link["statusCode"] < 500
@@ -125,3 +130,15 @@ def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp
     assert css["statusCode"] == 200 and ".card" in css["body"]
     assert isinstance(reminders, dict) and reminders["sent"] == 0  # ran against the empty table
 
+
+
+def test_a_package_holding_dev_code_is_refused_not_shipped(tmp_path):
+    from tools.package import refuse_dev_code
+
+    leaky = tmp_path / "leaky.zip"
+    with zipfile.ZipFile(leaky, "w") as archive:
+        archive.writestr("portal/__init__.py", "")
+        archive.writestr("devstack/seed.py", "")
+    with pytest.raises(SystemExit, match=r"dev-only code \['devstack'\]"):
+        refuse_dev_code(leaky)
+    assert not leaky.exists()

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from devstack.localstack import Scheduler
+from devstack.schedule import all_functions, scheduled_functions
+from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.model import Actor, Status
-from portal.localstack import Scheduler
-from portal.schedule import all_functions, scheduled_functions
-from portal.seed import seed_demo
 from tests.stack import deployed_container
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from devstack.seed import seed_demo
 from portal import create_app
 from portal.adapters import codec
-from portal.seed import seed_demo
 from portal.services import auth
 from portal.wiring import Container
 from tests.conftest import T0

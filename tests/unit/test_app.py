@@ -5,8 +5,10 @@ import sys
 
 import pytest
 
-from portal import ROOT, create_app
+from portal import create_app
 from portal.config import ConfigError, load
+from portal.paths import ROOT
+from portal.wiring import Container
 from tests.conftest import TEST_SECRET
 
 PROD = {"SECRET_KEY": TEST_SECRET}
@@ -25,6 +27,23 @@ def test_production_registers_no_dev_routes():
     assert app.test_client().get("/dev/").status_code == 404
     dev = create_app(load({"PORTAL_ENV": "dev"}))
     assert any(r.rule.startswith("/dev") for r in dev.url_map.iter_rules())
+
+
+def test_the_container_uses_the_collaborators_it_is_given(config, clock, store, notifier, links):
+    container = Container(config, clock=clock, store=store, notifier=notifier, links=links)
+    deps = container.deps
+    assert deps.store is store and deps.notifier is notifier and deps.clock is clock and deps.links is links
+    assert container._clients == {}  # nothing was built from the settings
+
+
+def test_in_dev_mode_each_message_sent_is_logged_for_the_outbox(store):
+    from devstack.outbox import SentLog
+
+    app = create_app(load({"PORTAL_ENV": "dev"}))
+    notifier = app.extensions["attune"].notifier
+    assert isinstance(notifier, SentLog)
+    given = Container(load({"PORTAL_ENV": "dev"}), store=store)
+    assert not isinstance(given.notifier, SentLog)  # a plain Container never wraps (production)
 
 
 @pytest.mark.parametrize("env, message", [
@@ -46,16 +65,26 @@ def _import_wsgi(extra_env):
     env.update(extra_env)
     # An unroutable endpoint: any AWS call at import would hang or fail loudly.
     env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
-    code = ("import portal.wsgi as w; "
-            "print(sorted(r.rule for r in w.app.url_map.iter_rules() if r.rule.startswith('/dev')))")
+    code = ("import sys; import portal.wsgi as w; "
+            "print(sorted(r.rule for r in w.app.url_map.iter_rules() if r.rule.startswith('/dev'))); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'devstack'))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
 
 
-def test_wsgi_imports_in_production_without_aws_and_without_dev_routes():
+def test_wsgi_imports_in_production_without_aws_and_without_dev_code():
     done = _import_wsgi({"SECRET_KEY": TEST_SECRET})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    dev_routes, dev_modules = done.stdout.splitlines()
+    assert dev_routes == "[]"
+    assert dev_modules == "[]"  # devstack was never imported
+
+
+def test_wsgi_in_dev_mode_imports_devstack_for_its_panel():
+    done = _import_wsgi({"PORTAL_ENV": "dev"})
+    assert done.returncode == 0, done.stderr
+    dev_routes, dev_modules = done.stdout.splitlines()
+    assert "/dev/" in dev_routes and "'devstack.panel'" in dev_modules
 
 
 def test_wsgi_refuses_to_start_without_a_secret_key():

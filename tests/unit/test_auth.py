@@ -32,7 +32,7 @@ def test_hashes_are_salted_scrypt_and_verify():
 
 
 def test_the_seed_hash_signs_in(deps):
-    from portal.seed import seed_demo
+    from devstack.seed import seed_demo
 
     seed_demo(deps, "demo-password-123")
     for email in ("maya@riverbend.example", "SAM@riverbend.example "):

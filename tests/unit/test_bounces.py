@@ -5,7 +5,6 @@ from dataclasses import replace
 from functions import bounces
 from portal.domain.model import Channel
 from portal.services.bounces import record_ses_event
-from portal.wiring import set_default_container
 from tests import builders
 
 
@@ -42,17 +41,8 @@ def test_an_old_address_no_longer_matches_after_it_changes(deps):
     assert [c.id for c in deps.store.clients_by_email("Alex.New@example.com")] == [alex.id]
 
 
-class FakeContainer:
-    def __init__(self, deps):
-        self.deps = deps
-
-
-def test_handler_reads_sns_records_and_ignores_junk(deps):
+def test_handler_reads_sns_records_and_ignores_junk(deps, handlers):
     _, alex = builders.practice(deps.store)
     event = {"Records": [{"Sns": {"Message": json.dumps(ses_event("Bounce", alex.email))}},
                          {"Sns": {"Message": "not json"}}, {"nothing": 1}]}
-    set_default_container(FakeContainer(deps))
-    try:
-        assert bounces.handler(event, None) == {"blocked": 1, "unreadable": 2}
-    finally:
-        set_default_container(None)
+    assert bounces.handler(event, None) == {"blocked": 1, "unreadable": 2}

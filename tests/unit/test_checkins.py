@@ -191,16 +191,8 @@ def test_clients_can_turn_check_ins_off_and_on(deps, store, weekly):
     assert store.get_client(client.id).checkins_enabled is True
 
 
-def test_checkins_handler(deps, store, clock, weekly, monkeypatch):
+def test_checkins_handler(deps, store, clock, weekly, handlers):
     from functions import checkins as function
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     clock.set(at(2026, 3, 5, 14, 0))
     function.handler({}, None)
     clock.set(at(2026, 3, 5, 15, 5))

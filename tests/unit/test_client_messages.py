@@ -4,10 +4,10 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from devstack.seed import CLIENTS, SETTINGS
 from portal.adapters.senders import build_mime
 from portal.domain.model import Appointment, Barrier, Channel, Mode, PracticeSettings, Status
 from portal.links import Links
-from portal.seed import CLIENTS, SETTINGS
 from portal.services import notify
 from tests import builders
 from tests.conftest import TEST_SECRET

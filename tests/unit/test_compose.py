@@ -4,11 +4,11 @@ from email import message_from_bytes
 
 import pytest
 
+from devstack.seed import CLIENTS, SETTINGS, THERAPISTS
 from portal.adapters.senders import build_mime
 from portal.domain import wording
 from portal.domain.model import Appointment, Mode, Status
 from portal.links import Links
-from portal.seed import CLIENTS, SETTINGS, THERAPISTS
 from portal.services import compose
 from tests import builders
 from tests.conftest import TEST_SECRET
@@ -70,8 +70,9 @@ def test_sms_prefers_the_fullest_wording_that_fits():
     links = Links(TEST_SECRET, "https://x.example", 7)
     narrow = Appointment("demomche19", "mchen1", client.id, datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc),
                          datetime(2026, 3, 2, 20, 50, tzinfo=timezone.utc), Mode.TELE)
-    for appointment, opening in ((narrow, "Riverbend Counseling: Hi Alex, see you Mon Mar 2, 3 PM EST. Confirm or"),
-                                 (session_for(client), "Riverbend Counseling: Alex, see you Wed Sep 30, 12:30 PM EDT. Confirm/")):
+    for appointment, opening in (
+            (narrow, "Riverbend Counseling: Hi Alex, see you Mon Mar 2, 3 PM EST. Confirm or"),
+            (session_for(client), "Riverbend Counseling: Alex, see you Wed Sep 30, 12:30 PM EDT. Confirm/")):
         values = compose.client_values(appointment, client, SETTINGS, links.appointment_url(appointment))
         assert compose.reminder_sms(values).startswith(opening)
 

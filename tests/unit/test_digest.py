@@ -98,15 +98,7 @@ def test_a_failed_digest_is_tried_again_the_next_hour(deps, store, clock, notifi
     assert send_digests(deps)["sent"] == 1 and len(digests(notifier, therapist)) == 1
 
 
-def test_digest_handler(deps, store, clock, day, monkeypatch):
+def test_digest_handler(deps, store, clock, day, handlers):
     from functions import digest
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     clock.set(at(2026, 3, 2, 12, 0))
     assert digest.handler({"detail-type": "Scheduled Event"}, None)["sent"] == 1

@@ -138,16 +138,8 @@ def test_a_followup_days_late_is_skipped_rather_than_sent(deps, store, clock, no
     assert followups(store, appointment)[0].status == SKIPPED
 
 
-def test_followups_handler(deps, store, clock, missed, monkeypatch):
+def test_followups_handler(deps, store, clock, missed, handlers):
     from functions import followups
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     mark(deps, store, missed[2], Status.NO_SHOW)
     clock.advance(timedelta(hours=3))
     assert followups.handler({"detail-type": "Scheduled Event"}, None)["sent"] == 1

@@ -6,7 +6,6 @@ import pytest
 from portal.domain.model import Channel, Mode, Status
 from portal.services.importer import stable_id
 from tests import builders
-from tests.workspace_support import app_on
 
 CLIENTS = """therapist_email,first_name,last_name,email,phone,timezone,channels,sms_consent
 ther01@practice.test,Jo,Park,jo.park@example.com,(202) 555-0199,America/Chicago,email;sms,yes
@@ -30,9 +29,9 @@ ther01@practice.test,jo.park@example.com,2026-02-20 10:00,in_person,,attended
 
 
 @pytest.fixture
-def cli(deps, store, tmp_path):
+def cli(app, store, tmp_path):
     builders.practice(store)
-    runner = app_on(deps).test_cli_runner(mix_stderr=False) if _mixes() else app_on(deps).test_cli_runner()
+    runner = app.test_cli_runner(mix_stderr=False) if _mixes() else app.test_cli_runner()
 
     def run(command, content, name="data.csv"):
         path = tmp_path / name

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from devstack.seed import CLIENTS, SETTINGS, THERAPISTS
 from portal.domain.model import Appointment, Mode
 from portal.links import Links
-from portal.seed import CLIENTS, SETTINGS, THERAPISTS
 from portal.services import compose
 from tests import builders
 from tests.conftest import TEST_SECRET

@@ -244,7 +244,8 @@ def test_the_nudge_goes_only_if_the_session_is_still_unconfirmed(deps, store, cl
     assert statuses(store, confirmed_later)["nudge#email#20260306T2100"] == SKIPPED
 
 
-def test_a_failing_address_is_retried_then_marked_failed_without_stopping_the_run(deps, store, clock, notifier, practice):
+def test_a_failing_address_is_retried_then_marked_failed_without_stopping_the_run(deps, store, clock, notifier,
+                                                                                 practice):
     therapist, client = practice
     appt = book(deps, therapist, client, at(2026, 3, 6, 20, 0))
     original = notifier.send_email
@@ -285,16 +286,9 @@ def test_voice_reminders_are_spoken_with_no_links(deps, store, clock, notifier, 
     assert "http" not in text and "Rivera" not in text
 
 
-def test_reminders_handler_returns_a_summary_and_never_raises(deps, store, clock, practice, monkeypatch):
+def test_reminders_handler_returns_a_summary_and_never_raises(deps, store, clock, practice, monkeypatch,
+                                                             handlers):
     from functions import reminders
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     therapist, client = practice
     book(deps, therapist, client, at(2026, 3, 6, 20, 0))
     clock.set(at(2026, 3, 5, 20, 0))

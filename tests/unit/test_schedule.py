@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from portal.schedule import next_fire, scheduled_functions, short_name
+from devstack.schedule import next_fire, scheduled_functions, short_name
 
 
 def at(*args):

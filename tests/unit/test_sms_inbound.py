@@ -6,7 +6,7 @@ import pytest
 
 from portal.domain.model import Actor, Mode, PracticeSettings, Status
 from portal.services import booking
-from portal.services.sms_inbound import command_of, handle, handle_event, InboundSms
+from portal.services.sms_inbound import InboundSms, command_of, handle, handle_event
 from tests import builders
 from tests.conftest import T0
 
@@ -78,8 +78,9 @@ def test_t_switches_to_video_and_answers_with_the_join_link(deps, store, notifie
 
 
 def test_t_where_video_is_not_offered_points_to_other_times(deps, store, notifier):
-    from portal.domain.model import Availability, AvailabilityWindow
     from datetime import time
+
+    from portal.domain.model import Availability, AvailabilityWindow
 
     store.save_settings(SETTINGS)
     office_only = Availability(windows=(AvailabilityWindow(1, time(9), time(17), frozenset({Mode.IN_PERSON})),))
@@ -151,16 +152,8 @@ def test_unreadable_records_and_scheduled_events_are_ignored(deps, notifier, ses
     assert handle_event(deps, {"originationNumber": PHONE, "messageBody": "R"})["outcomes"] == ["reschedule"]
 
 
-def test_handler_wires_the_default_container_and_never_raises(deps, session, monkeypatch):
+def test_handler_wires_the_default_container_and_never_raises(deps, session, monkeypatch, handlers):
     from functions import sms_inbound
-    from portal import wiring
-
-    class Fake:
-        pass
-
-    fake = Fake()
-    fake.deps = deps
-    monkeypatch.setattr(wiring, "_default", fake)
     assert sms_inbound.handler(sns_event("C"), None)["outcomes"] == ["confirmed"]
     monkeypatch.setattr(deps.store, "clients_by_phone", lambda n: (_ for _ in ()).throw(TypeError("x")))
     assert "error" in sms_inbound.handler(sns_event("C", message_id="in-9"), None)

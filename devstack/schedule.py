@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from portal import ROOT
+from portal.paths import ZAPPA_SETTINGS
 
 RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
 CRON = re.compile(r"^cron\((.+)\)$")
@@ -42,7 +42,7 @@ def short_name(target: str) -> str:
 
 
 def scheduled_functions(stage: str = "dev", path=None) -> dict[str, ScheduledFunction]:
-    settings = json.loads((path or ROOT / "zappa_settings.json").read_text())
+    settings = json.loads((path or ZAPPA_SETTINGS).read_text())
     stage_settings = settings.get(stage, {})
     events = stage_settings.get("events", [])
     found = {}
@@ -56,7 +56,7 @@ def scheduled_functions(stage: str = "dev", path=None) -> dict[str, ScheduledFun
 
 def all_functions(stage: str = "dev") -> dict[str, str]:
     """Short name -> target for every function in the stage, scheduled or event-driven."""
-    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    settings = json.loads((ZAPPA_SETTINGS).read_text())
     return {short_name(e["function"]): e["function"] for e in settings.get(stage, {}).get("events", [])}
 
 

@@ -1,5 +1,5 @@
 """The dev panel (PORTAL_ENV=dev only): outbox, seeded appointments with their links, the
-clock, and "run this function now". Production never registers this blueprint."""
+clock, and "run this function now". Production never imports this package, so never registers this blueprint."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.web import container
 
-bp = Blueprint("dev", __name__, url_prefix="/dev")
+bp = Blueprint("dev", __name__, url_prefix="/dev", template_folder="templates")
 
 DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -56,14 +56,14 @@ def appointments_listing():
 
 
 def outbox():
-    from portal.adapters.outbox import read_outbox
+    from devstack.outbox import read_outbox
 
     return read_outbox(container().store)
 
 
 @bp.get("/")
 def panel():
-    from portal.schedule import all_functions
+    from devstack.schedule import all_functions
 
     return render_template("dev/panel.html", appointments=appointments_listing(), outbox=outbox(),
                            now=container().clock.now(), functions=sorted(all_functions()))
@@ -111,8 +111,8 @@ def clock_post():
 
 @bp.post("/run/<name>")
 def run_function(name):
-    from portal.schedule import all_functions, short_name
-    from portal.localstack import invoke_function
+    from devstack.localstack import invoke_function
+    from devstack.schedule import all_functions, short_name
 
     data = _json_or_protected()
     targets = all_functions()

@@ -1,4 +1,4 @@
-"""`make run`: the whole product on one machine, in one process.
+"""`make run` (`python -m devstack`): the whole product on one machine, in one process.
 
 moto in server mode (unless AWS_ENDPOINT_URL names another endpoint), the
 CloudFormation template deployed into it, a seeded demo practice, the scheduled
@@ -118,9 +118,10 @@ def invoke_function(target: str, container, payload: dict | None = None) -> dict
 
     ``payload`` (the dev panel's JSON body) is added to the event: an event-driven
     function such as sms_inbound reads it (an inbound SMS's JSON, or SNS ``Records``)."""
-    from portal.schedule import short_name
-    from portal.wiring import set_default_container
     import importlib
+
+    from devstack.schedule import short_name
+    from portal.wiring import set_default_container
 
     set_default_container(container)
     module, _, attribute = target.rpartition(".")
@@ -207,17 +208,18 @@ def main(argv=None) -> int:
             environ["AWS_ENDPOINT_URL"] = endpoint
         environ.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
 
+        from devstack import DevContainer
+        from devstack.schedule import scheduled_functions
+        from devstack.seed import reset_demo_passwords, seed_demo
         from portal import create_app
         from portal.config import ConfigError, load
-        from portal.schedule import scheduled_functions
-        from portal.seed import reset_demo_passwords, seed_demo
-        from portal.wiring import Container, set_default_container
+        from portal.wiring import set_default_container
 
         try:
             config = load(environ)
         except ConfigError as problem:
             raise StartupError(str(problem)) from None
-        container = Container(config)
+        container = DevContainer(config)
         try:
             prepare(container)
         except Exception as problem:  # a bad endpoint that answers HTTP but is not AWS
