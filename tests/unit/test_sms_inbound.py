@@ -165,14 +165,14 @@ def wired(deps, monkeypatch):
     return deps
 
 
-def fail_once(monkeypatch, store, name, error=RuntimeError("DynamoDB timed out")):
+def fail_once(monkeypatch, store, name, error=None):
     """The store's ``name`` raises on its first call, then works; returns the calls that worked."""
     original, calls = getattr(store, name), []
 
     def flaky(*args, **kwargs):
         if not calls and not getattr(flaky, "failed", False):
             flaky.failed = True
-            raise error
+            raise error or RuntimeError("DynamoDB timed out")
         calls.append((args, kwargs))
         return original(*args, **kwargs)
 
