@@ -131,7 +131,12 @@ def invoke_function(target: str, container, payload: dict | None = None) -> dict
              "attune_function": short_name(target)}
     if payload:
         event = {**event, **payload}
-    return handler(event, None)
+    from functions._guard import EventFailed
+
+    try:
+        return handler(event, None)
+    except EventFailed as failure:  # on AWS the platform would retry the event; here, say so
+        return {"error": str(failure)}
 
 
 class Scheduler(threading.Thread):

@@ -27,7 +27,7 @@ class SentLog:
         if message_id is None:
             return None  # declined (a suppressed address): nothing went out
         now = self.clock.now()
-        self.store.put_record({
+        self.store.table.put({  # a dev-only record: straight into the table
             "pk": OUTBOX_PK, "sk": f"{now.isoformat()}#{uuid.uuid4().hex[:6]}", "type": "outbox",
             "id": message_id, "channel": channel, "to": to, "subject": subject, "text": text,
             "sent_at": now.isoformat(),
@@ -47,7 +47,7 @@ class SentLog:
 
 def read_outbox(store) -> list[dict]:
     """Newest first."""
-    records = store.query_records(OUTBOX_PK, reverse=True)
+    records = store.table.query(OUTBOX_PK, reverse=True)
     return [{"id": r["id"], "channel": r["channel"], "to": r["to"], "subject": r.get("subject", ""),
              "text": r["text"], "links": list(dict.fromkeys(LINK.findall(r["text"]))),
              "sent_at": r["sent_at"]} for r in records]

@@ -1,30 +1,74 @@
-"""What every handler shares: the container, a time budget, and no escaping exception.
+"""What every handler shares: the container, a time budget, and how a failure ends.
 
-Zappa calls a handler again as ``handler(event)`` and ``handler()`` when a ``TypeError``
-escapes it, which would re-run a run's side effects; so nothing escapes. A failed run is
-logged and reported in its summary; the next scheduled run picks up where it stopped
-(every run is idempotent).
+Two kinds of handler, two endings:
+
+- Scheduled runs (reminders, follow-ups, check-ins, digest) go through ``guarded``: a
+  failure is logged and reported in the run's summary, never raised. Their cursors and
+  once-only claims make every run idempotent, so the next scheduled run picks up where
+  this one stopped.
+- Event-driven handlers (inbound SMS, SES events) go through ``event_handled``: a failure
+  is logged and then raised as ``EventFailed``, so the platform retries the event (Lambda's
+  asynchronous retries). An event comes once; swallowing its failure would lose it, a STOP
+  among them. Their services handle each message once (``portal.services.inbound``).
+
+Neither lets a ``TypeError`` escape: Zappa then calls the handler again as
+``handler(event)`` and ``handler()``, re-running its side effects. ``EventFailed`` is a
+``RuntimeError``, chained from its cause.
 """
 import logging
+from datetime import timedelta
 
 log = logging.getLogger("attune.functions")
 SAFETY_MS = 20_000  # stop starting new sends this long before Lambda's timeout
 
 
+class EventFailed(RuntimeError):
+    """An event-driven handler failed: the platform should deliver the event again."""
+
+
 def time_budget(context):
     """A should_stop() for the run: true when the Lambda is about to time out."""
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if not callable(remaining):
+    remaining = _remaining_ms(context)
+    if remaining is None:
         return None
     return lambda: remaining() < SAFETY_MS
 
 
-def guarded(name, work, context=None):
-    """``work(deps, should_stop)`` with the default container; never raises."""
-    try:
-        from portal.wiring import default_container
+def lock_for(context) -> timedelta:
+    """How long an event's lock must hold: until this Lambda would time out (Powertools
+    does the same), or the services' default outside Lambda."""
+    from portal.services.inbound import LOCK_FOR
 
-        return work(default_container().deps, time_budget(context))
+    remaining = _remaining_ms(context)
+    return timedelta(milliseconds=remaining() + 1000) if remaining else LOCK_FOR
+
+
+def _remaining_ms(context):
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining if callable(remaining) else None
+
+
+def _deps():
+    from portal.wiring import default_container
+
+    return default_container().deps
+
+
+def guarded(name, work, context=None):
+    """A scheduled run: ``work(deps, should_stop)`` with the default container; never raises."""
+    try:
+        return work(_deps(), time_budget(context))
     except Exception as problem:  # noqa: BLE001 - see the module docstring
         log.exception("%s failed", name)
         return {"error": f"{type(problem).__name__}: the {name} run failed; see the log"}
+
+
+def event_handled(name, work, context=None):
+    """An event: ``work(deps, lock_for)`` with the default container. A failure is logged and
+    raised as EventFailed (never a TypeError) so that the platform retries the event."""
+    try:
+        return work(_deps(), lock_for(context))
+    except Exception as problem:  # noqa: BLE001 - see the module docstring
+        log.exception("%s failed; the event will be retried", name)
+        raise EventFailed(f"the {name} handler failed ({type(problem).__name__}); "
+                          "the event will be retried") from problem

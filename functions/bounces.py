@@ -1,8 +1,12 @@
-"""SNS-driven: SES bounce and complaint events stop email to the clients at that address."""
+"""SNS-driven: SES bounce and complaint events stop email to the clients at that address.
+A failure raises (``EventFailed``) so that the platform retries: no block is lost."""
 
 
 def handler(event, context):
-    from functions._guard import guarded
+    from functions._guard import event_handled
     from portal.services.bounces import handle_event
 
-    return guarded("bounces", lambda deps, stop: handle_event(deps, event), context)
+    def work(deps, lock_for):
+        return handle_event(deps, event, lock_for=lock_for)
+
+    return event_handled("bounces", work, context)

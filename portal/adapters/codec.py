@@ -1,15 +1,15 @@
 """Domain objects to table items and back. Keys are built here and nowhere else."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timezone
 
 from portal.domain.messages import PendingMessage, PENDING, CLAIMED
+from portal.domain.risk import CheckIn
 from portal.domain.model import (
     Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode,
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
 from portal.domain.timemath import iso_utc, parse_utc
-from datetime import date
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"
@@ -47,6 +47,85 @@ def slot_key(therapist_id, cell):
 
 def message_key(appointment_id, key):
     return f"APPT#{appointment_id}", f"MSG#{key}"
+
+
+# Query keys: a partition, and the sort-key prefix or range that selects one kind of item.
+THERAPISTS = "THERAPISTS"  # the practice-wide partition of the by_therapist index
+AUDIT_PREFIX, MESSAGE_PREFIX, INBOX_PREFIX, CHECKIN_PREFIX = "AUDIT#", "MSG#", "INBOX#", "CHECKIN#"
+CLIENT_SORT_PREFIX, APPOINTMENT_SORT_PREFIX = "C#", "A#"
+PROFILE_RANGE = ("AVAIL", "PROFILE")  # a therapist's profile and availability, one Query
+
+
+def appointment_partition(appointment_id):
+    return appointment_key(appointment_id)[0]
+
+
+def therapist_partition(therapist_id):
+    """The therapist's own items, and their key in the by_therapist index."""
+    return f"THER#{therapist_id}"
+
+
+def client_partition(client_id):
+    """The client's own items, and their key in the by_client index."""
+    return f"CLIENT#{client_id}"
+
+
+def phone_partition(phone):
+    return f"PHONE#{phone}"
+
+
+def email_lookup_partition(address):
+    return f"CLIENTEMAIL#{address.strip().lower()}"
+
+
+def appointment_range(start: datetime, end: datetime):
+    """Sessions starting in [start, end] on either calendar index."""
+    return (f"{APPOINTMENT_SORT_PREFIX}{iso_utc(start)}", f"{APPOINTMENT_SORT_PREFIX}{iso_utc(end)}~")
+
+
+def due_bucket(instant: datetime, lane: str = "") -> str:
+    """Hour buckets of the due index: a run reads only the buckets between its cursor and now."""
+    prefix = f"DUE#{lane}#" if lane else "DUE#"
+    return prefix + instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+
+
+def due_sort(m: PendingMessage) -> str:
+    return f"{iso_utc(m.due_at)}#{m.appointment_id}#{m.key}"
+
+
+def cursor_key(lane: str = ""):
+    """Where a run left off: "" is the reminders lane."""
+    return f"CURSOR#{lane or 'reminders'}", "C"
+
+
+def daily_text_key(client_id, day: date):
+    """At most one reminder text per client-local day."""
+    return client_partition(client_id), f"SMSDAY#{day.isoformat()}"
+
+
+def checkin_once_key(appointment_id, after: str):
+    """One check-in per gap between two sessions (``after``: the earlier session's id)."""
+    return appointment_partition(appointment_id), f"ONCE#checkin#{after or '-'}"
+
+
+def followup_once_key(appointment_id):
+    return appointment_partition(appointment_id), "ONCE#followup"
+
+
+def digest_key(therapist_id, day: date):
+    return therapist_partition(therapist_id), f"DIGEST#{day.isoformat()}"
+
+
+def checkin_key(client_id, at: datetime):
+    return client_partition(client_id), f"{CHECKIN_PREFIX}{iso_utc(at)}"
+
+
+INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN"}  # inbound SMS ids, SNS ids of SES events
+
+
+def inbound_key(source: str, message_id: str):
+    """An event-driven handler's idempotency record for one inbound message."""
+    return f"{INBOUND_SOURCES[source]}#{message_id}", "S"
 
 
 def _time(text):
@@ -103,7 +182,7 @@ def therapist_to_item(t: Therapist) -> dict:
         "buffer_minutes": t.buffer_minutes, "tele_room_url": t.tele_room_url, "role": t.role,
         "password_hash": t.password_hash,
         # Listed through the by_therapist index under one practice-wide key.
-        "gsi1pk": "THERAPISTS", "gsi1sk": t.email.lower(),
+        "gsi1pk": THERAPISTS, "gsi1sk": t.email.lower(),
     }
 
 
@@ -158,10 +237,11 @@ def client_to_item(c: Client) -> dict:
         "timezone": c.timezone, "channels": [ch.value for ch in c.channels],
         "sms_consent": c.sms_consent, "sms_opted_out": c.sms_opted_out,
         "checkins_enabled": c.checkins_enabled, "email_blocked": c.email_blocked,
-        "gsi1pk": f"THER#{c.therapist_id}", "gsi1sk": f"C#{c.last_name.lower()}#{c.id}",
+        "gsi1pk": therapist_partition(c.therapist_id),
+        "gsi1sk": f"{CLIENT_SORT_PREFIX}{c.last_name.lower()}#{c.id}",
     }
     if c.phone:  # inbound SMS finds the client by number
-        item["gsi2pk"], item["gsi2sk"] = f"PHONE#{c.phone}", f"C#{c.id}"
+        item["gsi2pk"], item["gsi2sk"] = phone_partition(c.phone), f"{CLIENT_SORT_PREFIX}{c.id}"
     return item
 
 
@@ -169,7 +249,7 @@ def client_email_lookup(c: Client) -> dict | None:
     """Finds clients by address (SES bounces name an address, not a client)."""
     if not c.email:
         return None
-    return {"pk": f"CLIENTEMAIL#{c.email.strip().lower()}", "sk": f"C#{c.id}", "type": "email_lookup",
+    return {"pk": email_lookup_partition(c.email), "sk": f"{CLIENT_SORT_PREFIX}{c.id}", "type": "email_lookup",
             "client_id": c.id}
 
 
@@ -200,8 +280,8 @@ def appointment_to_item(a: Appointment, message_keys=(), hold_end: datetime | No
         "message_keys": list(message_keys),
         # The end of the time this session holds (its buffer included): what a move releases.
         "hold_end": iso_utc(hold_end or a.end),
-        "gsi1pk": f"THER#{a.therapist_id}", "gsi1sk": f"A#{start}#{a.id}",
-        "gsi2pk": f"CLIENT#{a.client_id}", "gsi2sk": f"A#{start}#{a.id}",
+        "gsi1pk": therapist_partition(a.therapist_id), "gsi1sk": f"{APPOINTMENT_SORT_PREFIX}{start}#{a.id}",
+        "gsi2pk": client_partition(a.client_id), "gsi2sk": f"{APPOINTMENT_SORT_PREFIX}{start}#{a.id}",
     }
 
 
@@ -219,7 +299,7 @@ def appointment_from_item(item: dict) -> Appointment:
 
 def audit_to_item(event: AuditEvent, unique: str) -> dict:
     return {
-        "pk": f"APPT#{event.appointment_id}", "sk": f"AUDIT#{iso_utc(event.at)}#{unique}",
+        "pk": appointment_partition(event.appointment_id), "sk": f"{AUDIT_PREFIX}{iso_utc(event.at)}#{unique}",
         "type": "audit", "appointment_id": event.appointment_id, "at": iso_utc(event.at),
         "actor": event.actor, "action": event.action, "via": event.via, "detail": event.detail,
     }
@@ -233,7 +313,7 @@ def audit_from_item(item: dict) -> AuditEvent:
 # --- therapist inbox ---------------------------------------------------------------------
 def inbox_to_item(i: InboxItem) -> dict:
     return {
-        "pk": f"THER#{i.therapist_id}", "sk": f"INBOX#{iso_utc(i.at)}#{i.id}", "type": "inbox",
+        "pk": therapist_partition(i.therapist_id), "sk": f"{INBOX_PREFIX}{iso_utc(i.at)}#{i.id}", "type": "inbox",
         "id": i.id, "therapist_id": i.therapist_id, "at": iso_utc(i.at), "kind": i.kind,
         "client_id": i.client_id, "appointment_id": i.appointment_id or None,
         "barrier": i.barrier.value if i.barrier else None, "text": i.text, "handled": i.handled,
@@ -261,7 +341,7 @@ def message_to_item(m: PendingMessage) -> dict:
         "detail": m.detail or None,
     }
     if m.status in (PENDING, CLAIMED):  # sparse: only unsent messages sit in the due index
-        item["due_bucket"], item["due_sk"] = m.due_bucket, m.due_sort
+        item["due_bucket"], item["due_sk"] = due_bucket(m.due_at, m.lane), due_sort(m)
     return item
 
 
@@ -280,3 +360,38 @@ def is_type(item: dict, kind: str) -> bool:
 
 def datetime_or_none(text) -> datetime | None:
     return _opt_dt(text)
+
+
+# --- small records: cursors, check-in answers, inbound-event locks -------------------------
+def cursor_to_item(lane: str, at: datetime) -> dict:
+    pk, sk = cursor_key(lane)
+    return {"pk": pk, "sk": sk, "type": "cursor", "at": iso_utc(at)}
+
+
+def cursor_from_item(item: dict | None) -> datetime | None:
+    # "bucket_start": what the reminders lane wrote before cursors shared one shape.
+    text = (item or {}).get("at") or (item or {}).get("bucket_start")
+    return parse_utc(text) if text else None
+
+
+def checkin_to_item(client_id: str, answer: CheckIn, appointment_id: str, therapist_id: str) -> dict:
+    pk, sk = checkin_key(client_id, answer.at)
+    return {"pk": pk, "sk": sk, "type": "checkin", "score": answer.score, "barrier": answer.barrier,
+            "note": answer.note, "appointment_id": appointment_id, "therapist_id": therapist_id,
+            "at": iso_utc(answer.at)}
+
+
+def checkin_from_item(item: dict) -> CheckIn | None:
+    """None for a malformed record: no reason to hide a dashboard."""
+    try:
+        return CheckIn(parse_utc(item["sk"].removeprefix(CHECKIN_PREFIX)), int(item["score"]),
+                       item.get("barrier"), item.get("note") or "")
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def inbound_to_item(source: str, message_id: str, status: str, owner: str,
+                    lock_until: datetime | None, expires_at: int) -> dict:
+    pk, sk = inbound_key(source, message_id)
+    return {"pk": pk, "sk": sk, "type": "inbound", "status": status, "holder": owner,
+            "lock_until": iso_utc(lock_until) if lock_until else None, "expires_at": expires_at}

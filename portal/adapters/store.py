@@ -10,6 +10,7 @@ from datetime import datetime
 
 from portal.adapters import codec
 from portal.adapters.store_messages import MessageRecords
+from portal.adapters.store_records import SmallRecords
 from portal.adapters.table import (
     AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
 )
@@ -18,11 +19,11 @@ from portal.domain.messages import SENT, PendingMessage
 from portal.domain.model import (
     Appointment, AuditEvent, Availability, Client, PracticeSettings, Therapist,
 )
-from portal.domain.timemath import cells, iso_utc
+from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
-class Store(MessageRecords):
+class Store(MessageRecords, SmallRecords):
     def __init__(self, table):
         self.table = table
 
@@ -46,8 +47,8 @@ class Store(MessageRecords):
 
     # --- therapists -------------------------------------------------------------------------
     def add_therapist(self, therapist: Therapist, availability: Availability | None = None):
-        login = {"pk": codec.login_key(therapist.email)[0], "sk": "L", "type": "login",
-                 "therapist_id": therapist.id}
+        pk, sk = codec.login_key(therapist.email)
+        login = {"pk": pk, "sk": sk, "type": "login", "therapist_id": therapist.id}
         avail = codec.availability_to_item(therapist.id, availability or Availability())
         try:
             self.table.transact([
@@ -88,7 +89,7 @@ class Store(MessageRecords):
         return self.get_therapist(login["therapist_id"]) if login else None
 
     def list_therapists(self) -> list[Therapist]:
-        items = self.table.query("THERAPISTS", index="by_therapist")
+        items = self.table.query(codec.THERAPISTS, index="by_therapist")
         return [codec.therapist_from_item(i) for i in items]
 
     def get_availability(self, therapist_id: str) -> Availability:
@@ -96,12 +97,13 @@ class Store(MessageRecords):
 
     def therapist_with_availability(self, therapist_id: str):
         """Profile and availability in one Query of the therapist's partition."""
-        items = self.table.query(f"THER#{therapist_id}", between=("AVAIL", "PROFILE"))
-        by_sk = {i["sk"]: i for i in items}
-        if "PROFILE" not in by_sk:
+        items = self.table.query(codec.therapist_partition(therapist_id), between=codec.PROFILE_RANGE)
+        by_key = {(i["pk"], i["sk"]): i for i in items}
+        profile = by_key.get(codec.therapist_key(therapist_id))
+        if profile is None:
             return None, Availability()
-        return (codec.therapist_from_item(by_sk["PROFILE"]),
-                codec.availability_from_item(by_sk.get("AVAIL")))
+        return (codec.therapist_from_item(profile),
+                codec.availability_from_item(by_key.get(codec.availability_key(therapist_id))))
 
     def save_availability(self, therapist_id: str, availability: Availability) -> Availability:
         from dataclasses import replace
@@ -164,7 +166,7 @@ class Store(MessageRecords):
 
     def clients_by_email(self, email: str) -> list[Client]:
         address = email.strip().lower()
-        ids = [i["client_id"] for i in self.table.query(f"CLIENTEMAIL#{address}")]
+        ids = [i["client_id"] for i in self.table.query(codec.email_lookup_partition(address))]
         found = self.table.batch_get([codec.client_key(cid) for cid in ids]) if ids else {}
         clients = [codec.client_from_item(item) for item in found.values()]
         return [c for c in clients if c.email.strip().lower() == address]
@@ -174,11 +176,12 @@ class Store(MessageRecords):
         return codec.client_from_item(item) if item else None
 
     def list_clients(self, therapist_id: str) -> list[Client]:
-        items = self.table.query(f"THER#{therapist_id}", index="by_therapist", begins="C#")
+        items = self.table.query(codec.therapist_partition(therapist_id), index="by_therapist",
+                                 begins=codec.CLIENT_SORT_PREFIX)
         return [codec.client_from_item(i) for i in items]
 
     def clients_by_phone(self, phone: str) -> list[Client]:
-        items = self.table.query(f"PHONE#{phone}", index="by_client")
+        items = self.table.query(codec.phone_partition(phone), index="by_client")
         return [codec.client_from_item(i) for i in items]
 
     # --- appointments -----------------------------------------------------------------------
@@ -270,21 +273,22 @@ class Store(MessageRecords):
         return [_claim(therapist_id, c, appointment_id) for c in cells(start, hold_end)]
 
     def therapist_appointments(self, therapist_id, start: datetime, end: datetime) -> list[Appointment]:
-        items = self.table.query(f"THER#{therapist_id}", index="by_therapist",
-                                 between=(f"A#{iso_utc(start)}", f"A#{iso_utc(end)}~"))
+        items = self.table.query(codec.therapist_partition(therapist_id), index="by_therapist",
+                                 between=codec.appointment_range(start, end))
         return [codec.appointment_from_item(i) for i in items]
 
     def client_appointments(self, client_id, start: datetime, end: datetime) -> list[Appointment]:
-        items = self.table.query(f"CLIENT#{client_id}", index="by_client",
-                                 between=(f"A#{iso_utc(start)}", f"A#{iso_utc(end)}~"))
+        items = self.table.query(codec.client_partition(client_id), index="by_client",
+                                 between=codec.appointment_range(start, end))
         return [codec.appointment_from_item(i) for i in items]
 
     def audit_trail(self, appointment_id) -> list[AuditEvent]:
-        items = self.table.query(f"APPT#{appointment_id}", begins="AUDIT#")
+        items = self.table.query(codec.appointment_partition(appointment_id), begins=codec.AUDIT_PREFIX)
         return [codec.audit_from_item(i) for i in items]
 
     def messages_of(self, appointment_id) -> list[PendingMessage]:
-        items = self.table.query(f"APPT#{appointment_id}", begins="MSG#", consistent=True)
+        items = self.table.query(codec.appointment_partition(appointment_id),
+                                 begins=codec.MESSAGE_PREFIX, consistent=True)
         return [codec.message_from_item(i) for i in items]
 
     # --- therapist inbox ----------------------------------------------------------------
@@ -298,7 +302,8 @@ class Store(MessageRecords):
 
     def inbox(self, therapist_id: str, limit: int = 100):
         """Newest first."""
-        items = self.table.query(f"THER#{therapist_id}", begins="INBOX#", reverse=True, limit=limit)
+        items = self.table.query(codec.therapist_partition(therapist_id), begins=codec.INBOX_PREFIX,
+                                 reverse=True, limit=limit)
         return [codec.inbox_from_item(i) for i in items]
 
     def mark_inbox_handled(self, item) -> None:
@@ -308,25 +313,6 @@ class Store(MessageRecords):
             self.table.put(codec.inbox_to_item(replace(item, handled=True)), Exists())
         except ConditionFailed:
             raise NotFound("That message is no longer there.") from None
-
-    # --- small records ----------------------------------------------------------------------
-    def get_record(self, pk: str, sk: str) -> dict | None:
-        return self.table.get(pk, sk)
-
-    def put_record(self, item: dict, condition=None):
-        self.table.put(item, condition)
-
-    def query_records(self, pk: str, begins: str | None = None, **kwargs) -> list[dict]:
-        return self.table.query(pk, begins=begins, **kwargs)
-
-    def increment(self, pk, sk, attribute="count", amount=1, extra=None) -> int:
-        return self.table.add(pk, sk, attribute, amount, extra)
-
-    def count_attempt(self, scope: str, subject: str, window: int, amount: int,
-                      expires_at: int) -> int:
-        """Atomically add to a sign-in counter (one UpdateItem); returns the new count."""
-        pk, sk = codec.throttle_key(scope, subject, window)
-        return self.increment(pk, sk, "failures", amount, extra={"expires_at": expires_at})
 
 
 def _storable(version) -> bool:

@@ -1,4 +1,4 @@
-"""The store's side for messages: the due index, claims, and once-only records.
+"""The store's side for messages: the due index, claims, and the re-read before sending.
 
 A mixin of ``Store`` (it uses ``self.table``), kept apart so each file stays readable.
 """
@@ -14,8 +14,10 @@ from portal.domain.timemath import iso_utc
 
 class MessageRecords:
     # --- pending messages -------------------------------------------------------------------
-    def messages_due(self, bucket: str, upto: datetime) -> list[PendingMessage]:
-        items = self.table.query(bucket, index="due", between=("0", iso_utc(upto) + "~"))
+    def messages_due(self, lane: str, hour: datetime, upto: datetime) -> list[PendingMessage]:
+        """The lane's messages in the due index's bucket of ``hour``, due by ``upto``."""
+        items = self.table.query(codec.due_bucket(hour, lane), index="due",
+                                 between=("0", iso_utc(upto) + "~"))
         return [codec.message_from_item(i) for i in items]
 
     def claim_message(self, message: PendingMessage, now: datetime, lease_until: datetime) -> bool:
@@ -73,38 +75,6 @@ class MessageRecords:
             elif codec.is_type(item, "therapist"):
                 out["therapists"][item["id"]] = codec.therapist_from_item(item)
         return out
-
-    # --- once-only records: "this happened once" (a day's text, a digest, a follow-up) -----
-    def claim_once(self, pk: str, sk: str, owner: str, expires_at: int | None = None) -> bool:
-        """Hold a once-only record for ``owner``: one conditional write. True if it is ours
-        (new, or already held by the same owner and not done), False if taken or done."""
-        item = {"pk": pk, "sk": sk, "type": "once", "holder": f"{owner}#open",
-                "expires_at": expires_at}
-        try:
-            self.table.put(item, AnyOf((NotExists(), Equals("holder", f"{owner}#open"))))
-            return True
-        except ConditionFailed:
-            return False
-
-    def finish_once(self, pk: str, sk: str, owner: str, expires_at: int | None = None, **detail):
-        """The thing happened: nobody can hold this record again."""
-        self.table.put({"pk": pk, "sk": sk, "type": "once", "holder": f"{owner}#done",
-                        "expires_at": expires_at, **detail})
-
-    def release_once(self, pk: str, sk: str, owner: str) -> None:
-        """It did not happen after all (a failed send): a later run may try again."""
-        try:
-            self.table.delete(pk, sk, Equals("holder", f"{owner}#open"))
-        except ConditionFailed:
-            pass
-
-    def put_record_once(self, item: dict) -> bool:
-        """A record that must not overwrite another under the same key (a check-in answer)."""
-        try:
-            self.table.put(item, NotExists())
-            return True
-        except ConditionFailed:
-            return False
 
     def put_message(self, message: PendingMessage) -> bool:
         """Schedule a one-off message once: a second call with the same key does nothing."""

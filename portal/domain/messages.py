@@ -18,11 +18,11 @@ holds the exact moment each message goes out:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status
 from portal.domain.quiet_hours import first_allowed_from, is_quiet, last_allowed_before, local_day
-from portal.domain.timemath import iso_utc, local_wall_to_utc, to_local
+from portal.domain.timemath import local_wall_to_utc, to_local
 
 PENDING, CLAIMED, SENT, SKIPPED, FAILED = "pending", "claimed", "sent", "skipped", "failed"
 PHONE_CHANNELS = (Channel.SMS, Channel.VOICE)
@@ -63,14 +63,6 @@ class PendingMessage:
         return lane_of(self.kind)
 
     @property
-    def due_bucket(self) -> str:
-        return due_bucket(self.due_at, self.lane)
-
-    @property
-    def due_sort(self) -> str:
-        return f"{iso_utc(self.due_at)}#{self.appointment_id}#{self.key}"
-
-    @property
     def is_reminder(self) -> bool:
         return self.lane == ""
 
@@ -78,12 +70,6 @@ class PendingMessage:
 def lane_of(kind: str) -> str:
     """"" for reminders and nudges (the reminders function), else the kind's own lane."""
     return LANES.get(kind, "")
-
-
-def due_bucket(instant: datetime, lane: str = "") -> str:
-    """Hour buckets: a run reads only the buckets between its cursor and now."""
-    prefix = f"DUE#{lane}#" if lane else "DUE#"
-    return prefix + instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
 
 
 def in_quiet_hours(instant: datetime, client: Client, settings: PracticeSettings) -> bool:

@@ -4,12 +4,16 @@ A permanent bounce or a complaint marks every client with that address ``email_b
 ``Client.wants(EMAIL)`` is then false, so reminders and confirmations use the client's other
 channels. It lives on the client record the senders already read, so it costs no extra call
 per message. Editing the client's address in the workspace clears it.
+
+Each SNS message is handled once and never lost: keyed by its SNS MessageId, a failure
+removes the lock and raises so that the platform retries (``portal.services.inbound``).
 """
 from __future__ import annotations
 
 import logging
 
 from portal.interfaces import Deps
+from portal.services.inbound import LOCK_FOR, handle_once
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +46,22 @@ def record_ses_event(deps: Deps, event: dict) -> int:
     return blocked
 
 
-def handle_event(deps: Deps, event) -> dict:
-    """The SNS event: each record's message is one SES event (JSON)."""
+def handle_event(deps: Deps, event, *, lock_for=LOCK_FOR) -> dict:
+    """The SNS event: each record's message is one SES event (JSON). Raises when one fails."""
     import json
 
     blocked = unreadable = 0
-    for record in (event or {}).get("Records", []):
+    for record in (event or {}).get("Records", []) if isinstance(event, dict) else []:
         try:
             message = json.loads(record["Sns"]["Message"])
-        except (KeyError, TypeError, ValueError):
+            message_id = str(record["Sns"].get("MessageId") or "")
+            if not isinstance(message, dict):
+                raise ValueError("not an object")
+        except (AttributeError, KeyError, TypeError, ValueError):
             unreadable += 1  # not an SES event: logged and dropped, never retried forever
             log.warning("ignoring a record that is not an SES event")
             continue
-        blocked += record_ses_event(deps, message)
+        blocked += handle_once(deps, "ses", message_id,
+                               lambda message=message: record_ses_event(deps, message),
+                               duplicate=0, lock_for=lock_for)
     return {"blocked": blocked, "unreadable": unreadable}

@@ -7,9 +7,8 @@ of either session) fell since the last run, plans that message once (a condition
 with a deterministic key) into the check-in lane of the due index, and then sends the
 lane's due messages through the same claim/re-read/send/mark run as reminders.
 
-Answers are records ``pk=CLIENT#<id>, sk=CHECKIN#<iso utc>`` with ``score`` (1-5),
-``barrier`` (a Barrier value or absent), ``note`` and ``appointment_id``: the therapist's
-dashboard reads exactly those. A low score (<= 2) or a barrier puts an item in the
+Answers are stored with ``store.record_checkin`` (score 1-5, a Barrier value or none, a
+note, the session): the therapist's dashboard reads them back with ``latest_checkins``. A low score (<= 2) or a barrier puts an item in the
 therapist's inbox (kind "checkin") and emails them; a note alone goes to the inbox.
 """
 from __future__ import annotations
@@ -25,15 +24,15 @@ from portal.domain.messages import (
     plan_checkin,
 )
 from portal.domain.model import Barrier, Channel, InboxItem
+from portal.domain.risk import CheckIn
 from portal.domain.quiet_hours import first_allowed_from
-from portal.domain.timemath import iso_utc, parse_utc
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.link_context import LinkNotFound, open_context
 from portal.services.reminders import ONCE_TTL, Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 
-PLAN_CURSOR = ("CURSOR#checkin-plan", "C")
+PLAN_LANE = "checkin-plan"  # the planner's cursor, apart from the check-in lane's sender
 CATCH_UP = timedelta(hours=12)
 STALE_AFTER = timedelta(days=1)
 LOW_SCORE = 2
@@ -51,10 +50,10 @@ def send_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy(), **options
 def plan_due_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy()) -> int:
     """Put each check-in whose moment fell since the last run into the due index, once."""
     store, now = deps.store, deps.clock.now()
-    cursor = store.get_record(*PLAN_CURSOR)
+    cursor = store.cursor(PLAN_LANE)
     since = now - CATCH_UP
-    if cursor and cursor.get("at"):
-        since = max(since, parse_utc(cursor["at"]) - timedelta(hours=1))
+    if cursor:
+        since = max(since, cursor - timedelta(hours=1))
     settings, planned = store.get_settings(), 0
     for therapist in store.list_therapists():
         sessions = store.therapist_appointments(therapist.id, now - policy.reach, now + policy.reach)
@@ -72,8 +71,7 @@ def plan_due_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy()) -> in
                 message = plan_checkin(previous, following, client, settings, policy)
                 if message is not None and store.put_message(message):
                     planned += 1
-    store.put_record({"pk": PLAN_CURSOR[0], "sk": PLAN_CURSOR[1], "type": "cursor",
-                      "at": iso_utc(now)})
+    store.set_cursor(PLAN_LANE, now)
     return planned
 
 
@@ -82,10 +80,6 @@ def _by_client(sessions):
     for session in sessions:
         grouped.setdefault(session.client_id, []).append(session)
     return grouped
-
-
-def once_key(message):
-    return f"APPT#{message.appointment_id}", f"ONCE#checkin#{message.detail.get('after', '-')}"
 
 
 def send_checkin(deps: Deps, out: Outgoing) -> str | None:
@@ -102,11 +96,12 @@ def send_checkin(deps: Deps, out: Outgoing) -> str | None:
     if message.channel in PHONE_CHANNELS and in_quiet_hours(now, client, out.settings):
         s = out.settings
         raise Defer(first_allowed_from(now, client.timezone, s.quiet_start, s.quiet_end))
-    pk, sk = once_key(message)
-    if not deps.store.claim_once(pk, sk, out.owner):
+    after = message.detail.get("after", "-")  # the session before the gap
+    if not deps.store.claim_checkin_message(message.appointment_id, after, out.owner):
         raise Skip("already checked in for this gap")
     provider_id = _send(deps, out)
-    deps.store.finish_once(pk, sk, out.owner, int((now + ONCE_TTL * 30).timestamp()))
+    deps.store.finish_checkin_message(message.appointment_id, after, out.owner,
+                                      int((now + ONCE_TTL * 30).timestamp()))
     return provider_id
 
 
@@ -165,11 +160,10 @@ def parse_answer(score, barrier, note) -> Answer:
 def record_answer(deps: Deps, ctx: AppointmentContext, answer: Answer) -> bool:
     """Store the answer; tell the therapist when it matters. False for a repeat in the same second."""
     now, client = deps.clock.now(), ctx.client
-    stored = deps.store.put_record_once({
-        "pk": f"CLIENT#{client.id}", "sk": f"CHECKIN#{iso_utc(now)}", "type": "checkin",
-        "score": answer.score, "barrier": answer.barrier.value if answer.barrier else None,
-        "note": answer.note, "appointment_id": ctx.appointment.id,
-        "therapist_id": ctx.therapist.id, "at": iso_utc(now)})
+    stored = deps.store.record_checkin(
+        client.id, CheckIn(now, answer.score, answer.barrier.value if answer.barrier else None,
+                           answer.note),
+        ctx.appointment.id, ctx.therapist.id)
     if not stored:
         return False
     if answer.concerning or answer.note:

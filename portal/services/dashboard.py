@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from portal.domain.model import Appointment, Client, InboxItem, Status, Therapist
 from portal.domain.risk import HISTORY_DAYS, CheckIn, RiskReason, outside_hours, risk_reasons
-from portal.domain.timemath import days, local_wall_to_utc, parse_utc, to_local
+from portal.domain.timemath import days, local_wall_to_utc, to_local
 from portal.interfaces import Deps
 
 CONFIRMATION_LABELS = {
@@ -78,16 +78,8 @@ class Dashboard:
 
 
 def latest_checkin(deps: Deps, client_id: str) -> CheckIn | None:
-    """The newest check-in answer: records pk CLIENT#<id>, sk CHECKIN#<iso utc>."""
-    records = deps.store.query_records(f"CLIENT#{client_id}", begins="CHECKIN#", reverse=True, limit=1)
-    if not records:
-        return None
-    record = records[0]
-    try:
-        return CheckIn(parse_utc(record["sk"].removeprefix("CHECKIN#")), int(record["score"]),
-                       record.get("barrier"), record.get("note") or "")
-    except (KeyError, ValueError, TypeError):
-        return None  # a malformed record is no reason to hide the dashboard
+    """The client's newest check-in answer, if any."""
+    return deps.store.latest_checkins([client_id]).get(client_id)
 
 
 def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: datetime, *,
@@ -99,8 +91,8 @@ def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: dateti
     availability = store.get_availability(therapist.id)
     inbox = store.inbox(therapist.id) if with_inbox else []
     shown = [a for a in calendar if start <= a.start < end]
-    checkins = {cid: latest_checkin(deps, cid)
-                for cid in sorted({a.client_id for a in shown if a.status.is_open and a.start > now})}
+    checkins = store.latest_checkins(
+        sorted({a.client_id for a in shown if a.status.is_open and a.start > now}))
     history_of: dict[str, list[Appointment]] = {}
     for a in calendar:
         if a.start <= now:

@@ -4,8 +4,8 @@ Run hourly. A therapist whose local hour is 7 (or 8 or 9, so a missed run catche
 and who has had no digest today gets one: today's sessions, those not yet confirmed,
 those at risk and why (the dashboard's rules: ``portal.services.dashboard``), and the
 barriers, notes and replies that came in since yesterday's digest. Clients are named by
-first name and last initial only. Once per therapist per day: a once-only record
-``THER#<id> / DIGEST#<local date>`` is taken before sending and released if it fails.
+first name and last initial only. Once per therapist per local day: the day's digest is
+claimed in the store before sending, and released if the send fails.
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def send_digests(deps: Deps) -> dict:
         if local.hour not in DIGEST_HOURS:
             summary["not_now"] += 1
             continue
-        pk, sk, owner = f"THER#{therapist.id}", f"DIGEST#{local.date().isoformat()}", uuid.uuid4().hex
-        if not store.claim_once(pk, sk, owner):
+        day, owner = local.date(), uuid.uuid4().hex
+        if not store.claim_digest(therapist.id, day, owner):
             summary["already_sent"] += 1
             continue
         settings = settings or store.get_settings()
@@ -43,10 +43,10 @@ def send_digests(deps: Deps) -> dict:
             outcome = _send_one(deps, therapist, settings, now)
         except Exception:  # one therapist's failure must not stop the others; try next hour
             log.exception("could not send the digest to therapist %s", therapist.id)
-            store.release_once(pk, sk, owner)
+            store.release_digest(therapist.id, day, owner)
             summary["failed"] += 1
             continue
-        store.finish_once(pk, sk, owner, int((now + KEEP_RECORD).timestamp()))
+        store.finish_digest(therapist.id, day, owner, int((now + KEEP_RECORD).timestamp()))
         summary[outcome] += 1
     return summary
 

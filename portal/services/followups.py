@@ -26,10 +26,6 @@ def send_due_followups(deps: Deps, **options) -> dict:
     return send_due(deps, FOLLOWUP, send_followup, **options)
 
 
-def once_key(appointment_id: str):
-    return f"APPT#{appointment_id}", "ONCE#followup"
-
-
 def send_followup(deps: Deps, out: Outgoing) -> str | None:
     appointment, client, message, now = out.appointment, out.client, out.message, out.now
     if appointment is None or appointment.status not in MISSED:
@@ -41,11 +37,10 @@ def send_followup(deps: Deps, out: Outgoing) -> str | None:
     if message.channel in PHONE_CHANNELS and in_quiet_hours(now, client, out.settings):
         settings = out.settings
         raise Defer(first_allowed_from(now, client.timezone, settings.quiet_start, settings.quiet_end))
-    pk, sk = once_key(appointment.id)
-    if not deps.store.claim_once(pk, sk, out.owner):
+    if not deps.store.claim_followup(appointment.id, out.owner):
         raise Skip("this session was already followed up")
     provider_id = _send(deps, out)
-    deps.store.finish_once(pk, sk, out.owner, int((now + ONCE_TTL * 30).timestamp()))
+    deps.store.finish_followup(appointment.id, out.owner, int((now + ONCE_TTL * 30).timestamp()))
     return provider_id
 
 

@@ -24,16 +24,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from portal.domain.messages import (
-    FAILED, NUDGE, PHONE_CHANNELS, SENT, SKIPPED, PendingMessage, due_bucket, in_quiet_hours,
+    FAILED, NUDGE, PHONE_CHANNELS, SENT, SKIPPED, PendingMessage, in_quiet_hours,
 )
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status, Therapist
 from portal.domain.quiet_hours import local_day
-from portal.domain.timemath import iso_utc, parse_utc
 from portal.interfaces import Deps, Throttled
 
 log = logging.getLogger(__name__)
 
-CURSOR = ("CURSOR#reminders", "C")  # the reminders lane's cursor (other lanes: CURSOR#<lane>)
 LEASE = timedelta(minutes=5)
 MAX_CATCH_UP = timedelta(days=3)
 LOOKBACK = timedelta(hours=1)  # index entries appear a moment late; re-read one more bucket
@@ -104,10 +102,6 @@ def hours_between(start, end):
         cursor += timedelta(hours=1)
 
 
-def cursor_key(lane: str = ""):
-    return (f"CURSOR#{lane}", "C") if lane else CURSOR
-
-
 def send_due(deps: Deps, lane: str, send, *, sleep=_time.sleep, should_stop=None,
              overtaken=None) -> dict:
     """Send the due messages of one lane of the index; returns counts for the run's log.
@@ -116,15 +110,15 @@ def send_due(deps: Deps, lane: str, send, *, sleep=_time.sleep, should_stop=None
     store, now = deps.store, deps.clock.now()
     run = Run(deps, send, sleep, should_stop)
     since = now - MAX_CATCH_UP
-    cursor = store.get_record(*cursor_key(lane))
-    if cursor and cursor.get("bucket_start"):
-        since = max(since, parse_utc(cursor["bucket_start"]) - LOOKBACK)
+    cursor = store.cursor(lane)
+    if cursor:
+        since = max(since, cursor - LOOKBACK)
     due = []
     for hour in hours_between(since, now):
         if run.stopping():  # out of time: the next run goes on from this hour
             run.unfinished = min(run.unfinished or hour, hour)
             break
-        due += store.messages_due(due_bucket(hour, lane), now)
+        due += store.messages_due(lane, hour, now)
     run.overtaken = overtaken(due) if overtaken else set()
     for start in range(0, len(due), CHUNK):
         if run.stopping():  # out of time, or the provider is saturated: the next run goes on
@@ -132,8 +126,7 @@ def send_due(deps: Deps, lane: str, send, *, sleep=_time.sleep, should_stop=None
             break
         process(run, due[start:start + CHUNK])
     restart = min(run.unfinished or now, now).replace(minute=0, second=0, microsecond=0)
-    store.put_record({"pk": cursor_key(lane)[0], "sk": cursor_key(lane)[1], "type": "cursor",
-                      "bucket_start": iso_utc(restart)})
+    store.set_cursor(lane, restart)
     return run.summary
 
 
@@ -263,8 +256,7 @@ def claim_text_day(deps: Deps, out: Outgoing) -> bool:
     """At most one reminder SMS per client-local day, across all their sessions."""
     day = local_day(out.now, out.client.timezone)
     expires = int((out.now + ONCE_TTL).timestamp())
-    return deps.store.claim_once(f"CLIENT#{out.client.id}", f"SMSDAY#{day.isoformat()}",
-                                 out.owner, expires)
+    return deps.store.claim_daily_text(out.client.id, day, out.owner, expires)
 
 
 def send_reminder(deps: Deps, out: Outgoing) -> str | None:
@@ -278,8 +270,8 @@ def send_reminder(deps: Deps, out: Outgoing) -> str | None:
     provider_id = _send_reminder_text(deps, out, nudge)
     if out.message.channel is Channel.SMS:
         day = local_day(out.now, out.client.timezone)
-        deps.store.finish_once(f"CLIENT#{out.client.id}", f"SMSDAY#{day.isoformat()}", out.owner,
-                               int((out.now + ONCE_TTL).timestamp()))
+        deps.store.finish_daily_text(out.client.id, day, out.owner,
+                                     int((out.now + ONCE_TTL).timestamp()))
     return provider_id
 
 

@@ -6,7 +6,8 @@ therapist offers that and answers with the join link; STOP (and the other carrie
 opt-out words, CANCEL among them), START and HELP work as carriers require; anything
 else goes to the therapist's inbox with a short acknowledgement. A number that matches
 no client gets a generic answer that names nobody. Each inbound message is handled once
-(SNS may deliver twice): a record keyed by its inbound message id is written first.
+and never lost (SNS may deliver twice; a failure must be retried, a lost STOP is a
+compliance failure): see ``portal.services.inbound``.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from portal.domain.errors import DomainError
 from portal.domain.ids import new_id
 from portal.domain.model import Actor, Client, InboxItem, Mode
 from portal.interfaces import Deps, Throttled
+from portal.services.inbound import LOCK_FOR, handle_once
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,6 @@ START = {"START", "UNSTOP"}
 HELP = {"HELP", "INFO"}
 NEXT_SESSION_WITHIN = timedelta(days=60)
 TEXT_MAX = 500
-SEEN_FOR = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,16 @@ def e164(number: str) -> str:
 
 
 # --- handling one message ---------------------------------------------------------------------
-def handle(deps: Deps, sms: InboundSms, *, sleep=_time.sleep) -> str:
-    """Act on one inbound text and answer it; returns what happened (for the run's log)."""
+def handle(deps: Deps, sms: InboundSms, *, sleep=_time.sleep, lock_for=LOCK_FOR) -> str:
+    """Act on one inbound text and answer it, once; returns what happened (for the run's log).
+
+    Raises when it fails (the platform retries) or when another run holds it (InboundBusy)."""
+    return handle_once(deps, "sms", sms.message_id, lambda: _handle(deps, sms, sleep),
+                       duplicate="duplicate", lock_for=lock_for)
+
+
+def _handle(deps: Deps, sms: InboundSms, sleep) -> str:
     now = deps.clock.now()
-    if sms.message_id and not deps.store.put_record_once({
-            "pk": f"SMSIN#{sms.message_id}", "sk": "S", "type": "sms_seen",
-            "expires_at": int((now + SEEN_FOR).timestamp())}):
-        return "duplicate"
     number = e164(sms.origination)
     command = command_of(sms.body)
     clients = deps.store.clients_by_phone(number)

@@ -34,7 +34,7 @@ class Web:
         return self.http.post(self.path, data={"csrf_token": self.csrf(), **fields})
 
     def nothing_written(self):
-        return (self.store.query_records(f"CLIENT#{self.client.id}", begins="CHECKIN#") == []
+        return (self.store.latest_checkins([self.client.id]) == {}
                 and self.store.inbox(self.therapist.id) == [] and self.notifier.sent == [])
 
 

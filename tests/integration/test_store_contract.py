@@ -11,8 +11,10 @@ import pytest
 from portal.adapters.store import Store
 from portal.adapters.table import MemoryTable
 from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
-from portal.domain.messages import CLAIMED, PENDING, SENT, due_bucket
-from portal.domain.model import Appointment, AuditEvent, Mode, PracticeSettings, Status
+from portal.domain.messages import CLAIMED, FOLLOWUP, PENDING, SENT, PendingMessage
+from portal.domain.model import Appointment, AuditEvent, Channel, Mode, PracticeSettings, Status
+from portal.domain.risk import CheckIn
+from portal.interfaces import InboundClaim
 from portal.interfaces import AppointmentChange
 from tests import builders
 from tests.conftest import T0
@@ -61,6 +63,9 @@ def test_therapist_email_is_unique_and_found_case_insensitively(any_store):
     assert any_store.get_client(c.id) == c
     assert any_store.list_clients(t.id) == [c]
     assert any_store.clients_by_phone(c.phone) == [c]
+    with pytest.raises(ValidationError):
+        any_store.add_client(replace(c, first_name="Other"))
+    assert any_store.get_client(c.id) == c  # the refused add changed nothing
 
 
 def test_availability_round_trip_with_version_guard(any_store):
@@ -145,17 +150,15 @@ def test_commit_refuses_a_taken_time_and_changes_nothing(any_store):
 
 
 def test_messages_sit_in_the_due_index_until_sent_and_are_claimed_once(any_store, clock):
-    from portal.domain.messages import PendingMessage
-    from portal.domain.model import Channel
-
     builders.practice(any_store)
     appt = appointment()
     due = appt.start - timedelta(hours=24)
     message = PendingMessage(appt.id, "r24", Channel.EMAIL, due, for_start=appt.start)
     book(any_store, appt, messages=[message])
-    found = any_store.messages_due(due_bucket(due), due)
+    found = any_store.messages_due("", due, due)
     assert found == [message]
-    assert any_store.messages_due(due_bucket(due), due - timedelta(minutes=1)) == []
+    assert any_store.messages_due("", due, due - timedelta(minutes=1)) == []
+    assert any_store.messages_due(FOLLOWUP, due, due) == []  # another lane's buckets
     assert any_store.claim_message(message, due, due + timedelta(minutes=5))
     assert not any_store.claim_message(message, due, due + timedelta(minutes=5))  # a second run
     # A lease that ran out (a run that died) can be taken over.
@@ -164,21 +167,160 @@ def test_messages_sit_in_the_due_index_until_sent_and_are_claimed_once(any_store
     claimed = any_store.messages_of(appt.id)[0]
     assert claimed.status == CLAIMED
     any_store.finish_message(claimed, SENT, "provider-123")
-    assert any_store.messages_due(due_bucket(due), later) == []  # sparse: gone from the index
+    assert any_store.messages_due("", due, later) == []  # sparse: gone from the index
     stored = any_store.messages_of(appt.id)[0]
     assert (stored.status, stored.provider_id) == (SENT, "provider-123")
     assert not any_store.claim_message(message, later + timedelta(hours=1), later)
-    assert PENDING != SENT
+    assert any_store.messages_of(appt.id)[0].status == SENT  # a refused claim changed nothing
 
 
-def test_counter_is_atomic_and_records_round_trip(any_store):
-    assert any_store.increment("THROTTLE#a", "W1", extra={"expires_at": 100}) == 1
-    assert any_store.increment("THROTTLE#a", "W1", extra={"expires_at": 200}) == 2
-    assert any_store.get_record("THROTTLE#a", "W1")["expires_at"] == 100
-    any_store.put_record({"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}})
-    assert any_store.get_record("X", "1") == {"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}}
-    assert any_store.query_records("X") == [{"pk": "X", "sk": "1", "n": 5, "nested": {"a": [1, "b"]}}]
-    assert Status.SCHEDULED.is_open
+def test_a_released_message_returns_to_the_index_at_its_new_time(any_store):
+    builders.practice(any_store)
+    appt = appointment()
+    due = appt.start - timedelta(hours=24)
+    message = PendingMessage(appt.id, "r24", Channel.SMS, due, for_start=appt.start)
+    book(any_store, appt, messages=[message])
+    assert any_store.claim_message(message, due, due + timedelta(minutes=5))
+    [claimed] = any_store.messages_due("", due, due)  # claimed: still indexed, for a takeover
+    assert claimed.status == CLAIMED
+    later = due + timedelta(hours=2)  # given back, deferred past quiet hours
+    assert any_store.release_message(replace(message, due_at=later))
+    assert any_store.messages_due("", due, later) == []
+    [back] = any_store.messages_due("", later, later)
+    assert (back.status, back.due_at) == (PENDING, later)
+    gone = replace(message, appointment_id="nothing")
+    assert not any_store.release_message(gone) and not any_store.finish_message(gone, SENT)
+
+
+def test_a_one_off_message_is_scheduled_once(any_store):
+    due = T0 + timedelta(hours=2)
+    message = PendingMessage("appt01", FOLLOWUP, Channel.EMAIL, due, detail={"client": "cli001"})
+    assert any_store.put_message(message)
+    assert not any_store.put_message(replace(message, due_at=due + timedelta(hours=1)))
+    assert any_store.messages_due(FOLLOWUP, due, due) == [message]
+    assert any_store.messages_due("", due, due) == []  # not in the reminders lane
+
+
+def test_a_sending_run_rereads_sessions_clients_and_therapists_at_once(any_store):
+    t, c = builders.practice(any_store)
+    appt = appointment()
+    book(any_store, appt)
+    read = any_store.read_for_sending([appt.id, "gone"], [c.id], [t.id])
+    assert read == {"appointments": {appt.id: appt}, "clients": {c.id: c}, "therapists": {t.id: t}}
+    assert any_store.read_for_sending() == {"appointments": {}, "clients": {}, "therapists": {}}
+
+
+def test_sign_in_counters_are_atomic_and_keep_their_first_expiry(any_store):
+    assert any_store.count_attempt("acct", "Maya@x.test", 7, 1, expires_at=100) == 1
+    assert any_store.count_attempt("acct", "maya@x.test ", 7, 2, expires_at=200) == 3
+    assert any_store.count_attempt("acct", "maya@x.test", 8, 1, expires_at=300) == 1  # a new window
+    assert any_store.count_attempt("ip", "maya@x.test", 7, 1, expires_at=100) == 1  # another scope
+    from portal.adapters import codec
+
+    stored = any_store.table.get(*codec.throttle_key("acct", "maya@x.test", 7))
+    assert (stored["failures"], stored["expires_at"]) == (3, 100)  # TTL: the window's end
+
+
+def test_cursors_remember_where_each_lane_left_off(any_store):
+    assert any_store.cursor("") is None
+    any_store.set_cursor("", T0)
+    any_store.set_cursor(FOLLOWUP, T0 - timedelta(hours=3))
+    assert any_store.cursor("") == T0
+    assert any_store.cursor(FOLLOWUP) == T0 - timedelta(hours=3)
+    assert any_store.cursor("checkin-plan") is None
+    any_store.set_cursor("", T0 + timedelta(hours=1))
+    assert any_store.cursor("") == T0 + timedelta(hours=1)
+
+
+ONCE_ONLY = {
+    "daily text": (lambda s, o: s.claim_daily_text("cli001", T0.date(), o, 999),
+                   lambda s, o: s.finish_daily_text("cli001", T0.date(), o, 999)),
+    "check-in": (lambda s, o: s.claim_checkin_message("appt02", "appt01", o),
+                 lambda s, o: s.finish_checkin_message("appt02", "appt01", o, 999)),
+    "follow-up": (lambda s, o: s.claim_followup("appt01", o),
+                  lambda s, o: s.finish_followup("appt01", o, 999)),
+    "digest": (lambda s, o: s.claim_digest("ther01", T0.date(), o),
+               lambda s, o: s.finish_digest("ther01", T0.date(), o, 999)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ONCE_ONLY))
+def test_once_only_things_are_held_by_one_owner_and_done_once(any_store, kind):
+    claim, finish = ONCE_ONLY[kind]
+    assert claim(any_store, "run-a")
+    assert claim(any_store, "run-a")  # the same owner again (a retried send)
+    assert not claim(any_store, "run-b")  # anyone else: taken
+    finish(any_store, "run-a")
+    assert not claim(any_store, "run-a") and not claim(any_store, "run-b")  # done: never again
+
+
+def test_each_once_only_record_is_its_own(any_store):
+    """Another client's day, another gap, another session, another day: each is separate."""
+    from datetime import date
+
+    day = T0.date()
+    assert any_store.claim_daily_text("cli001", day, "a", 999)
+    assert any_store.claim_daily_text("cli002", day, "b", 999)
+    assert any_store.claim_daily_text("cli001", date(2026, 3, 3), "c", 999)
+    assert any_store.claim_checkin_message("appt02", "appt01", "a")
+    assert any_store.claim_checkin_message("appt03", "appt02", "b")
+    assert any_store.claim_followup("appt01", "a") and any_store.claim_followup("appt02", "b")
+    assert any_store.claim_digest("ther01", day, "a") and any_store.claim_digest("ther02", day, "b")
+
+
+def test_a_released_digest_can_be_tried_again_but_not_a_sent_one(any_store):
+    day = T0.date()
+    assert any_store.claim_digest("ther01", day, "run-a")
+    any_store.release_digest("ther01", day, "run-b")  # not theirs: nothing happens
+    assert not any_store.claim_digest("ther01", day, "run-c")
+    any_store.release_digest("ther01", day, "run-a")
+    assert any_store.claim_digest("ther01", day, "run-c")
+    any_store.finish_digest("ther01", day, "run-c", 999)
+    any_store.release_digest("ther01", day, "run-c")  # too late: it went out
+    assert not any_store.claim_digest("ther01", day, "run-d")
+
+
+def test_check_in_answers_are_kept_and_the_latest_read_per_client(any_store):
+    first = CheckIn(T0, 4, None, "")
+    assert any_store.record_checkin("cli001", first, "appt01", "ther01")
+    assert not any_store.record_checkin("cli001", replace(first, score=1), "appt01", "ther01")  # same second
+    newer = CheckIn(T0 + timedelta(days=1), 2, "transport", "the bus changed")
+    assert any_store.record_checkin("cli001", newer, "appt02", "ther01")
+    assert any_store.record_checkin("cli002", first, "appt03", "ther01")
+    assert any_store.latest_checkins(["cli001", "cli002", "cli003", "cli001"]) == \
+        {"cli001": newer, "cli002": first}
+    assert any_store.latest_checkins([]) == {}
+
+
+def test_an_inbound_message_is_locked_completed_or_abandoned(any_store):
+    lock = timedelta(seconds=60)
+
+    def begin(owner, at=T0):
+        return any_store.begin_inbound("sms", "in-1", owner, at, at + lock, 999)
+
+    assert begin("run-a") is InboundClaim.STARTED
+    assert begin("run-b") is InboundClaim.BUSY  # held, not expired
+    any_store.abandon_inbound("sms", "in-1", "run-b")  # not its lock: nothing happens
+    assert begin("run-b") is InboundClaim.BUSY
+    any_store.abandon_inbound("sms", "in-1", "run-a")  # the work failed: the retry starts afresh
+    assert begin("run-c") is InboundClaim.STARTED
+    any_store.complete_inbound("sms", "in-1", "run-c", 999)
+    assert begin("run-d") is InboundClaim.DONE
+    assert begin("run-d", T0 + timedelta(days=1)) is InboundClaim.DONE  # no lock left to expire
+    # Sources are apart: an SES event with the same id is a different message.
+    assert any_store.begin_inbound("ses", "in-1", "run-e", T0, T0 + lock, 999) is InboundClaim.STARTED
+
+
+def test_an_expired_inbound_lock_is_taken_over(any_store):
+    lock = timedelta(seconds=60)
+    assert any_store.begin_inbound("ses", "m-1", "crashed", T0, T0 + lock, 999) is InboundClaim.STARTED
+    at_expiry = T0 + lock
+    assert any_store.begin_inbound("ses", "m-1", "next", at_expiry, at_expiry + lock, 999) \
+        is InboundClaim.BUSY  # not yet: the lock holds until it has run out
+    later = T0 + lock + timedelta(seconds=1)
+    assert any_store.begin_inbound("ses", "m-1", "next", later, later + lock, 999) is InboundClaim.STARTED
+    any_store.abandon_inbound("ses", "m-1", "crashed")  # the crashed run's late clean-up
+    assert any_store.begin_inbound("ses", "m-1", "third", later, later + lock, 999) is InboundClaim.BUSY
 
 
 def test_inbox_is_newest_first_and_items_can_be_marked_handled(any_store):
@@ -187,7 +329,9 @@ def test_inbox_is_newest_first_and_items_can_be_marked_handled(any_store):
     older = InboxItem("ther01", T0, "barrier", "cli001", "appt01", Barrier.COST, "money is tight", id="i1")
     newer = InboxItem("ther01", T0 + timedelta(hours=1), "note", "cli001", text="running late", id="i2")
     any_store.add_inbox(older)
-    any_store.put_record(any_store.inbox_record(newer))
+    builders.practice(any_store)
+    appt = appointment()  # an inbox item written in the same transaction as a change
+    any_store.book(appt, appt.end, [], audit(appt.id), extra=[any_store.inbox_record(newer)])
     assert [i.id for i in any_store.inbox("ther01")] == ["i2", "i1"]
     any_store.mark_inbox_handled(older)
     assert [i.handled for i in any_store.inbox("ther01")] == [False, True]

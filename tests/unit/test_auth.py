@@ -75,7 +75,7 @@ def test_sixth_failure_within_fifteen_minutes_is_refused_until_the_window_passes
 def test_counters_are_per_account_and_expire_through_ttl(deps, store, maya):
     _fail(deps, maya.email, 3)
     window = int(T0.timestamp()) // auth.WINDOW_SECONDS
-    record = store.get_record(*codec.throttle_key("acct", maya.email, window))
+    record = store.table.get(*codec.throttle_key("acct", maya.email, window))
     assert record["failures"] == 3
     assert record["expires_at"] == (window + 1) * auth.WINDOW_SECONDS + 3600
     # Another account is untouched by these failures.

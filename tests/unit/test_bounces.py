@@ -2,6 +2,8 @@
 import json
 from dataclasses import replace
 
+import pytest
+
 from functions import bounces
 from portal.domain.model import Channel
 from portal.services.bounces import record_ses_event
@@ -46,3 +48,57 @@ def test_handler_reads_sns_records_and_ignores_junk(deps, handlers):
     event = {"Records": [{"Sns": {"Message": json.dumps(ses_event("Bounce", alex.email))}},
                          {"Sns": {"Message": "not json"}}, {"nothing": 1}]}
     assert bounces.handler(event, None) == {"blocked": 1, "unreadable": 2}
+
+
+def sns_record(body, message_id="sns-1"):
+    return {"Sns": {"MessageId": message_id, "Message": json.dumps(body)}}
+
+
+def test_a_failed_block_raises_for_a_retry_and_the_redelivery_blocks_once(deps, handlers, monkeypatch):
+    from functions._guard import EventFailed
+
+    _, alex = builders.practice(deps.store)
+    original, applied = deps.store.set_client_flags, []
+
+    def flaky(client_id, **flags):
+        if not hasattr(flaky, "failed"):
+            flaky.failed = True
+            raise TypeError("a bug, or DynamoDB timing out")
+        applied.append(client_id)
+        return original(client_id, **flags)
+
+    monkeypatch.setattr(deps.store, "set_client_flags", flaky)
+    event = {"Records": [sns_record(ses_event("Bounce", alex.email))]}
+    with pytest.raises(EventFailed) as failure:  # never a TypeError: Zappa would re-call
+        bounces.handler(event, None)
+    assert not isinstance(failure.value, TypeError)
+    assert not deps.store.get_client(alex.id).email_blocked
+    assert bounces.handler(event, None)["blocked"] == 1  # the platform's retry
+    assert bounces.handler(event, None)["blocked"] == 0  # and a duplicate delivery
+    assert deps.store.get_client(alex.id).email_blocked and applied == [alex.id]
+
+
+def test_a_completed_ses_message_delivered_again_does_nothing(deps, monkeypatch):
+    from portal.services.bounces import handle_event
+
+    _, alex = builders.practice(deps.store)
+    event = {"Records": [sns_record(ses_event("Complaint", alex.email), "sns-2")]}
+    assert handle_event(deps, event)["blocked"] == 1
+    deps.store.set_client_flags(alex.id, email_blocked=False)  # the therapist fixed the address
+    monkeypatch.setattr(deps.store, "clients_by_email", lambda a: pytest.fail("handled twice"))
+    assert handle_event(deps, event) == {"blocked": 0, "unreadable": 0}
+    assert not deps.store.get_client(alex.id).email_blocked
+
+
+def test_a_crashed_runs_lock_on_an_ses_message_is_taken_over_once_it_expires(deps, clock):
+    from portal.services.bounces import handle_event
+    from portal.services.inbound import LOCK_FOR, InboundBusy
+
+    _, alex = builders.practice(deps.store)
+    event = {"Records": [sns_record(ses_event("Bounce", alex.email), "sns-3")]}
+    deps.store.begin_inbound("ses", "sns-3", "crashed", clock.now(), clock.now() + LOCK_FOR, 0)
+    with pytest.raises(InboundBusy):
+        handle_event(deps, event)
+    clock.advance(LOCK_FOR + LOCK_FOR / 10)
+    assert handle_event(deps, event)["blocked"] == 1
+    assert deps.store.get_client(alex.id).email_blocked

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from portal.adapters import codec
 from portal.domain.errors import ValidationError
 from portal.domain.messages import CheckinPolicy, checkin_moment, checkin_pairs
 from portal.domain.model import Actor, Appointment, Barrier, Channel, Mode, PracticeSettings, Status
@@ -148,8 +149,8 @@ def test_an_answer_is_the_record_the_dashboard_reads(deps, store, clock, weekly)
     assert checkins.record_answer(deps, ctx_of(store, second), answer)
     found = latest_checkin(deps, client.id)
     assert (found.at, found.score, found.barrier, found.note) == (clock.now(), 4, None, "")
-    record = store.query_records(f"CLIENT#{client.id}", begins="CHECKIN#")[0]
-    assert record["appointment_id"] == second.id and record["sk"] == "CHECKIN#2026-03-02T14:00:00Z"
+    record = store.table.get(*codec.checkin_key(client.id, clock.now()))
+    assert (record["appointment_id"], record["therapist_id"]) == (second.id, therapist.id)
     assert store.inbox(therapist.id) == []  # a good answer with no note bothers nobody
 
 

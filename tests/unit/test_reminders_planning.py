@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 
 from portal.domain.messages import (
-    FOLLOWUP, NUDGE, PendingMessage, due_bucket, plan_followup, plan_reminders,
+    FOLLOWUP, NUDGE, PendingMessage, plan_followup, plan_reminders,
 )
 from portal.domain.model import (
     Appointment, Channel, Mode, PracticeSettings, ReminderRule, Status,
@@ -137,10 +137,13 @@ def test_the_nudge_is_configurable_and_can_be_turned_off():
 
 
 def test_due_buckets_are_hours_and_lanes_keep_functions_apart():
+    from portal.adapters.codec import message_to_item
+
     message = PendingMessage("a1", "r24", EMAIL, at(2026, 3, 5, 9, 59))
-    assert message.due_bucket == due_bucket(message.due_at) == "DUE#2026-03-05T09"
-    assert replace(message, kind=FOLLOWUP).due_bucket == "DUE#followup#2026-03-05T09"
-    assert replace(message, kind="checkin").due_bucket == "DUE#checkin#2026-03-05T09"
+    assert message.lane == "" and message_to_item(message)["due_bucket"] == "DUE#2026-03-05T09"
+    assert replace(message, kind=FOLLOWUP).lane == FOLLOWUP
+    assert message_to_item(replace(message, kind=FOLLOWUP))["due_bucket"] == "DUE#followup#2026-03-05T09"
+    assert message_to_item(replace(message, kind="checkin"))["due_bucket"] == "DUE#checkin#2026-03-05T09"
 
 
 def test_followup_after_a_missed_session_on_the_clients_first_channel():

@@ -74,10 +74,12 @@ def test_the_cursor_makes_a_run_read_only_the_hours_since_the_last(deps, store, 
     send_due_reminders(deps)  # first run: reads back up to 3 days
     read = []
     original = store.messages_due
-    monkeypatch.setattr(store, "messages_due", lambda bucket, upto: read.append(bucket) or original(bucket, upto))
+    monkeypatch.setattr(store, "messages_due",
+                        lambda lane, hour, upto: read.append((lane, hour)) or original(lane, hour, upto))
     clock.advance(timedelta(minutes=5))
     send_due_reminders(deps)
-    assert read == ["DUE#2026-03-02T13", "DUE#2026-03-02T14"]  # this hour, and one before for late entries
+    # this hour, and one before for late entries
+    assert read == [("", at(2026, 3, 2, 13, 0)), ("", at(2026, 3, 2, 14, 0))]
 
 
 def test_a_moved_or_cancelled_session_gets_no_stale_reminder(deps, store, clock, notifier, practice):
@@ -293,6 +295,6 @@ def test_reminders_handler_returns_a_summary_and_never_raises(deps, store, clock
     book(deps, therapist, client, at(2026, 3, 6, 20, 0))
     clock.set(at(2026, 3, 5, 20, 0))
     assert reminders.handler({"detail-type": "Scheduled Event"}, None)["sent"] == 2
-    monkeypatch.setattr(store, "get_record", lambda *a: (_ for _ in ()).throw(TypeError("boom")))
+    monkeypatch.setattr(store, "cursor", lambda *a: (_ for _ in ()).throw(TypeError("boom")))
     answer = reminders.handler({}, None)  # a TypeError inside must not reach Zappa (it would re-run)
     assert answer["error"].startswith("TypeError")

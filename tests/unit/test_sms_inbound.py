@@ -152,8 +152,82 @@ def test_unreadable_records_and_scheduled_events_are_ignored(deps, notifier, ses
     assert handle_event(deps, {"originationNumber": PHONE, "messageBody": "R"})["outcomes"] == ["reschedule"]
 
 
-def test_handler_wires_the_default_container_and_never_raises(deps, session, monkeypatch, handlers):
+def fail_once(monkeypatch, store, name, error=None):
+    """The store's ``name`` raises on its first call, then works; returns the calls that worked."""
+    original, calls = getattr(store, name), []
+
+    def flaky(*args, **kwargs):
+        if not calls and not getattr(flaky, "failed", False):
+            flaky.failed = True
+            raise error or RuntimeError("DynamoDB timed out")
+        calls.append((args, kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, name, flaky)
+    return calls
+
+
+def test_the_handler_wires_the_default_container(handlers, session):
     from functions import sms_inbound
+
     assert sms_inbound.handler(sns_event("C"), None)["outcomes"] == ["confirmed"]
-    monkeypatch.setattr(deps.store, "clients_by_phone", lambda n: (_ for _ in ()).throw(TypeError("x")))
-    assert "error" in sms_inbound.handler(sns_event("C", message_id="in-9"), None)
+
+
+def test_a_failure_reaches_the_platform_as_a_retryable_error_never_a_type_error(
+        handlers, store, session, monkeypatch):
+    from functions import sms_inbound
+    from functions._guard import EventFailed
+
+    fail_once(monkeypatch, store, "clients_by_phone", TypeError("x"))
+    with pytest.raises(EventFailed) as failure:
+        sms_inbound.handler(sns_event("C", message_id="in-9"), None)
+    assert not isinstance(failure.value, TypeError)  # Zappa would re-call the handler
+    assert isinstance(failure.value.__cause__, TypeError)
+    # The lock was removed with the failure: the platform's retry is handled in full.
+    assert sms_inbound.handler(sns_event("C", message_id="in-9"), None)["outcomes"] == ["confirmed"]
+
+
+def test_a_stop_that_fails_after_the_lock_is_applied_exactly_once_on_redelivery(
+        handlers, store, notifier, session, monkeypatch):
+    from functions import sms_inbound
+    from functions._guard import EventFailed
+
+    _, client, _ = session
+    applied = fail_once(monkeypatch, store, "set_client_flags")
+    with pytest.raises(EventFailed):
+        sms_inbound.handler(sns_event("STOP", message_id="stop-1"), None)
+    assert store.get_client(client.id).sms_opted_out is False and replies(notifier) == []
+    # SNS/Lambda deliver the same event again, and again after that.
+    assert sms_inbound.handler(sns_event("STOP", message_id="stop-1"), None)["outcomes"] == ["stop"]
+    assert sms_inbound.handler(sns_event("STOP", message_id="stop-1"), None)["outcomes"] == ["duplicate"]
+    assert store.get_client(client.id).sms_opted_out is True
+    assert applied == [((client.id,), {"sms_opted_out": True})]  # exactly once
+    [reply] = replies(notifier)
+    assert "Reply START" in reply
+
+
+def test_a_completed_message_delivered_again_does_nothing(deps, store, notifier, session, monkeypatch):
+    assert handle(deps, InboundSms(PHONE, "C", message_id="in-5")) == "confirmed"
+    version = store.get_appointment(session[2].id).version
+    monkeypatch.setattr(store, "clients_by_phone", lambda n: pytest.fail("handled twice"))
+    assert handle(deps, InboundSms(PHONE, "C", message_id="in-5")) == "duplicate"
+    assert store.get_appointment(session[2].id).version == version and len(replies(notifier)) == 1
+
+
+def test_a_crashed_runs_lock_is_taken_over_once_it_expires(deps, store, notifier, session, clock):
+    from portal.services.inbound import LOCK_FOR, InboundBusy
+
+    _, client, _ = session
+    now = clock.now()
+    # A run took the lock and died (a timeout): it neither completed nor removed it.
+    store.begin_inbound("sms", "stop-2", "crashed", now, now + LOCK_FOR, 0)
+    clock.advance(LOCK_FOR / 2)
+    with pytest.raises(InboundBusy):  # it might still finish: the platform retries later
+        handle(deps, InboundSms(PHONE, "STOP", message_id="stop-2"))
+    assert store.get_client(client.id).sms_opted_out is False
+    clock.advance(LOCK_FOR)
+    assert handle(deps, InboundSms(PHONE, "STOP", message_id="stop-2")) == "stop"
+    assert store.get_client(client.id).sms_opted_out is True
+    store.abandon_inbound("sms", "stop-2", "crashed")  # the dead run's late clean-up
+    assert handle(deps, InboundSms(PHONE, "STOP", message_id="stop-2")) == "duplicate"
+    assert len(replies(notifier)) == 1

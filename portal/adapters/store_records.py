@@ -1,0 +1,143 @@
+"""The store's small records: run cursors, once-only claims, check-in answers, sign-in
+counters and the locks of event-driven handlers.
+
+A mixin of ``Store`` (it uses ``self.table``), kept apart so each file stays readable.
+Each public method names what it is for; the keys come from ``codec``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from portal.adapters import codec
+from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists
+from portal.domain.risk import CheckIn
+from portal.domain.timemath import iso_utc
+from portal.interfaces import InboundClaim
+
+IN_PROGRESS, COMPLETED = "in_progress", "completed"
+
+
+class SmallRecords:
+    # --- run cursors: where a scheduled run left off ----------------------------------------
+    def cursor(self, lane: str) -> datetime | None:
+        """Lanes: "" (reminders), "followup", "checkin", "checkin-plan"."""
+        return codec.cursor_from_item(self.table.get(*codec.cursor_key(lane)))
+
+    def set_cursor(self, lane: str, at: datetime) -> None:
+        self.table.put(codec.cursor_to_item(lane, at))
+
+    # --- once-only claims: "this happened once" ---------------------------------------------
+    def claim_daily_text(self, client_id: str, day: date, owner: str, expires_at: int) -> bool:
+        """The client's one reminder text of their local ``day``, held for ``owner``."""
+        return self._claim_once(codec.daily_text_key(client_id, day), owner, expires_at)
+
+    def finish_daily_text(self, client_id: str, day: date, owner: str, expires_at: int) -> None:
+        self._finish_once(codec.daily_text_key(client_id, day), owner, expires_at)
+
+    def claim_checkin_message(self, appointment_id: str, after: str, owner: str) -> bool:
+        """The one check-in of the gap before ``appointment_id`` (``after``: the earlier session)."""
+        return self._claim_once(codec.checkin_once_key(appointment_id, after), owner)
+
+    def finish_checkin_message(self, appointment_id: str, after: str, owner: str,
+                               expires_at: int) -> None:
+        self._finish_once(codec.checkin_once_key(appointment_id, after), owner, expires_at)
+
+    def claim_followup(self, appointment_id: str, owner: str) -> bool:
+        """The one "we missed you" of a missed session."""
+        return self._claim_once(codec.followup_once_key(appointment_id), owner)
+
+    def finish_followup(self, appointment_id: str, owner: str, expires_at: int) -> None:
+        self._finish_once(codec.followup_once_key(appointment_id), owner, expires_at)
+
+    def claim_digest(self, therapist_id: str, day: date, owner: str) -> bool:
+        """The therapist's one morning digest of their local ``day``."""
+        return self._claim_once(codec.digest_key(therapist_id, day), owner)
+
+    def finish_digest(self, therapist_id: str, day: date, owner: str, expires_at: int) -> None:
+        self._finish_once(codec.digest_key(therapist_id, day), owner, expires_at)
+
+    def release_digest(self, therapist_id: str, day: date, owner: str) -> None:
+        """The digest did not go out after all: the next run may try again."""
+        self._release_once(codec.digest_key(therapist_id, day), owner)
+
+    def _claim_once(self, key, owner: str, expires_at: int | None = None) -> bool:
+        """One conditional write. True if the record is ours (new, or already held by the same
+        owner and not done), False if someone else holds it or it is done."""
+        item = {"pk": key[0], "sk": key[1], "type": "once", "holder": f"{owner}#open",
+                "expires_at": expires_at}
+        try:
+            self.table.put(item, AnyOf((NotExists(), Equals("holder", f"{owner}#open"))))
+            return True
+        except ConditionFailed:
+            return False
+
+    def _finish_once(self, key, owner: str, expires_at: int | None = None) -> None:
+        """The thing happened: nobody can hold this record again."""
+        self.table.put({"pk": key[0], "sk": key[1], "type": "once", "holder": f"{owner}#done",
+                        "expires_at": expires_at})
+
+    def _release_once(self, key, owner: str) -> None:
+        try:
+            self.table.delete(*key, Equals("holder", f"{owner}#open"))
+        except ConditionFailed:
+            pass  # taken over or done meanwhile: not ours to remove
+
+    # --- check-in answers ---------------------------------------------------------------------
+    def record_checkin(self, client_id: str, answer: CheckIn, appointment_id: str,
+                       therapist_id: str) -> bool:
+        """Store an answer; False if the client already answered in that same second."""
+        item = codec.checkin_to_item(client_id, answer, appointment_id, therapist_id)
+        try:
+            self.table.put(item, NotExists())
+            return True
+        except ConditionFailed:
+            return False
+
+    def latest_checkins(self, client_ids) -> dict[str, CheckIn]:
+        """Each client's newest readable answer (one Query per client); clients without one
+        are left out."""
+        found = {}
+        for client_id in dict.fromkeys(client_ids):
+            items = self.table.query(codec.client_partition(client_id), begins=codec.CHECKIN_PREFIX,
+                                     reverse=True, limit=1)
+            answer = codec.checkin_from_item(items[0]) if items else None
+            if answer is not None:
+                found[client_id] = answer
+        return found
+
+    # --- sign-in throttling -------------------------------------------------------------------
+    def count_attempt(self, scope: str, subject: str, window: int, amount: int,
+                      expires_at: int) -> int:
+        """Atomically add to a sign-in counter (one UpdateItem); returns the new count."""
+        pk, sk = codec.throttle_key(scope, subject, window)
+        return self.table.add(pk, sk, "failures", amount, {"expires_at": expires_at})
+
+    # --- inbound events: the locks of event-driven handlers -----------------------------------
+    def begin_inbound(self, source: str, message_id: str, owner: str, now: datetime,
+                      lock_until: datetime, expires_at: int) -> InboundClaim:
+        """Take the lock on one inbound message (``source``: "sms" or "ses").
+
+        STARTED: it is ours to handle, until ``lock_until``; DONE: handled already;
+        BUSY: another run holds it and its lock has not run out (retry later). The lock's
+        expiry is checked here, not left to the TTL, which deletes late."""
+        item = codec.inbound_to_item(source, message_id, IN_PROGRESS, owner, lock_until, expires_at)
+        try:
+            self.table.put(item, AnyOf((NotExists(), Below("lock_until", iso_utc(now)))))
+            return InboundClaim.STARTED
+        except ConditionFailed:
+            pass
+        current = self.table.get(*codec.inbound_key(source, message_id), consistent=True)
+        if current is None or current.get("lock_until"):  # released or held a moment ago
+            return InboundClaim.BUSY
+        return InboundClaim.DONE
+
+    def complete_inbound(self, source: str, message_id: str, owner: str, expires_at: int) -> None:
+        """Handled: later deliveries of this message do nothing."""
+        self.table.put(codec.inbound_to_item(source, message_id, COMPLETED, owner, None, expires_at))
+
+    def abandon_inbound(self, source: str, message_id: str, owner: str) -> None:
+        """Handling failed: remove our lock so the platform's retry starts afresh."""
+        try:
+            self.table.delete(*codec.inbound_key(source, message_id), Equals("holder", owner))
+        except ConditionFailed:
+            pass  # a successor took the lock over: it is theirs now
