@@ -3,7 +3,7 @@
 GET only shows (an email's score buttons open it with ``?score=N`` pre-selected, and
 nothing is stored until the client sends the form); every change is a POST with a CSRF
 token. After an answer the client lands on a thank-you page (post/redirect/get), which,
-for a barrier, offers the same help as the cancel flow (``client_actions.offer_for``).
+for a barrier, offers the same help as the cancel flow (``help_offers.offer_for``).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from portal.domain import wording
 from portal.domain.errors import ValidationError
 from portal.domain.model import Barrier, Mode
 from portal.links import LinkExpired, LinkInvalid
-from portal.services import checkins
+from portal.services import checkins, help_offers
 from portal.web import deps
 
 log = logging.getLogger(__name__)
@@ -108,11 +108,9 @@ def answer(token):
 
 @bp.get("/<token>/thanks")
 def thanks(token):
-    from portal.services.client_actions import offer_for
-
     ctx = checkins.open_checkin(deps(), token)
     barrier = _barrier(request.args.get("barrier"))
-    offer = offer_for(deps(), ctx, barrier) if barrier and ctx.appointment.status.is_open else None
+    offer = help_offers.offer_for(deps(), ctx, barrier) if barrier and ctx.appointment.status.is_open else None
     low = request.args.get("score", "") in {"1", "2"}
     return _page("checkin/thanks.html", ctx, offer=offer, low=low, mode_tele=Mode.TELE)
 

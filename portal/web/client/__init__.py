@@ -13,8 +13,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.links import LinkExpired, LinkInvalid
-from portal.services import client_actions as actions
-from portal.services.client_actions import LinkNotFound
+from portal.services import client_changes as actions
+from portal.services.client_changes import LinkNotFound
 from portal.web import deps, filters
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from portal.domain.errors import (
     DomainError, InvalidTransition, SlotTaken, SlotUnavailable, StaleVersion, ValidationError,
 )
 from portal.domain.model import Mode
-from portal.services import client_actions as actions
+from portal.services import client_changes as actions, help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
@@ -98,7 +98,7 @@ def reschedule_post(token):
             return current_state(token, first_error(form), 400)
         return times_page(ctx, status=400, error=first_error(form))
     try:
-        start = actions.parse_slot_value(form.start.data)
+        start = open_times.parse_slot_value(form.start.data)
         after = actions.reschedule(deps(), ctx, start, form.version.data, mode_of(form.mode.data))
     except (SlotTaken, SlotUnavailable) as taken:
         return times_page(ctx, status=409, error=str(taken), mode=mode_of(form.mode.data))
@@ -122,8 +122,8 @@ def cancel_help(token):
     if not form.validate():
         return page("client/cancel.html", ctx, 400, form=form, choices=choices, note_max=NOTE_MAX)
     barrier = barrier_of(form.barrier.data)
-    offer = actions.offer_for(deps(), ctx, barrier)
-    offered = actions.group_by_day(offer.slots, ctx.client.timezone,
+    offer = help_offers.offer_for(deps(), ctx, barrier)
+    offered = open_times.group_by_day(offer.slots, ctx.client.timezone,
                                    offer.slots_mode or ctx.appointment.mode)
     return page("client/cancel_help.html", ctx, choices=choices, barrier=barrier,
                 note=(form.note.data or "").strip(), offer=offer, offered_days=offered.days,
@@ -155,7 +155,7 @@ def rebook_post(token):
     if not form.validate():
         return times_page(ctx, rebook=True, status=400, error=first_error(form))
     try:
-        start = actions.parse_slot_value(form.start.data)
+        start = open_times.parse_slot_value(form.start.data)
         booked, created = actions.rebook(deps(), ctx, start, mode_of(form.mode.data))
     except (SlotTaken, SlotUnavailable) as taken:
         return times_page(ctx, rebook=True, status=409, error=str(taken))
