@@ -18,7 +18,7 @@ from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
 from portal.web.client.pages import times_page
-from portal.web.client_forms import (
+from portal.web.client.forms import (
     BarrierForm, CancelForm, ConfirmForm, ModeForm, RebookForm, RescheduleForm, barrier_of, mode_of,
 )
 

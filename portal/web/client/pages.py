@@ -12,7 +12,7 @@ from portal.services import client_changes as actions, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page
-from portal.web.client_forms import BarrierForm, mode_of
+from portal.web.client.forms import BarrierForm, mode_of
 
 EVENING_WEEKEND = "evening-weekend"
 
