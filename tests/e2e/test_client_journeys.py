@@ -12,7 +12,8 @@ from portal.domain.model import (
     Actor, Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
 )
 from portal.domain.timemath import to_local
-from portal.services import client_changes as actions, open_times
+from portal.services import client_changes as actions
+from portal.services import open_times
 from portal.services.booking import book_appointment
 from portal.wiring import Container
 from tests import builders

@@ -9,7 +9,8 @@ from portal.domain.model import (
     Actor, Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
 )
 from portal.links import LinkExpired, LinkInvalid
-from portal.services import client_changes as actions, help_offers
+from portal.services import client_changes as actions
+from portal.services import help_offers
 from portal.services.booking import NOTE_MAX, book_appointment
 from tests import builders
 from tests.conftest import T0

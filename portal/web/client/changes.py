@@ -15,14 +15,15 @@ from portal.domain.errors import (
     DomainError, InvalidTransition, SlotTaken, SlotUnavailable, StaleVersion, ValidationError,
 )
 from portal.domain.model import Mode
-from portal.services import client_changes as actions, help_offers, open_times
+from portal.services import client_changes as actions
+from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
-from portal.web.client.pages import times_page
 from portal.web.client.forms import (
     BarrierForm, CancelForm, ConfirmForm, ModeForm, RebookForm, RescheduleForm, barrier_of, mode_of,
 )
+from portal.web.client.pages import times_page
 
 CHANGED = ("This session was changed a moment ago, perhaps from another message or device. "
            "Here is how it stands now.")

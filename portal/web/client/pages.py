@@ -8,7 +8,8 @@ from flask import Response, flash, redirect, request, url_for
 from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
 from portal.domain.model import Mode, Status
-from portal.services import client_changes as actions, open_times
+from portal.services import client_changes as actions
+from portal.services import open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page
