@@ -9,7 +9,8 @@ def create_app(config=None, *, container=None, **overrides):
 
     from portal import config as config_module
     from portal.paths import STATIC, TEMPLATES
-    from portal.web import errors, health, security
+    from portal.web import checkin, client, errors, health, security, workspace
+    from portal.web.workspace.cli import import_appointments, import_clients
     from portal.wiring import Container
 
     if config is None:
@@ -43,19 +44,9 @@ def create_app(config=None, *, container=None, **overrides):
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
-    _register_features(app)
+    app.register_blueprint(client.bp)
+    app.register_blueprint(checkin.bp)
+    app.register_blueprint(workspace.bp)
+    app.cli.add_command(import_clients)
+    app.cli.add_command(import_appointments)
     return app
-
-
-def _register_features(app):
-    """Feature blueprints that exist; each registers its own routes under its prefix."""
-    import importlib
-
-    for name in ("client_links", "checkins", "therapist"):
-        try:
-            module = importlib.import_module(f"portal.web.{name}")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"portal.web.{name}":
-                raise
-            continue
-        module.init_app(app)

@@ -112,11 +112,19 @@ def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor: Actor):
 
 def reschedule_options(deps: Deps, ctx: AppointmentContext, mode: Mode | None = None):
     """Open slots of the same therapist over the booking horizon, this session's time excluded."""
+    return open_times(deps, ctx.therapist, ctx.availability, ctx.settings,
+                      ignore_appointment_id=ctx.appointment.id, mode=mode)
+
+
+def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
+               ignore_appointment_id: str | None = None, mode: Mode | None = None):
+    """The one open-slots read: the therapist's grid less their calendar over the booking
+    horizon (one Query). ``ignore_appointment_id`` frees the time of a session being moved."""
     now = deps.clock.now()
     booked = deps.store.therapist_appointments(
-        ctx.therapist.id, now, now + timedelta(days=ctx.settings.booking_horizon_days + 1))
-    return open_slots(ctx.therapist, ctx.availability, booked, ctx.settings, now,
-                      ignore_appointment_id=ctx.appointment.id, mode=mode)
+        therapist.id, now, now + timedelta(days=settings.booking_horizon_days + 1))
+    return open_slots(therapist, availability, booked, settings, now,
+                      ignore_appointment_id=ignore_appointment_id, mode=mode)
 
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,

@@ -5,8 +5,13 @@ so a token made for one opens nothing on the other.
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from portal.interfaces import AppointmentContext, Deps
 from portal.links import APPOINTMENT_SALT
+
+log = logging.getLogger(__name__)
 
 
 class LinkNotFound(Exception):
@@ -21,3 +26,23 @@ def open_context(deps: Deps, token: str, salt: str = APPOINTMENT_SALT,
     if ctx is None:
         raise not_found()
     return ctx
+
+
+@dataclass(frozen=True)
+class PracticeContact:
+    """Who a client can call for a fresh link (nothing about any session)."""
+
+    name: str | None = None
+    phone: str = ""
+
+
+def practice_contact(deps: Deps) -> PracticeContact:
+    """The practice's name and phone for a link that can't be opened (one GetItem).
+
+    The page must still answer if the table does not, so a failed read gives an empty contact."""
+    try:
+        settings = deps.store.get_settings()
+    except Exception:
+        log.exception("could not read the practice settings for a link problem page")
+        return PracticeContact()
+    return PracticeContact(settings.display_name, settings.contact_phone)

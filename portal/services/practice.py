@@ -108,3 +108,41 @@ def _tele_template(raw: str) -> str:
 def save_settings(deps: Deps, settings: PracticeSettings) -> PracticeSettings:
     """Version-guarded: StaleVersion if someone saved since the form was opened."""
     return deps.store.save_settings(settings)
+
+
+def current_settings(deps: Deps) -> PracticeSettings:
+    """The practice's settings as stored (one GetItem)."""
+    return deps.store.get_settings()
+
+
+class SettingsProblems(FormErrors):
+    """The settings form's problems: ``fields`` by field name, ``rows`` by reminder row."""
+
+    def __init__(self, fields: dict, rows: dict):
+        super().__init__({**fields, **{f"reminders-{n}": m for n, m in rows.items()}})
+        self.fields, self.rows = fields, rows
+
+
+def change_settings(deps: Deps, values: dict, reminder_rows: list[dict]) -> PracticeSettings:
+    """The admin's form, checked whole and saved at the version it was opened with.
+
+    SettingsProblems lists every problem; StaleVersion if someone saved since."""
+    rules, rule_errors = reminder_rules(reminder_rows)
+    try:
+        updated, field_errors = settings_from_input(current_settings(deps), values, rules), {}
+    except FormErrors as problems:
+        updated, field_errors = None, problems.fields
+    if field_errors or rule_errors:
+        raise SettingsProblems(field_errors, rule_errors)
+    return save_settings(deps, updated)
+
+
+def change_booking_rules(deps: Deps, min_notice_hours: str, booking_horizon_days: str,
+                         version: str) -> PracticeSettings:
+    """Minimum notice and horizon (practice-wide), at the version the form was opened with."""
+    try:
+        notice, horizon, version = int(min_notice_hours), int(booking_horizon_days), int(version or 0)
+    except ValueError:
+        raise ValidationError("Please enter whole numbers of hours and days.") from None
+    return save_settings(deps, replace(current_settings(deps), min_notice_hours=notice,
+                                       booking_horizon_days=horizon, version=version))

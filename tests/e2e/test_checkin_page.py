@@ -127,6 +127,21 @@ def test_bad_links_get_a_friendly_page_and_no_data(web, clock):
     clock.advance(timedelta(days=12))
     expired = web.http.get(web.path)
     assert expired.status_code == 410 and "This link has expired" in expired.get_data(as_text=True)
+
+
+def test_check_in_and_appointment_links_share_one_link_problem_page_with_a_way_forward(web, clock):
+    appointment_path = web.links.appointment_url(web.next).removeprefix(BASE_URL)
+    for kind, status in (("/c/", 404), ("/a/", 404)):
+        page = web.http.get(kind + "nonsense")
+        assert page.status_code == status
+        assert "fresh link" in page.get_data(as_text=True)
+    clock.advance(timedelta(days=12))
+    checkin, appointment = web.http.get(web.path), web.http.get(appointment_path)
+    assert checkin.status_code == appointment.status_code == 410
+    assert checkin.get_data() == appointment.get_data()  # one page, one wording
+    text = checkin.get_data(as_text=True)
+    assert "+1 202-555-0100" in text and "Riverbend Counseling" in text and "fresh link" in text
+    assert "Alex" not in text and "Thursday" not in text
     assert web.links.read(web.path.rsplit("/", 1)[1], T0, salt=CHECKIN_SALT).appointment_id == web.next.id
 
 

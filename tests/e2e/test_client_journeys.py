@@ -17,7 +17,8 @@ from portal.domain.model import (
 )
 from portal.domain.timemath import to_local
 from portal.paths import ROOT
-from portal.services import client_actions as actions
+from portal.services import client_changes as actions
+from portal.services import open_times
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
@@ -94,7 +95,7 @@ def slot_values(answer):
 
 
 def evening_or_weekend(value, zone_name="America/New_York"):
-    local = to_local(actions.parse_slot_value(value), zone_name)
+    local = to_local(open_times.parse_slot_value(value), zone_name)
     return local.hour >= 17 or local.weekday() >= 5
 
 
@@ -191,7 +192,7 @@ def test_reschedule_in_two_taps_with_evenings_and_weekends_labelled(web):
     assert "Tuesday, March 3" in page and "Evening" in page and "Weekend" in page
     assert "Video only" in page  # the Saturday window is video only
     values = slot_values(listing)
-    assert actions.slot_value(THU_10) not in values  # not the time it already has
+    assert open_times.slot_value(THU_10) not in values  # not the time it already has
     evening = slot_values(web.get(a, "/reschedule?only=evening-weekend"))
     assert evening and all(evening_or_weekend(v) for v in evening)
     assert not all(evening_or_weekend(v) for v in values)
@@ -200,7 +201,7 @@ def test_reschedule_in_two_taps_with_evenings_and_weekends_labelled(web):
     assert answer.status_code == 302
     page = text_of(web.http.get(answer.headers["Location"]))
     assert "your session is now Tuesday, March 3 at 5:00 PM" in page
-    assert web.stored(a).start == actions.parse_slot_value(choice)
+    assert web.stored(a).start == open_times.parse_slot_value(choice)
 
 
 def test_a_time_taken_a_moment_earlier_gets_fresh_times(web):
@@ -209,7 +210,7 @@ def test_a_time_taken_a_moment_earlier_gets_fresh_times(web):
     wanted = slot_values(listing)[0]
     rival = builders.client(cid="cli002", tid=web.therapist.id, first_name="Sam")
     web.store.add_client(rival)
-    web.book(actions.parse_slot_value(wanted), client=rival)
+    web.book(open_times.parse_slot_value(wanted), client=rival)
     answer = web.post(a, "/reschedule", {"version": a.version, "start": wanted})
     assert answer.status_code == 409
     assert "Someone else just took that time" in text_of(answer)
@@ -346,7 +347,7 @@ def test_book_a_new_time_after_a_cancel_or_a_missed_session(web):
     assert "You're booked for" in text_of(new_page) and new_page.status_code == 200
     [new] = [x for x in web.store.client_appointments(web.client.id, T0, T0 + timedelta(days=60))
              if x.id != missed.id]
-    assert new.start == actions.parse_slot_value(choice) and new.therapist_id == web.therapist.id
+    assert new.start == open_times.parse_slot_value(choice) and new.therapist_id == web.therapist.id
     assert "booked" in web.notifier.of("sms")[-1][2]
     again = web.post(missed, "/rebook", {"start": choice})
     assert "You already booked" in text_of(web.http.get(again.headers["Location"]))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from portal import create_app
 from portal.domain.model import Actor, Mode
-from portal.services import client_actions as actions
+from portal.services import open_times
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
@@ -30,10 +30,10 @@ def test_ten_clients_racing_for_one_slot_through_the_web_see_exactly_one_win(aws
         http = app.test_client()
         path = aws.links.appointment_url(a).removeprefix(BASE_URL)
         listing = http.get(path + "/reschedule").get_data(as_text=True)
-        assert actions.slot_value(TARGET) in listing  # each saw the time as open
+        assert open_times.slot_value(TARGET) in listing  # each saw the time as open
         token = re.search(r'name="csrf_token" value="([^"]+)"', listing).group(1)
         racers.append((http, path, {"csrf_token": token, "version": a.version,
-                                    "start": actions.slot_value(TARGET)}))
+                                    "start": open_times.slot_value(TARGET)}))
     gate = threading.Barrier(RACERS)
     answers = []
 
@@ -52,7 +52,7 @@ def test_ten_clients_racing_for_one_slot_through_the_web_see_exactly_one_win(aws
     for code, body in answers:
         if code == 409:
             assert "Someone else just took that time" in body
-            assert actions.slot_value(TARGET) not in body  # the fresh times leave it out
+            assert open_times.slot_value(TARGET) not in body  # the fresh times leave it out
             assert 'name="start"' in body
     at_target = store.therapist_appointments(therapist.id, TARGET - timedelta(minutes=55),
                                              TARGET + timedelta(minutes=55))

@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from portal.calendar import ics_bytes, uid_for
 from portal.domain.model import Actor, Mode, PracticeSettings, Status
-from portal.services import client_actions as actions
+from portal.services import client_changes as actions
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import T0

@@ -1,25 +1,22 @@
 """The client's pages under /a/<token>: the blueprint and what its views share.
 
-GET and HEAD only show; every change is a POST (``changes.py``) carrying a CSRF token
-and the version of the session the client saw. A bad link gets a friendly 4xx page
-that shows no session data.
+GET and HEAD only show (``pages.py``); every change is a POST (``changes.py``) carrying a CSRF token
+and the version of the session the client saw. A bad link gets the shared friendly 4xx
+page (``portal.web.link_problem``) that shows no session data.
 """
 from __future__ import annotations
-
-import logging
 
 from flask import Blueprint, redirect, render_template, url_for
 
 from portal.domain import wording
 from portal.domain.model import Mode, Status
-from portal.links import LinkExpired, LinkInvalid
-from portal.services import client_actions as actions
-from portal.services.client_actions import LinkNotFound
+from portal.services import client_changes as actions
 from portal.web import deps, filters
+from portal.web.link_problem import handle_link_problems
 
-log = logging.getLogger(__name__)
 bp = Blueprint("client", __name__, url_prefix="/a")
 filters.register(bp)
+handle_link_problems(bp)
 
 STATUS_TEXT = {  # what the client reads: no blame in any of it
     Status.SCHEDULED: "Not confirmed yet",
@@ -76,27 +73,5 @@ def closed(ctx, status: int = 410, notice: str = ""):
                 can_rebook=ctx.appointment.status in actions.REBOOKABLE)
 
 
-def _practice_contact():
-    try:
-        settings = deps().store.get_settings()
-        return settings.display_name, settings.contact_phone
-    except Exception:  # the page must still answer if the table does not
-        log.exception("could not read the practice settings for a link problem page")
-        return None, ""
-
-
-def link_problem(status: int, kind: str):
-    name, phone = _practice_contact()
-    return render_template("client/link_problem.html", kind=kind, practice_name=name,
-                           contact_phone=phone, contact_tel=wording.tel(phone)), status
-
-
-@bp.errorhandler(LinkExpired)
-def expired(_error):
-    return link_problem(410, "expired")  # the session is not read: nothing about it is shown
-
-
-@bp.errorhandler(LinkInvalid)
-@bp.errorhandler(LinkNotFound)
-def invalid(_error):
-    return link_problem(404, "invalid")
+# Importing the views attaches their routes to ``bp``.
+from portal.web.client import changes, pages  # noqa: E402,F401

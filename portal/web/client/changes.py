@@ -6,6 +6,8 @@ shows fresh times; a closed session shows its friendly page. Never a 500.
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import flash, redirect, url_for
 
 from portal.domain import wording
@@ -13,14 +15,15 @@ from portal.domain.errors import (
     DomainError, InvalidTransition, SlotTaken, SlotUnavailable, StaleVersion, ValidationError,
 )
 from portal.domain.model import Mode
-from portal.services import client_actions as actions
+from portal.services import client_changes as actions
+from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
-from portal.web.client.pages import times_page
-from portal.web.client_forms import (
+from portal.web.client.forms import (
     BarrierForm, CancelForm, ConfirmForm, ModeForm, RebookForm, RescheduleForm, barrier_of, mode_of,
 )
+from portal.web.client.pages import times_page
 
 CHANGED = ("This session was changed a moment ago, perhaps from another message or device. "
            "Here is how it stands now.")
@@ -42,7 +45,7 @@ def first_error(form) -> str:
     return "Please try again."
 
 
-def _refused(token, ctx, error: DomainError):
+def _refused(token, ctx, form, error: DomainError):
     """Map what the rules refused to a page: never an error page for a client."""
     if isinstance(error, (StaleVersion, InvalidTransition)):
         return current_state(token)
@@ -50,18 +53,41 @@ def _refused(token, ctx, error: DomainError):
                 choices=actions.choices(ctx, now()))
 
 
-@bp.post("/<token>/confirm")
-def confirm(token):
-    ctx = load(token)
-    form = ConfirmForm()
-    if not ctx.appointment.status.is_open:
-        return closed(ctx, 409)
-    if not form.validate():
-        return current_state(token, first_error(form), 400)
-    try:
-        after = actions.confirm(deps(), ctx, form.version.data)
-    except DomainError as error:
-        return _refused(token, ctx, error)
+def _closed_unless_open(token, ctx):
+    return None if ctx.appointment.status.is_open else closed(ctx, 409)
+
+
+def _invalid(token, ctx, form):
+    return current_state(token, first_error(form), 400)
+
+
+def client_change(rule: str, form_class, *, closed_answer=_closed_unless_open, invalid=_invalid,
+                  refused=_refused):
+    """A client's POST, in the one shape they share: read the session (one BatchGetItem),
+    read the form, answer a closed session kindly, answer an invalid form, then run the
+    view's change, mapping what the rules refuse to a page (never an error page)."""
+    def attach(change):
+        @bp.post(rule, endpoint=change.__name__)
+        @wraps(change)
+        def view(token):
+            ctx = load(token)
+            form = form_class()
+            answer = closed_answer(token, ctx)
+            if answer is not None:
+                return answer
+            if not form.validate():
+                return invalid(token, ctx, form)
+            try:
+                return change(ctx, form)
+            except DomainError as error:
+                return refused(token, ctx, form, error)
+        return view
+    return attach
+
+
+@client_change("/<token>/confirm", ConfirmForm)
+def confirm(ctx, form):
+    after = actions.confirm(deps(), ctx, form.version.data)
     if after is None:
         flash("You're already confirmed. See you then.", "info")
         return to_page(ctx.appointment)
@@ -69,98 +95,82 @@ def confirm(token):
     return to_page(after)
 
 
-@bp.post("/<token>/mode")
-def switch_mode(token):
-    ctx = load(token)
-    form = ModeForm()
-    if not ctx.appointment.status.is_open:
-        return closed(ctx, 409)
-    if not form.validate():
-        return current_state(token, first_error(form), 400)
+@client_change("/<token>/mode", ModeForm)
+def switch_mode(ctx, form):
     mode = Mode(form.mode.data)
-    try:
-        after = actions.switch_mode(deps(), ctx, mode, form.version.data)
-    except DomainError as error:
-        return _refused(token, ctx, error)
+    after = actions.switch_mode(deps(), ctx, mode, form.version.data)
     flash("Done: your session is now by video. The join link is below." if mode is Mode.TELE
           else "Done: your session is now in person.", "info")
     return to_page(after)
 
 
-@bp.post("/<token>/reschedule")
-def reschedule_post(token):
-    ctx = load(token)
-    form = RescheduleForm()
-    if not ctx.appointment.status.is_open:
-        return closed(ctx, 409)
-    if not form.validate():
-        if "version" in form.errors:
-            return current_state(token, first_error(form), 400)
-        return times_page(ctx, status=400, error=first_error(form))
-    try:
-        start = actions.parse_slot_value(form.start.data)
-        after = actions.reschedule(deps(), ctx, start, form.version.data, mode_of(form.mode.data))
-    except (SlotTaken, SlotUnavailable) as taken:
-        return times_page(ctx, status=409, error=str(taken), mode=mode_of(form.mode.data))
-    except ValidationError as error:
+def _times_invalid(token, ctx, form):
+    if "version" in form.errors:
+        return current_state(token, first_error(form), 400)
+    return times_page(ctx, status=400, error=first_error(form))
+
+
+def _time_refused(token, ctx, form, error):
+    if isinstance(error, (SlotTaken, SlotUnavailable)):
+        return times_page(ctx, status=409, error=str(error), mode=mode_of(form.mode.data))
+    if isinstance(error, ValidationError):
         return times_page(ctx, status=400, error=str(error), mode=mode_of(form.mode.data))
-    except DomainError as error:
-        return _refused(token, ctx, error)
+    return _refused(token, ctx, form, error)
+
+
+@client_change("/<token>/reschedule", RescheduleForm, invalid=_times_invalid, refused=_time_refused)
+def reschedule_post(ctx, form):
+    start = open_times.parse_slot_value(form.start.data)
+    after = actions.reschedule(deps(), ctx, start, form.version.data, mode_of(form.mode.data))
     zone_name = ctx.client.timezone
     flash(f"Done: your session is now {wording.when(after.start, zone_name)}.", "info")
     return to_page(after)
 
 
-@bp.post("/<token>/cancel/help")
-def cancel_help(token):
+def _barrier_invalid(token, ctx, form):
+    return page("client/cancel.html", ctx, 400, form=form, choices=actions.choices(ctx, now()),
+                note_max=NOTE_MAX)
+
+
+@client_change("/<token>/cancel/help", BarrierForm, invalid=_barrier_invalid)
+def cancel_help(ctx, form):
     """Step two of cancelling: what might help with what got in the way. Changes nothing."""
-    ctx = load(token)
-    form = BarrierForm()
-    if not ctx.appointment.status.is_open:
-        return closed(ctx, 409)
-    choices = actions.choices(ctx, now())
-    if not form.validate():
-        return page("client/cancel.html", ctx, 400, form=form, choices=choices, note_max=NOTE_MAX)
     barrier = barrier_of(form.barrier.data)
-    offer = actions.offer_for(deps(), ctx, barrier)
-    offered = actions.group_by_day(offer.slots, ctx.client.timezone,
-                                   offer.slots_mode or ctx.appointment.mode)
-    return page("client/cancel_help.html", ctx, choices=choices, barrier=barrier,
+    offer = help_offers.offer_for(deps(), ctx, barrier)
+    offered = open_times.group_by_day(offer.slots, ctx.client.timezone,
+                                      offer.slots_mode or ctx.appointment.mode)
+    return page("client/cancel_help.html", ctx, choices=actions.choices(ctx, now()), barrier=barrier,
                 note=(form.note.data or "").strip(), offer=offer, offered_days=offered.days,
                 mode_tele=Mode.TELE)
 
 
-@bp.post("/<token>/cancel")
-def cancel_post(token):
-    ctx = load(token)
-    form = CancelForm()
-    if not ctx.appointment.status.is_open:
-        return closed(ctx, 409)
-    if not form.validate():
-        return current_state(token, first_error(form), 400)
-    try:
-        after = actions.cancel(deps(), ctx, form.version.data, barrier_of(form.barrier.data),
-                               form.note.data or "")
-    except DomainError as error:
-        return _refused(token, ctx, error)
+@client_change("/<token>/cancel", CancelForm)
+def cancel_post(ctx, form):
+    after = actions.cancel(deps(), ctx, form.version.data, barrier_of(form.barrier.data),
+                           form.note.data or "")
     return to_page(after, "client.cancelled")
 
 
-@bp.post("/<token>/rebook")
-def rebook_post(token):
-    ctx = load(token)
-    form = RebookForm()
+def _rebookable_only(token, ctx):
     if ctx.appointment.status not in actions.REBOOKABLE:
         return redirect(url_for("client.show", token=token))
-    if not form.validate():
-        return times_page(ctx, rebook=True, status=400, error=first_error(form))
-    try:
-        start = actions.parse_slot_value(form.start.data)
-        booked, created = actions.rebook(deps(), ctx, start, mode_of(form.mode.data))
-    except (SlotTaken, SlotUnavailable) as taken:
-        return times_page(ctx, rebook=True, status=409, error=str(taken))
-    except DomainError as error:
-        return times_page(ctx, rebook=True, status=400, error=str(error))
+    return None
+
+
+def _rebook_invalid(token, ctx, form):
+    return times_page(ctx, rebook=True, status=400, error=first_error(form))
+
+
+def _rebook_refused(token, ctx, form, error):
+    taken = isinstance(error, (SlotTaken, SlotUnavailable))
+    return times_page(ctx, rebook=True, status=409 if taken else 400, error=str(error))
+
+
+@client_change("/<token>/rebook", RebookForm, closed_answer=_rebookable_only, invalid=_rebook_invalid,
+               refused=_rebook_refused)
+def rebook_post(ctx, form):
+    start = open_times.parse_slot_value(form.start.data)
+    booked, created = actions.rebook(deps(), ctx, start, mode_of(form.mode.data))
     zone_name = ctx.client.timezone
     when = wording.when(booked.start, zone_name)
     flash(f"You're booked for {when}. We look forward to seeing you." if created

@@ -8,11 +8,12 @@ from flask import Response, flash, redirect, request, url_for
 from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
 from portal.domain.model import Mode, Status
-from portal.services import client_actions as actions
+from portal.services import client_changes as actions
+from portal.services import open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page
-from portal.web.client_forms import BarrierForm, mode_of
+from portal.web.client.forms import BarrierForm, mode_of
 
 EVENING_WEEKEND = "evening-weekend"
 
@@ -44,10 +45,10 @@ def _from_day() -> date | None:
 
 def slot_listing(ctx, mode: Mode | None = None, only: str = ""):
     """The open times, grouped by the client's days, a page at a time (one Query)."""
-    slots = actions.free_times(deps(), ctx, mode)
+    slots = open_times.free_times(deps(), ctx, mode)
     if only == EVENING_WEEKEND:
-        slots = actions.evening_or_weekend(slots, ctx.client.timezone)
-    return actions.group_by_day(slots, ctx.client.timezone, mode or ctx.appointment.mode,
+        slots = open_times.evening_or_weekend(slots, ctx.client.timezone)
+    return open_times.group_by_day(slots, ctx.client.timezone, mode or ctx.appointment.mode,
                                 from_day=_from_day())
 
 

@@ -7,9 +7,8 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.model import Barrier, Mode, Status
-from portal.domain.risk import outside_hours
-from portal.domain.timemath import parse_utc, to_local
-from portal.services import booking, on_behalf
+from portal.domain.timemath import parse_utc
+from portal.services import on_behalf, workspace_pages
 from portal.services.dashboard import sessions_view
 from portal.web import deps
 from portal.web.workspace import bp
@@ -42,16 +41,11 @@ def _version():
 
 
 def _detail(ctx, status=200, problem=None, form=None):
-    now = deps().clock.now()
-    appt = ctx.appointment
-    modes = booking.modes_available(ctx)
-    other = Mode.TELE if appt.mode is Mode.IN_PERSON else Mode.IN_PERSON
+    view = workspace_pages.appointment_page(deps(), ctx)
     return render_template(
-        "therapist/appointment.html", ctx=ctx, appt=appt, now=now, problem=problem,
-        started=appt.start <= now, can_switch_to=other if other in modes and appt.status.is_open else None,
-        outside=appt.start > now and outside_hours(appt, ctx.availability, ctx.therapist),
-        audit=deps().store.audit_trail(appt.id), cancel_form=form or CancelForm(),
-        late=booking.is_late_cancel(ctx, now),
+        "therapist/appointment.html", ctx=ctx, appt=ctx.appointment, now=view.now, problem=problem,
+        started=view.started, can_switch_to=view.can_switch_to, outside=view.outside,
+        audit=view.audit, cancel_form=form or CancelForm(), late=view.late,
     ), status
 
 
@@ -126,12 +120,8 @@ def attendance(appointment_id):
 
 
 def _reschedule_page(ctx, form, status=200, problem=None):
-    slots = booking.reschedule_options(deps(), ctx)
-    by_day = {}
-    for slot in slots:
-        by_day.setdefault(to_local(slot.start, ctx.therapist.timezone).date(), []).append(slot)
     return render_template("therapist/reschedule.html", ctx=ctx, appt=ctx.appointment, form=form,
-                           slot_days=sorted(by_day.items()), problem=problem), status
+                           slot_days=workspace_pages.reschedule_days(deps(), ctx), problem=problem), status
 
 
 @bp.get("/appointments/<appointment_id>/reschedule")

@@ -1,15 +1,9 @@
 """Weekly hours, time off and session settings, with what clients will be offered."""
-from dataclasses import replace
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.domain.model import WEEKDAYS, Availability, Mode
-from portal.domain.slots import open_slots
-from portal.domain.timemath import to_local
-from portal.services import hours
-from portal.services.practice import save_settings
+from portal.services import hours, practice, workspace_pages
 from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
@@ -17,7 +11,6 @@ from portal.web.workspace.common import me, subject_therapist
 from portal.web.workspace.forms import AvailabilityForm, BookingRulesForm
 
 BLANK_WINDOWS, BLANK_TIME_OFF = 3, 2
-PREVIEW_DAYS = 14
 
 
 def _form_data(therapist, availability: Availability) -> dict:
@@ -31,29 +24,15 @@ def _form_data(therapist, availability: Availability) -> dict:
             "buffer_minutes": str(therapist.buffer_minutes), "windows": windows, "time_off": time_off}
 
 
-def _preview(therapist, availability, settings, booked):
-    """The next two weeks' open slots, grouped by the therapist's local day."""
-    now = deps().clock.now()
-    horizon = replace(settings, booking_horizon_days=min(PREVIEW_DAYS, settings.booking_horizon_days))
-    by_day = {}
-    for slot in open_slots(therapist, availability, booked, horizon, now):
-        by_day.setdefault(to_local(slot.start, therapist.timezone).date(), []).append(slot)
-    return sorted(by_day.items())
-
-
-def _page(therapist, availability, form, status=200, general=(), row_errors=None, off_errors=None):
-    settings = deps().store.get_settings()
+def _page(therapist, view, form, status=200, general=(), row_errors=None, off_errors=None):
+    settings = view.settings
     rules = BookingRulesForm(data={"version": str(settings.version),
                                    "min_notice_hours": str(settings.min_notice_hours),
                                    "booking_horizon_days": str(settings.booking_horizon_days)})
-    grid = [(name, availability.windows_on(n)) for n, name in enumerate(WEEKDAYS)]
-    now = deps().clock.now()  # one calendar read serves the preview and the flags
-    ahead = deps().store.therapist_appointments(
-        therapist.id, now, now + timedelta(days=hours.OUTSIDE_HOURS_DAYS))
+    grid = [(name, view.availability.windows_on(n)) for n, name in enumerate(WEEKDAYS)]
     return render_template(
         "therapist/availability.html", therapist=therapist, form=form, rules=rules,
-        settings=settings, grid=grid, preview=_preview(therapist, availability, settings, ahead),
-        outside=hours.sessions_outside_hours(deps(), therapist, availability, ahead),
+        settings=settings, grid=grid, preview=view.preview, outside=view.outside,
         general=list(general), row_errors=row_errors or {}, off_errors=off_errors or {},
     ), status
 
@@ -61,8 +40,8 @@ def _page(therapist, availability, form, status=200, general=(), row_errors=None
 @bp.get("/availability")
 def availability():
     therapist = subject_therapist()
-    current = deps().store.get_availability(therapist.id)
-    return _page(therapist, current, AvailabilityForm(data=_form_data(therapist, current)))
+    view = workspace_pages.availability_page(deps(), therapist)
+    return _page(therapist, view, AvailabilityForm(data=_form_data(therapist, view.availability)))
 
 
 def _rows(entries, names):
@@ -90,19 +69,20 @@ def save_availability():
             form[name].errors = [message]
     if row_errors or off_errors or updated is None:
         general.append("Nothing was saved yet: please fix the marked rows.")
-        current = deps().store.get_availability(therapist.id)
-        return _page(therapist, current, form, 400, general, row_errors, off_errors)
+        view = workspace_pages.availability_page(deps(), therapist)
+        return _page(therapist, view, form, 400, general, row_errors, off_errors)
     try:
         version = int(form.version.data or 0)
         saved = hours.save_availability(deps(), therapist, Availability(
             tuple(windows), tuple(time_off), version), updated)
     except StaleVersion as problem:
-        current = deps().store.get_availability(therapist.id)
+        view = workspace_pages.availability_page(deps(), therapist)
         flash(str(problem), "warning")
-        return _page(therapist, current, AvailabilityForm(formdata=None, data=_form_data(therapist, current)), 409)
+        return _page(therapist, view, AvailabilityForm(formdata=None, data=_form_data(therapist, view.availability)),
+                     409)
     except (ValidationError, ValueError) as problem:
-        current = deps().store.get_availability(therapist.id)
-        return _page(therapist, current, form, 400, [str(problem)])
+        view = workspace_pages.availability_page(deps(), therapist)
+        return _page(therapist, view, form, 400, [str(problem)])
     outside = hours.sessions_outside_hours(deps(), updated, saved)
     flash("Your hours are saved. Clients see the new times right away.", "info")
     if outside:
@@ -118,18 +98,13 @@ def save_booking_rules():
     if not me().is_admin:
         abort(404)
     form = BookingRulesForm()
-    current = deps().store.get_settings()
     try:
-        notice = int(form.min_notice_hours.data or "")
-        horizon = int(form.booking_horizon_days.data or "")
-        save_settings(deps(), replace(current, min_notice_hours=notice, booking_horizon_days=horizon,
-                                      version=int(form.version.data or 0)))
+        practice.change_booking_rules(deps(), form.min_notice_hours.data or "",
+                                      form.booking_horizon_days.data or "", form.version.data or "")
     except StaleVersion as problem:
         flash(str(problem), "warning")
-    except ValueError as problem:  # ValidationError is a ValueError too
-        message = str(problem) if isinstance(problem, ValidationError) else \
-            "Please enter whole numbers of hours and days."
-        flash(f"Not saved: {message}", "error")
+    except ValidationError as problem:
+        flash(f"Not saved: {problem}", "error")
     else:
         flash("Booking rules saved for the whole practice.", "info")
     return redirect(url_for("workspace.availability"))

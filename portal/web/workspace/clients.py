@@ -1,5 +1,4 @@
 """Clients: the list, add and edit, and booking sessions (one, or a weekly series)."""
-from datetime import timedelta
 from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
@@ -7,9 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import DomainError
 from portal.domain.model import Mode
-from portal.domain.slots import open_slots
-from portal.domain.timemath import parse_utc, to_local
-from portal.services import on_behalf
+from portal.domain.timemath import parse_utc
+from portal.services import on_behalf, workspace_pages
 from portal.services.clients import add_client, update_client
 from portal.services.inputs import FormErrors
 from portal.web import deps
@@ -18,8 +16,6 @@ from portal.web.workspace.common import (
     me, own_client, subject_therapist, therapists_for_picker,
 )
 from portal.web.workspace.forms import BookForm, ClientForm, apply_errors
-
-HISTORY_DAYS, AHEAD_DAYS = 180, 365
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +29,7 @@ def zone_names() -> tuple[str, ...]:
 @bp.get("/clients")
 def clients():
     therapist = subject_therapist()
-    listing = sorted(deps().store.list_clients(therapist.id),
-                     key=lambda c: (c.last_name.lower(), c.first_name.lower()))
+    listing = workspace_pages.client_list(deps(), therapist)
     return render_template("therapist/clients.html", therapist=therapist, clients=listing,
                            therapists=therapists_for_picker())
 
@@ -86,26 +81,13 @@ def edit_client(client_id):
     return redirect(url_for("workspace.client", client_id=client_id))
 
 
-def _slots(therapist):
-    store, now = deps().store, deps().clock.now()
-    settings = store.get_settings()
-    booked = store.therapist_appointments(therapist.id, now, now + timedelta(days=settings.booking_horizon_days + 1))
-    return open_slots(therapist, store.get_availability(therapist.id), booked, settings, now)
-
-
 def _client_view(client, form=None, general=(), status=200, series=None):
-    store, now = deps().store, deps().clock.now()
     therapist = subject_therapist(client.therapist_id)
-    sessions = store.client_appointments(client.id, now - timedelta(days=HISTORY_DAYS),
-                                         now + timedelta(days=AHEAD_DAYS))
-    slots = _slots(therapist)
-    by_day = {}
-    for slot in slots:
-        by_day.setdefault(to_local(slot.start, therapist.timezone).date(), []).append(slot)
+    view = workspace_pages.client_page(deps(), client, therapist)
     form = form or BookForm(data={"mode": Mode.IN_PERSON.value, "repeat": "0", "count": "6"})
     return render_template("therapist/client.html", client=client, therapist=therapist,
-                           sessions=sorted(sessions, key=lambda a: a.start, reverse=True), now=now,
-                           slot_days=sorted(by_day.items()), form=form, general=list(general),
+                           sessions=view.sessions, now=view.now,
+                           slot_days=view.slot_days, form=form, general=list(general),
                            series=series), status
 
 

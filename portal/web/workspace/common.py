@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from portal.services import workspace_access as access
 from portal.web import deps, filters
 
 
@@ -23,7 +24,7 @@ def signed_in_therapist():
     now = deps().clock.now().timestamp()
     if not issued <= now + 60 or now - issued > hours * 3600:
         return None
-    therapist = deps().store.get_therapist(tid)
+    therapist = access.therapist(deps(), tid)
     if therapist is None or session.get("stamp") != session_stamp(therapist):
         return None
     return therapist
@@ -66,44 +67,30 @@ def admin_required(view):
     return wrapper
 
 
-def can_see(owner_id: str) -> bool:
-    return owner_id == me().id or me().is_admin
+def _found(thing):
+    """What isn't there and what isn't theirs get the same 404."""
+    if thing is None:
+        abort(404)
+    return thing
 
 
 def subject_therapist(therapist_id: str | None = None):
     """The therapist a page is about: oneself, or (admin only) the one named in ?therapist=."""
     wanted = therapist_id or request.values.get("therapist") or me().id
-    if wanted == me().id:
-        return me()
-    if not me().is_admin:
-        abort(404)
-    therapist = deps().store.get_therapist(wanted)
-    if therapist is None:
-        abort(404)
-    return therapist
+    return _found(access.visible_therapist(deps(), me(), wanted))
 
 
 def own_client(client_id: str):
-    client = deps().store.get_client(client_id)
-    if client is None or not can_see(client.therapist_id):
-        abort(404)
-    return client
+    return _found(access.visible_client(deps(), me(), client_id))
 
 
 def own_appointment(appointment_id: str):
     """The session as an AppointmentContext (one BatchGetItem after finding its owners)."""
-    store = deps().store
-    appointment = store.get_appointment(appointment_id)
-    if appointment is None or not can_see(appointment.therapist_id):
-        abort(404)
-    ctx = store.load_context(appointment.id, appointment.client_id, appointment.therapist_id)
-    if ctx is None:
-        abort(404)
-    return ctx
+    return _found(access.visible_appointment(deps(), me(), appointment_id))
 
 
 def therapists_for_picker():
-    return deps().store.list_therapists() if me().is_admin else []
+    return access.colleagues(deps(), me())
 
 
 def local_path(target: str | None) -> str | None:

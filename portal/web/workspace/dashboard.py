@@ -2,7 +2,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from portal.domain.errors import NotFound
-from portal.services.dashboard import find_inbox_item, week_ahead
+from portal.services import inbox, workspace_access
+from portal.services.dashboard import week_ahead
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me, subject_therapist, therapists_for_picker
@@ -11,7 +12,7 @@ from portal.web.workspace.common import me, subject_therapist, therapists_for_pi
 def _scope():
     """Whose week: oneself, one colleague (admin), or everyone (admin: ?therapist=all)."""
     if request.args.get("therapist") == "all" and me().is_admin:
-        return deps().store.list_therapists(), "all"
+        return workspace_access.practice_team(deps()), "all"
     therapist = subject_therapist()
     return [therapist], therapist.id
 
@@ -32,11 +33,8 @@ def dashboard():
 @bp.post("/inbox/<item_id>/handled")
 def inbox_handled(item_id):
     therapist = subject_therapist(request.form.get("therapist"))
-    item = find_inbox_item(deps(), therapist, item_id)
-    if item is None:
-        abort(404)
     try:
-        deps().store.mark_inbox_handled(item)
+        inbox.mark_handled(deps(), therapist, item_id)
     except NotFound:
         abort(404)
     flash("Marked as handled.", "info")

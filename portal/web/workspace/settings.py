@@ -2,7 +2,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 
 from portal.domain.errors import StaleVersion, ValidationError
-from portal.services import auth, practice
+from portal.services import auth, practice, workspace_access
 from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
@@ -34,31 +34,24 @@ def _page(form, status=200, general=(), rule_errors=None):
 @bp.get("/settings")
 @admin_required
 def settings():
-    return _page(SettingsForm(data=_settings_data(deps().store.get_settings())))
+    return _page(SettingsForm(data=_settings_data(practice.current_settings(deps()))))
 
 
 @bp.post("/settings")
 @admin_required
 def save_settings():
     form = SettingsForm()
-    current = deps().store.get_settings()
     rows = [{"hours_before": e.form.hours_before.data, "channels": e.form.channels.data,
              "remove": e.form.remove.data} for e in form.reminders.entries]
-    rules, rule_errors = practice.reminder_rules(rows)
     values = {name: form[name].data for name in form._fields if name not in ("csrf_token", "reminders")}
     try:
-        updated = practice.settings_from_input(current, values, rules)
-        field_errors = {}
-    except FormErrors as problems:
-        updated, field_errors = None, problems.fields
-    if field_errors or rule_errors:
-        general = apply_errors(form, field_errors)
-        return _page(form, 400, general or ["Nothing was saved yet: please fix the marked fields."], rule_errors)
-    try:
-        practice.save_settings(deps(), updated)
+        practice.change_settings(deps(), values, rows)
+    except practice.SettingsProblems as problems:
+        general = apply_errors(form, problems.fields)
+        return _page(form, 400, general or ["Nothing was saved yet: please fix the marked fields."], problems.rows)
     except StaleVersion as problem:
         flash(str(problem), "warning")
-        return _page(SettingsForm(formdata=None, data=_settings_data(deps().store.get_settings())), 409)
+        return _page(SettingsForm(formdata=None, data=_settings_data(practice.current_settings(deps()))), 409)
     except ValidationError as problem:
         return _page(form, 400, [str(problem)])
     flash("Practice settings saved. New reminders follow the new schedule.", "info")
@@ -68,8 +61,8 @@ def save_settings():
 @bp.get("/therapists")
 @admin_required
 def therapists():
-    return render_template("therapist/therapists.html", therapists=deps().store.list_therapists(),
-                           form=TherapistForm(data={"timezone": deps().store.get_settings().timezone}),
+    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
+                           form=TherapistForm(data={"timezone": practice.current_settings(deps()).timezone}),
                            zones=zone_names(), created=None, password=None, general=[])
 
 
@@ -88,7 +81,7 @@ def add_therapist():
         general = [str(problem)]
     status = 200 if created else 400
     # Shown once, on this page only: never stored in plain text or in the session.
-    return render_template("therapist/therapists.html", therapists=deps().store.list_therapists(),
+    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
                            form=TherapistForm(formdata=None) if created else form, zones=zone_names(),
                            created=created, password=password if created else None,
                            general=general), status
@@ -97,12 +90,12 @@ def add_therapist():
 @bp.post("/therapists/<therapist_id>/password")
 @admin_required
 def reset_password(therapist_id):
-    therapist = deps().store.get_therapist(therapist_id)
+    therapist = workspace_access.therapist(deps(), therapist_id)
     if therapist is None:
         abort(404)
     password = auth.temporary_password()
     auth.reset_password(deps(), therapist, password)
-    return render_template("therapist/therapists.html", therapists=deps().store.list_therapists(),
+    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
                            form=TherapistForm(formdata=None, data={"timezone": therapist.timezone}),
                            zones=zone_names(), created=therapist, password=password, reset=True,
                            general=[])

@@ -9,7 +9,8 @@ from portal.domain.model import (
     Actor, Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status,
 )
 from portal.links import LinkExpired, LinkInvalid
-from portal.services import client_actions as actions
+from portal.services import client_changes as actions
+from portal.services import help_offers
 from portal.services.booking import NOTE_MAX, book_appointment
 from tests import builders
 from tests.conftest import T0
@@ -277,18 +278,18 @@ def test_each_barrier_gets_its_own_offer(deps, store):
     store.save_settings(PracticeSettings(cost_text="Sliding scale from $20.", crisis_text="Call 988."))
     t, c = evening_practice(store)
     ctx = book(deps, t, c, THU_10)
-    transport = actions.offer_for(deps, ctx, Barrier.TRANSPORT)
+    transport = help_offers.offer_for(deps, ctx, Barrier.TRANSPORT)
     assert transport.video_switch and not transport.slots
-    schedule = actions.offer_for(deps, ctx, Barrier.SCHEDULE)
+    schedule = help_offers.offer_for(deps, ctx, Barrier.SCHEDULE)
     labels = [set(s.labels(c.timezone)) for s in schedule.slots]
     assert schedule.slots and all(label & {"Evening", "Weekend"} for label in labels)
-    cost = actions.offer_for(deps, ctx, Barrier.COST)
+    cost = help_offers.offer_for(deps, ctx, Barrier.COST)
     assert cost.resources == "Sliding scale from $20." and cost.keep
-    anxiety = actions.offer_for(deps, ctx, Barrier.ANXIETY)
+    anxiety = help_offers.offer_for(deps, ctx, Barrier.ANXIETY)
     assert anxiety.keep and anxiety.video_switch and "your own pace" in anxiety.message
-    illness = actions.offer_for(deps, ctx, Barrier.ILLNESS)
+    illness = help_offers.offer_for(deps, ctx, Barrier.ILLNESS)
     assert illness.resources == "Call 988." and illness.video_switch and illness.reschedule
-    other = actions.offer_for(deps, ctx, None)
+    other = help_offers.offer_for(deps, ctx, None)
     assert other.reschedule and not other.resources
 
 
@@ -299,7 +300,7 @@ def test_transport_without_video_at_that_time_offers_video_times(deps, store):
         AvailabilityWindow(3, time(9), time(12), frozenset({Mode.IN_PERSON})),
         AvailabilityWindow(5, time(9), time(11), frozenset({Mode.TELE})))))
     ctx = book(deps, t, c, THU_10)
-    offer = actions.offer_for(deps, ctx, Barrier.TRANSPORT)
+    offer = help_offers.offer_for(deps, ctx, Barrier.TRANSPORT)
     assert not offer.video_switch and offer.slots_mode is Mode.TELE
     assert offer.slots and all(Mode.TELE in s.modes for s in offer.slots)
 

@@ -1,52 +1,21 @@
-"""The one-tap check-in page at /c/<token> (the link in a check-in message).
+"""The one-tap check-in page at /c/<token> (the link in a check-in message): the views.
 
 GET only shows (an email's score buttons open it with ``?score=N`` pre-selected, and
 nothing is stored until the client sends the form); every change is a POST with a CSRF
 token. After an answer the client lands on a thank-you page (post/redirect/get), which,
-for a barrier, offers the same help as the cancel flow (``client_actions.offer_for``).
+for a barrier, offers the same help as the cancel flow (``help_offers.offer_for``).
 """
 from __future__ import annotations
 
-import logging
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from flask import flash, redirect, render_template, request, url_for
 
 from portal.domain import wording
 from portal.domain.errors import ValidationError
 from portal.domain.model import Barrier, Mode
-from portal.links import LinkExpired, LinkInvalid
-from portal.services import checkins
+from portal.services import checkins, help_offers
 from portal.web import deps
-
-log = logging.getLogger(__name__)
-bp = Blueprint("checkins", __name__, url_prefix="/c")
-
-PICK_SCORE = "Please pick how you're doing, from 1 to 5."
-NO_BARRIER = ""
-
-
-class CheckinForm(FlaskForm):
-    score = RadioField("How are you doing?", choices=[(str(n), label) for n, label in checkins.SCORES],
-                       validators=[InputRequired(PICK_SCORE)], validate_choice=False)
-    barrier = RadioField("Is anything getting in the way of your next session?",
-                         choices=[(NO_BARRIER, "No, nothing right now")] +
-                         [(b.value, b.label) for b in Barrier],
-                         validators=[Optional()], validate_choice=False, default=NO_BARRIER)
-    note = TextAreaField("Anything you'd like to add? (optional)",
-                         validators=[Optional(), Length(max=checkins.NOTE_MAX,
-                                                        message=f"Please keep your note under "
-                                                                f"{checkins.NOTE_MAX} characters.")])
-
-
-class ToggleForm(FlaskForm):
-    pass
-
-
-def init_app(app):
-    app.register_blueprint(bp)
+from portal.web.checkin import bp
+from portal.web.checkin.forms import CheckinForm, ToggleForm
 
 
 def _page(template: str, ctx, status: int = 200, **values):
@@ -56,28 +25,6 @@ def _page(template: str, ctx, status: int = 200, **values):
         contact_phone=ctx.settings.contact_phone, contact_tel=wording.tel(ctx.settings.contact_phone),
         next_day=wording.day(a.start, ctx.client.timezone), next_when=wording.message_when(a.start, ctx.client.timezone),
         next_open=a.status.is_open, appointment_token=deps().links.token(a), **values), status
-
-
-def _link_problem(status: int, kind: str):
-    try:
-        settings = deps().store.get_settings()
-        name, phone = settings.display_name, settings.contact_phone
-    except Exception:  # the page must answer even if the table does not
-        log.exception("could not read the practice settings for a check-in link problem")
-        name, phone = None, ""
-    return render_template("checkin/link_problem.html", kind=kind, practice_name=name,
-                           contact_phone=phone, contact_tel=wording.tel(phone)), status
-
-
-@bp.errorhandler(LinkExpired)
-def expired(_error):
-    return _link_problem(410, "expired")
-
-
-@bp.errorhandler(LinkInvalid)
-@bp.errorhandler(checkins.CheckinLinkNotFound)
-def invalid(_error):
-    return _link_problem(404, "invalid")
 
 
 @bp.get("/<token>")
@@ -102,17 +49,15 @@ def answer(token):
         form.score.errors = [str(problem)]
         return _page("checkin/form.html", ctx, 400, form=form)
     checkins.record_answer(deps(), ctx, parsed)
-    return redirect(url_for("checkins.thanks", token=token, score=parsed.score,
+    return redirect(url_for("checkin.thanks", token=token, score=parsed.score,
                             barrier=parsed.barrier.value if parsed.barrier else None))
 
 
 @bp.get("/<token>/thanks")
 def thanks(token):
-    from portal.services.client_actions import offer_for
-
     ctx = checkins.open_checkin(deps(), token)
     barrier = _barrier(request.args.get("barrier"))
-    offer = offer_for(deps(), ctx, barrier) if barrier and ctx.appointment.status.is_open else None
+    offer = help_offers.offer_for(deps(), ctx, barrier) if barrier and ctx.appointment.status.is_open else None
     low = request.args.get("score", "") in {"1", "2"}
     return _page("checkin/thanks.html", ctx, offer=offer, low=low, mode_tele=Mode.TELE)
 
@@ -142,4 +87,4 @@ def _toggle(token, enabled: bool):
     flash("Check-in messages are back on. Thank you." if enabled else
           "Done: we won't send you check-in messages. Your session reminders still come as before.",
           "info")
-    return redirect(url_for("checkins.show", token=token))
+    return redirect(url_for("checkin.show", token=token))

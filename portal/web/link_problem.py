@@ -1,0 +1,31 @@
+"""One friendly page for a client or check-in link that can't be opened: expired, cut short,
+tampered with, or naming nothing we hold. It shows no session data, only a way forward."""
+from __future__ import annotations
+
+from flask import render_template
+
+from portal.domain import wording
+from portal.links import LinkExpired, LinkInvalid
+from portal.services.link_context import LinkNotFound, practice_contact
+from portal.web import deps
+
+
+def page(status: int, kind: str):
+    contact = practice_contact(deps())
+    return render_template("link_problem.html", kind=kind, practice_name=contact.name,
+                           contact_phone=contact.phone, contact_tel=wording.tel(contact.phone)), status
+
+
+def expired(_error):
+    return page(410, "expired")  # the session is not read: nothing about it is shown
+
+
+def invalid(_error):
+    return page(404, "invalid")
+
+
+def handle_link_problems(bp) -> None:
+    """Called once where a link blueprint is defined (LinkNotFound covers its subclasses)."""
+    bp.register_error_handler(LinkExpired, expired)
+    bp.register_error_handler(LinkInvalid, invalid)
+    bp.register_error_handler(LinkNotFound, invalid)
