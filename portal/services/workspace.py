@@ -20,6 +20,8 @@ from portal.interfaces import Deps
 
 NAME_MAX = 80
 SERIES_MAX = 26
+WINDOW_YEARS = 2  # dates a person enters: today - 2 years .. today + 2 years
+START_MAX = 40  # the longest ISO 8601 start a form sends, with its offset
 
 
 class FormErrors(ValidationError):
@@ -70,11 +72,40 @@ def parse_time(raw: str) -> time:
     return value.replace(second=0, microsecond=0)
 
 
-def parse_day(raw: str) -> date:
+def parse_day(raw: str, today: date) -> date:
     try:
-        return date.fromisoformat((raw or "").strip())
+        day = date.fromisoformat((raw or "").strip())
     except ValueError:
         raise ValidationError("Use a date such as 2026-07-04.") from None
+    return in_date_window(day, today)
+
+
+def in_date_window(day: date, today: date) -> date:
+    """The one rule for dates a person types: within two years either side of today."""
+    try:
+        first, last = (today.replace(year=today.year - WINDOW_YEARS),
+                       today.replace(year=today.year + WINDOW_YEARS))
+    except ValueError:  # today is 29 February
+        first, last = today - timedelta(days=730), today + timedelta(days=730)
+    if not first <= day <= last:
+        raise ValidationError(f"Please use a date between {first:%B} {first.day}, {first.year} "
+                              f"and {last:%B} {last.day}, {last.year}.")
+    return day
+
+
+def parse_start(raw: str, now: datetime) -> datetime:
+    """A session start from a form (ISO 8601 with its offset), inside the date window."""
+    from portal.domain.timemath import parse_utc
+
+    text = (raw or "").strip()
+    try:
+        start = parse_utc(text) if len(text) <= START_MAX else None
+    except (ValueError, OverflowError):  # year 9999 late in the day overflows to UTC
+        start = None
+    if start is None:
+        raise ValidationError("Please pick one of the open times.")
+    in_date_window(start.date(), now.date())
+    return start
 
 
 def parse_channels(values) -> tuple[Channel, ...]:
@@ -152,11 +183,11 @@ def parse_windows(rows: list[dict]) -> tuple[list[AvailabilityWindow], dict[int,
         if row.get("remove") or not any((row.get("start"), row.get("end"))):
             continue
         try:
-            weekday = int(row.get("weekday", ""))
+            weekday = int(row.get("weekday") or "")  # a row without a day is the person's to fix
             modes = frozenset(Mode(m) for m in row.get("modes") or ())
             window = AvailabilityWindow(weekday, parse_time(row.get("start")),
                                         parse_time(row.get("end")), modes)
-        except (ValueError, DomainError) as problem:
+        except (ValueError, TypeError, DomainError) as problem:
             errors[n] = _row_message(problem)
             continue
         windows.append(window)
@@ -175,14 +206,14 @@ def _row_message(problem) -> str:
     return "Pick a day, a start and an end time, and at least one way to meet."
 
 
-def parse_time_off(rows: list[dict]) -> tuple[list[TimeOff], dict[int, str]]:
+def parse_time_off(rows: list[dict], today: date) -> tuple[list[TimeOff], dict[int, str]]:
     found, errors = [], {}
     for n, row in enumerate(rows):
         if row.get("remove") or not any((row.get("first_day"), row.get("last_day"))):
             continue
         try:
-            first = parse_day(row.get("first_day"))
-            last = parse_day(row.get("last_day") or row.get("first_day"))
+            first = parse_day(row.get("first_day"), today)
+            last = parse_day(row.get("last_day") or row.get("first_day"), today)
             found.append(TimeOff(first, last, (row.get("reason") or "").strip()[:80]))
         except ValidationError as problem:
             errors[n] = str(problem)
@@ -254,6 +285,7 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
     now = deps.clock.now()
     if first_start <= now:
         raise ValidationError("The first session must be in the future.")
+    in_date_window(first_start.date(), now.date())
     availability = availability or deps.store.get_availability(therapist.id)
     local = to_local(first_start, therapist.timezone)
     results = []

@@ -14,7 +14,7 @@ from portal.services.workspace import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me, subject_therapist
-from portal.web.workspace.forms import AvailabilityForm, BookingRulesForm
+from portal.web.workspace.forms import AvailabilityForm, BookingRulesForm, capped, version_of
 
 BLANK_WINDOWS, BLANK_TIME_OFF = 3, 2
 PREVIEW_DAYS = 14
@@ -73,13 +73,15 @@ def _rows(entries, names):
 
 
 @bp.post("/availability")
+@capped(AvailabilityForm)
 def save_availability():
     therapist = subject_therapist(request.form.get("therapist"))
     form = AvailabilityForm()
     windows, row_errors = workspace.parse_windows(
         _rows(form.windows.entries, ("weekday", "start", "end", "modes", "remove")))
     time_off, off_errors = workspace.parse_time_off(
-        _rows(form.time_off.entries, ("first_day", "last_day", "reason", "remove")))
+        _rows(form.time_off.entries, ("first_day", "last_day", "reason", "remove")),
+        deps().clock.now().date())
     general = []
     try:
         updated = workspace.session_settings(therapist, form.session_minutes.data or "",
@@ -93,7 +95,7 @@ def save_availability():
         current = deps().store.get_availability(therapist.id)
         return _page(therapist, current, form, 400, general, row_errors, off_errors)
     try:
-        version = int(form.version.data or 0)
+        version = version_of(form.version.data or "0")
         saved = workspace.save_availability(deps(), therapist, Availability(
             tuple(windows), tuple(time_off), version), updated)
     except StaleVersion as problem:
@@ -113,6 +115,7 @@ def save_availability():
 
 
 @bp.post("/availability/booking-rules")
+@capped(BookingRulesForm)
 def save_booking_rules():
     """Minimum notice and horizon are practice-wide: only the admin changes them."""
     if not me().is_admin:
@@ -123,7 +126,7 @@ def save_booking_rules():
         notice = int(form.min_notice_hours.data or "")
         horizon = int(form.booking_horizon_days.data or "")
         save_settings(deps(), replace(current, min_notice_hours=notice, booking_horizon_days=horizon,
-                                      version=int(form.version.data or 0)))
+                                      version=version_of(form.version.data or "0")))
     except StaleVersion as problem:
         flash(str(problem), "warning")
     except ValueError as problem:  # ValidationError is a ValueError too

@@ -47,10 +47,17 @@ def require_sign_in():
     if therapist is None:
         had_session = "tid" in session
         session.clear()
-        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        target = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else None
         return redirect(url_for("workspace.login", next=target, expired=1 if had_session else None))
     g.therapist = therapist
     return None
+
+
+ID_MAX = 64  # our ids are short; a longer one names nothing and never reaches the table
+
+
+def is_id(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= ID_MAX
 
 
 def me():
@@ -76,7 +83,7 @@ def subject_therapist(therapist_id: str | None = None):
     wanted = therapist_id or request.values.get("therapist") or me().id
     if wanted == me().id:
         return me()
-    if not me().is_admin:
+    if not me().is_admin or not is_id(wanted):
         abort(404)
     therapist = deps().store.get_therapist(wanted)
     if therapist is None:
@@ -85,7 +92,7 @@ def subject_therapist(therapist_id: str | None = None):
 
 
 def own_client(client_id: str):
-    client = deps().store.get_client(client_id)
+    client = deps().store.get_client(client_id) if is_id(client_id) else None
     if client is None or not can_see(client.therapist_id):
         abort(404)
     return client
@@ -94,7 +101,7 @@ def own_client(client_id: str):
 def own_appointment(appointment_id: str):
     """The session as an AppointmentContext (one BatchGetItem after finding its owners)."""
     store = deps().store
-    appointment = store.get_appointment(appointment_id)
+    appointment = store.get_appointment(appointment_id) if is_id(appointment_id) else None
     if appointment is None or not can_see(appointment.therapist_id):
         abort(404)
     ctx = store.load_context(appointment.id, appointment.client_id, appointment.therapist_id)

@@ -5,7 +5,7 @@ from portal.domain.errors import NotFound
 from portal.services.dashboard import find_inbox_item, week_ahead
 from portal.web import deps
 from portal.web.workspace import bp
-from portal.web.workspace.common import me, subject_therapist, therapists_for_picker
+from portal.web.workspace.common import is_id, me, subject_therapist, therapists_for_picker
 
 
 def _scope():
@@ -32,7 +32,7 @@ def dashboard():
 @bp.post("/inbox/<item_id>/handled")
 def inbox_handled(item_id):
     therapist = subject_therapist(request.form.get("therapist"))
-    item = find_inbox_item(deps(), therapist, item_id)
+    item = find_inbox_item(deps(), therapist, item_id) if is_id(item_id) else None
     if item is None:
         abort(404)
     try:
