@@ -124,7 +124,8 @@ class Practice:
 
             reset_demo_passwords(self.store, DEMO_PASSWORD)  # a fuzzed reset may have changed it
             assert web.login({"maya": MAYA, "sam": SAM}[who]).status_code == 302
-        web.get("/t/login")  # a CSRF token for this session
+        web.get("/t/password" if who else "/t/login")  # a page with this session's CSRF token
+        assert web.token
         return web
 
     def snapshot(self) -> dict:
