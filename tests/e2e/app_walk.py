@@ -9,6 +9,8 @@ import json
 import re
 from datetime import timedelta
 
+from werkzeug.exceptions import HTTPException
+
 from portal.adapters.senders import FakeNotifier
 from portal.adapters.store import Store
 from portal.adapters.table import INDEX_KEYS, MemoryTable
@@ -146,7 +148,7 @@ class Practice:
                 action = (ACTION.search(attributes) or [None, page_path])[1].split("?")[0]
                 try:
                     target, _ = adapter.match(action.replace(BASE_URL, ""), method="POST")
-                except Exception:  # a GET form (filters): nothing posted
+                except HTTPException:  # a GET form (filters): nothing posted
                     continue
                 found.setdefault(target, set()).update(NAME.findall(body))
         return found

@@ -42,6 +42,9 @@ CASES = [
     (None, "/a/<token>/confirm", ("raw", "text/plain", b"version=1"), 400, UNREADABLE),
     (None, "/c/<checkin_token>", ("json", [1, 2]), 400, UNREADABLE),
     ("maya", "/t/clients/<client_id>/edit", ("json", {"first_name": 5}), 400, UNREADABLE),
+    ("maya", "/t/therapists", ("json", True), 400, UNREADABLE),  # found by the fuzzer
+    ("maya", "/t/inbox/inbox1/handled", ("json", [[1, 2, 3]]), 400, UNREADABLE),
+    ("maya", "/t/clients/<client_id>/book", ("json", 1.5), 400, UNREADABLE),
     # Year 9999 or 0001 in the booking forms: an overflow, or a session booked 8,000 years out.
     ("maya", "/t/clients/<client_id>/book", booking("9999-12-31T15:00:00Z"), 400, WINDOW),
     ("maya", "/t/clients/<client_id>/book", booking("9999-03-05T15:00:00Z", "1"), 400, WINDOW),
@@ -98,3 +101,12 @@ def test_json_errors_answer_in_json_for_json_callers(practice):
                                                                        "Accept": "application/json"})
     assert answer.status_code == 400
     assert answer.get_json()["error"] == "We couldn't read that"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_an_oversize_id_in_the_query_is_a_404_not_a_table_error(practice, method):
+    """Found by the fuzzer: ?therapist=<3,000 characters> reached DynamoDB as a key."""
+    web = practice.browser("maya")
+    for path in ("/t/?therapist=", "/t/availability?therapist=", "/t/clients?therapist="):
+        answer = web.client.open(path + "x" * 3000, method=method, environ_base=web.environ)
+        assert answer.status_code == 404
