@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "test", "development"}
 MIN_SECRET_LENGTH = 32
+DEV_SECRET = "dev-only-secret-key-not-for-production-use"  # local runs only: refused on Lambda
 
 
 class ConfigError(Exception):
@@ -34,6 +35,15 @@ def _url(env, name, default, required_scheme=True):
     if required_scheme and (parsed.scheme not in ("http", "https") or not parsed.netloc):
         raise ConfigError(f"{name} must be a full http(s) URL such as https://portal.example.org, got {raw!r}")
     return raw.rstrip("/")
+
+
+def _check_secret(secret: str, where: str) -> None:
+    if not secret:
+        raise ConfigError(f"SECRET_KEY is not set: {where} the portal needs a random secret of "
+                          f"at least {MIN_SECRET_LENGTH} characters")
+    if secret == DEV_SECRET or len(secret) < MIN_SECRET_LENGTH or secret.lower() in WEAK_SECRETS:
+        raise ConfigError(f"SECRET_KEY is too weak: {where} use a random value of at least "
+                          f"{MIN_SECRET_LENGTH} characters")
 
 
 @dataclass(frozen=True)
@@ -79,15 +89,11 @@ def load(environ=None, *, secret_loader=None, **overrides) -> Config:
                                    or "us-east-1", env.get("AWS_ENDPOINT_URL") or None)
         except Exception as problem:  # a missing parameter or permission: say which
             raise ConfigError(f"SECRET_KEY_PARAMETER {parameter} could not be read: {problem}") from None
-    if mode == "production":
-        if not secret:
-            raise ConfigError("SECRET_KEY is not set: production needs a random secret of "
-                              f"at least {MIN_SECRET_LENGTH} characters")
-        if len(secret) < MIN_SECRET_LENGTH or secret.lower() in WEAK_SECRETS:
-            raise ConfigError(f"SECRET_KEY is too weak: use a random value of at least "
-                              f"{MIN_SECRET_LENGTH} characters")
+    on_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+    if mode == "production" or on_lambda:  # on Lambda whatever PORTAL_ENV says
+        _check_secret(secret, "on AWS Lambda" if on_lambda else "in production")
     elif not secret:
-        secret = "dev-only-secret-key-not-for-production-use"
+        secret = DEV_SECRET
     voice_mode = env.get("VOICE_MODE") or ("table" if mode != "production" else "aws")
     if voice_mode not in ("aws", "table"):
         raise ConfigError(f"VOICE_MODE must be aws or table, got {voice_mode!r}")

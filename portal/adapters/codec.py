@@ -192,6 +192,9 @@ def therapist_from_item(item: dict) -> Therapist:
         session_minutes=item["session_minutes"], buffer_minutes=item["buffer_minutes"],
         tele_room_url=item.get("tele_room_url", ""), role=item.get("role", "therapist"),
         password_hash=item.get("password_hash", ""),
+        # Written only by Store.set_session_key (never by a profile write), so a page read
+        # before a sign-out cannot put back a revoked key.
+        session_key=item.get("session_key", ""),
     )
 
 

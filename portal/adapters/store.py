@@ -80,6 +80,13 @@ class Store(MessageRecords, SmallRecords):
         except ConditionFailed:
             raise NotFound("No such therapist.") from None
 
+    def set_session_key(self, therapist_id: str, session_key: str):
+        """Sign-out: one UpdateItem; sessions stamped with the old key stop working at once."""
+        try:
+            self.table.update(*codec.therapist_key(therapist_id), {"session_key": session_key})
+        except ConditionFailed:
+            raise NotFound("No such therapist.") from None
+
     def get_therapist(self, therapist_id: str) -> Therapist | None:
         item = self.table.get(*codec.therapist_key(therapist_id))
         return codec.therapist_from_item(item) if item else None

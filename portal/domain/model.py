@@ -146,6 +146,7 @@ class Therapist:
     tele_room_url: str = ""
     role: str = "therapist"  # or "admin"
     password_hash: str = ""
+    session_key: str = ""  # replaced at sign-out: every session signed with the old one ends
 
     def __post_init__(self):
         require_zone(self.timezone)

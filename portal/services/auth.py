@@ -23,6 +23,8 @@ ACCOUNT_LIMIT = 5  # the 6th failure for one account within a window is refused
 IP_LIMIT = 20  # an office shares one address: a looser limit per IP
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
+EMAIL_MAX = 254  # the longest address email allows; longer can't be an account's sign-in name
+IP_MAX = 64
 # Checked when the email is unknown, so a wrong email costs the same time as a wrong password.
 _DECOY_HASH = None
 
@@ -57,8 +59,17 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def session_stamp(therapist: Therapist) -> str:
-    """Changes when the password changes, so older sessions stop working."""
-    return hashlib.sha256(therapist.password_hash.encode()).hexdigest()[:16]
+    """Changes when the password changes or the therapist signs out, so older sessions
+    (and any copy of their cookie) stop working."""
+    secret = therapist.password_hash
+    if therapist.session_key:  # none before the first sign-out: sessions from before still hold
+        secret += "\0" + therapist.session_key
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def end_sessions(deps: Deps, therapist: Therapist) -> None:
+    """Sign-out, on the server: a fresh session key ends this and every other open session."""
+    deps.store.set_session_key(therapist.id, secrets.token_urlsafe(16))
 
 
 def _window(now: datetime) -> tuple[int, datetime]:
@@ -80,9 +91,11 @@ def _reserve(deps: Deps, scope: str, subject: str, index: int, window_end: datet
 def sign_in(deps: Deps, email: str, password: str, client_ip: str) -> Therapist:
     """The therapist, or SignInFailed / TooManyAttempts (never saying which part was wrong)."""
     email = (email or "").strip().lower()
+    if len(email) > EMAIL_MAX or len(password or "") > PASSWORD_MAX:
+        raise SignInFailed()  # no account signs in with these: refused before any read or count
     now = deps.clock.now()
     index, window_end = _window(now)
-    ip = client_ip or "unknown"
+    ip = (client_ip or "unknown")[:IP_MAX]
     if _reserve(deps, "ip", ip, index, window_end) > IP_LIMIT:
         raise TooManyAttempts(_minutes_left(now, window_end))
     if _reserve(deps, "acct", email, index, window_end) > ACCOUNT_LIMIT:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.model import WEEKDAYS, Appointment, Availability, AvailabilityWindow, Mode, Therapist, TimeOff
@@ -19,11 +19,11 @@ def parse_windows(rows: list[dict]) -> tuple[list[AvailabilityWindow], dict[int,
         if row.get("remove") or not any((row.get("start"), row.get("end"))):
             continue
         try:
-            weekday = int(row.get("weekday", ""))
+            weekday = int(row.get("weekday") or "")  # a row without a day is the person's to fix
             modes = frozenset(Mode(m) for m in row.get("modes") or ())
             window = AvailabilityWindow(weekday, parse_time(row.get("start")),
                                         parse_time(row.get("end")), modes)
-        except (ValueError, DomainError) as problem:
+        except (ValueError, TypeError, DomainError) as problem:
             errors[n] = _row_message(problem)
             continue
         windows.append(window)
@@ -42,14 +42,14 @@ def _row_message(problem) -> str:
     return "Pick a day, a start and an end time, and at least one way to meet."
 
 
-def parse_time_off(rows: list[dict]) -> tuple[list[TimeOff], dict[int, str]]:
+def parse_time_off(rows: list[dict], today: date) -> tuple[list[TimeOff], dict[int, str]]:
     found, errors = [], {}
     for n, row in enumerate(rows):
         if row.get("remove") or not any((row.get("first_day"), row.get("last_day"))):
             continue
         try:
-            first = parse_day(row.get("first_day"))
-            last = parse_day(row.get("last_day") or row.get("first_day"))
+            first = parse_day(row.get("first_day"), today)
+            last = parse_day(row.get("last_day") or row.get("first_day"), today)
             found.append(TimeOff(first, last, (row.get("reason") or "").strip()[:80]))
         except ValidationError as problem:
             errors[n] = str(problem)

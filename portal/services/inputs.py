@@ -5,7 +5,7 @@ field problems at once, so a form can show them all.
 """
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from portal.domain.errors import ValidationError
 from portal.domain.model import Channel
@@ -59,11 +59,44 @@ def parse_time(raw: str) -> time:
     return value.replace(second=0, microsecond=0)
 
 
-def parse_day(raw: str) -> date:
+WINDOW_YEARS = 2  # dates a person enters: today - 2 years .. today + 2 years
+START_MAX = 40  # the longest ISO 8601 start a form sends, with its offset
+
+
+def parse_day(raw: str, today: date) -> date:
     try:
-        return date.fromisoformat((raw or "").strip())
+        day = date.fromisoformat((raw or "").strip())
     except ValueError:
         raise ValidationError("Use a date such as 2026-07-04.") from None
+    return in_date_window(day, today)
+
+
+def in_date_window(day: date, today: date) -> date:
+    """The one rule for dates a person types: within two years either side of today."""
+    try:
+        first, last = (today.replace(year=today.year - WINDOW_YEARS),
+                       today.replace(year=today.year + WINDOW_YEARS))
+    except ValueError:  # today is 29 February
+        first, last = today - timedelta(days=730), today + timedelta(days=730)
+    if not first <= day <= last:
+        raise ValidationError(f"Please use a date between {first:%B} {first.day}, {first.year} "
+                              f"and {last:%B} {last.day}, {last.year}.")
+    return day
+
+
+def parse_start(raw: str, now: datetime) -> datetime:
+    """A session start from a form (ISO 8601 with its offset), inside the date window."""
+    from portal.domain.timemath import parse_utc
+
+    text = (raw or "").strip()
+    try:
+        start = parse_utc(text) if len(text) <= START_MAX else None
+    except (ValueError, OverflowError):  # year 9999 late in the day overflows to UTC
+        start = None
+    if start is None:
+        raise ValidationError("Please pick one of the open times.")
+    in_date_window(start.date(), now.date())
+    return start
 
 
 def parse_channels(values) -> tuple[Channel, ...]:

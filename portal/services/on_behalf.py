@@ -17,6 +17,7 @@ from portal.domain.slots import modes_offered_at
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services import booking, notify
+from portal.services.inputs import in_date_window
 
 VIA = "workspace"
 SERIES_MAX = 26
@@ -95,6 +96,7 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
         raise ValidationError(f"A series can hold 1 to {SERIES_MAX} sessions.")
     if first_start <= deps.clock.now():
         raise ValidationError("The first session must be in the future.")
+    in_date_window(first_start.date(), deps.clock.now().date())
     availability = availability or deps.store.get_availability(therapist.id)
     local = to_local(first_start, therapist.timezone)
     results = []

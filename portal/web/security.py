@@ -1,12 +1,43 @@
-"""Security headers on every response, and the static-asset URL helper for templates."""
-from flask import current_app, url_for
+"""Security headers on every response, bodies checked before any view, and the static-asset
+URL helper for templates."""
+from flask import current_app, request, url_for
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'{static}; img-src 'self' data:{static}; "
        "font-src 'self'{static}; form-action 'self'; base-uri 'none'; object-src 'none'; "
        "frame-ancestors 'none'")
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+UNREADABLE = ("We couldn't read that",
+              "This page takes the form shown on it. Please go back, reload the page and use its buttons.")
+
+
+def readable_body() -> bool:
+    """A form, or a JSON object (a form's fields as text, or for the dev panel any object)."""
+    if request.mimetype in FORM_TYPES:
+        return True
+    if not request.is_json:
+        return False
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return False
+    if request.blueprint == "dev":
+        return True
+    return all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+               for v in data.values())
+
+
+def refuse_unreadable_bodies():
+    """Before any view (and so before any read or write): a POST must be something we read."""
+    if request.method == "POST" and not readable_body():
+        from portal.web.errors import error_page
+
+        return error_page(400, *UNREADABLE)
+    return None
+
+
 def init_app(app):
+    app.before_request(refuse_unreadable_bodies)
     config = app.config["ATTUNE"]
     static_origin = f" {config.static_url}" if config.static_url else ""
     policy = CSP.format(static=static_origin)

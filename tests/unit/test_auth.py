@@ -128,3 +128,25 @@ def test_admin_adds_a_therapist_who_can_sign_in_with_the_temporary_password(deps
         auth.add_therapist(deps, "Ann", "ann@practice.example", "Mars/Olympus", "therapist", password)
     with pytest.raises(ValidationError, match="already exists"):
         auth.add_therapist(deps, "Rae again", "rae@practice.example", "America/Chicago", "therapist", password)
+
+
+@pytest.mark.parametrize("email, password", [("a" * 3000 + "@practice.test", PASSWORD),
+                                             ("maya@practice.test", "x" * 5000)])
+def test_an_oversize_email_or_password_is_refused_before_any_count(deps, store, maya, email, password):
+    """Once a 500: the throttle key of a 3,000-character email broke DynamoDB's key limit."""
+    before = dict(store.table._items)
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(deps, email, password, "203.0.113.9")
+    assert store.table._items == before  # no throttle counter, no read-modify-write
+
+
+def test_signing_out_ends_every_session_and_a_profile_edit_cannot_revive_them(deps, store, maya):
+    stale = store.get_therapist(maya.id)
+    old_stamp = auth.session_stamp(stale)
+    auth.end_sessions(deps, stale)
+    now = store.get_therapist(maya.id)
+    assert now.session_key and auth.session_stamp(now) != old_stamp
+    store.update_therapist(replace(stale, name="Maya C."))  # a page read before the sign-out
+    after = store.get_therapist(maya.id)
+    assert after.name == "Maya C." and auth.session_stamp(after) == auth.session_stamp(now)
+    assert auth.sign_in(deps, maya.email, PASSWORD, "10.0.0.1").id == maya.id  # signing in still works

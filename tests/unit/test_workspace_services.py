@@ -58,7 +58,7 @@ def test_time_off_rows():
         {"first_day": "2026-03-14", "last_day": "2026-03-13"},
         {"first_day": "soon", "last_day": "2026-03-13"},
         {"first_day": "", "last_day": ""},
-    ])
+    ], date(2026, 3, 2))
     assert found == [TimeOff(date(2026, 3, 10), date(2026, 3, 12), "Conference"),
                      TimeOff(date(2026, 3, 20), date(2026, 3, 20))]
     assert errors == {2: "Time off must end on or after the day it starts.",

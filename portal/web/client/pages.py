@@ -55,7 +55,7 @@ def slot_listing(ctx, mode: Mode | None = None, only: str = ""):
 def times_page(ctx, *, rebook=False, status=200, error="", **values):
     """The reschedule page, or (``rebook``) the page for booking a new time after a cancel."""
     mode = values.pop("mode", None) or mode_of(request.args.get("mode"))
-    only = request.args.get("only", "") if request.method == "GET" else ""
+    only = request.args.get("only", "") if request.method in ("GET", "HEAD") else ""
     return page("client/times.html", ctx, status, rebook=rebook, error=error, mode=mode, only=only,
                 listing=slot_listing(ctx, mode, only), **values)
 

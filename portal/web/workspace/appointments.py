@@ -7,15 +7,15 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.model import Barrier, Mode, Status
-from portal.domain.timemath import parse_utc
 from portal.services import on_behalf, workspace_pages
+from portal.services.inputs import parse_start
 from portal.services.dashboard import sessions_view
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
     me, own_appointment, subject_therapist, therapists_for_picker,
 )
-from portal.web.workspace.forms import CancelForm, RescheduleForm
+from portal.web.workspace.forms import CancelForm, RescheduleForm, capped, version_of
 
 LIST_BACK, LIST_AHEAD = 14, 42
 
@@ -34,10 +34,7 @@ def appointments():
 
 
 def _version():
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        return -1  # a missing or tampered version is treated as stale
+    return version_of(request.form.get("version"))  # missing or tampered: stale
 
 
 def _detail(ctx, status=200, problem=None, form=None):
@@ -91,6 +88,7 @@ def switch_mode(appointment_id):
 
 
 @bp.post("/appointments/<appointment_id>/cancel")
+@capped(CancelForm)
 def cancel(appointment_id):
     ctx = own_appointment(appointment_id)
     form = CancelForm()
@@ -131,14 +129,16 @@ def reschedule(appointment_id):
 
 
 @bp.post("/appointments/<appointment_id>/reschedule")
+@capped(RescheduleForm)
 def reschedule_post(appointment_id):
     ctx = own_appointment(appointment_id)
     form = RescheduleForm()
     try:
-        new_start = parse_utc(form.start.data or "")
+        new_start = parse_start(form.start.data, deps().clock.now())
         mode = Mode(form.mode.data) if form.mode.data else None
-    except ValueError:
-        return _reschedule_page(ctx, form, 400, "Please pick one of the open times.")
+    except ValueError as problem:  # ValidationError too
+        message = str(problem) if isinstance(problem, DomainError) else "Pick in person or video."
+        return _reschedule_page(ctx, form, 400, message)
     try:
         on_behalf.reschedule(deps(), ctx, new_start, _version(), me(), mode=mode)
     except StaleVersion:

@@ -6,19 +6,24 @@ from portal.services import auth
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import local_path, me, signed_in_therapist, start_session
-from portal.web.workspace.forms import LoginForm, PasswordForm
+from portal.web.workspace.forms import NEXT_MAX, LoginForm, PasswordForm, capped
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@capped(LoginForm)
 def login():
     form = LoginForm()
-    if request.method == "GET":
-        if signed_in_therapist() is not None:
-            return redirect(url_for("workspace.dashboard"))
-        form.next.data = request.args.get("next", "")
-        if request.args.get("expired"):
-            flash("For your security you were signed out. Please sign in again.", "info")
-        return render_template("therapist/login.html", form=form, problem=None)
+    if request.method == "POST":  # only a POST signs in or counts a failure; HEAD is a GET
+        return _sign_in(form)
+    if signed_in_therapist() is not None:
+        return redirect(url_for("workspace.dashboard"))
+    form.next.data = request.args.get("next", "")[:NEXT_MAX]
+    if request.args.get("expired"):
+        flash("For your security you were signed out. Please sign in again.", "info")
+    return render_template("therapist/login.html", form=form, problem=None)
+
+
+def _sign_in(form):
     try:
         therapist = auth.sign_in(deps(), form.email.data or "", form.password.data or "",
                                  request.remote_addr or "")
@@ -32,12 +37,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    auth.end_sessions(deps(), me())  # a copied cookie stops working too, not only this one
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("workspace.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@capped(PasswordForm)
 def password():
     form = PasswordForm()
     problem = None

@@ -8,7 +8,7 @@ from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me, subject_therapist
-from portal.web.workspace.forms import AvailabilityForm, BookingRulesForm
+from portal.web.workspace.forms import AvailabilityForm, BookingRulesForm, capped, version_of
 
 BLANK_WINDOWS, BLANK_TIME_OFF = 3, 2
 
@@ -52,13 +52,15 @@ def _rows(entries, names):
 
 
 @bp.post("/availability")
+@capped(AvailabilityForm)
 def save_availability():
     therapist = subject_therapist(request.form.get("therapist"))
     form = AvailabilityForm()
     windows, row_errors = hours.parse_windows(
         _rows(form.windows.entries, ("weekday", "start", "end", "modes", "remove")))
     time_off, off_errors = hours.parse_time_off(
-        _rows(form.time_off.entries, ("first_day", "last_day", "reason", "remove")))
+        _rows(form.time_off.entries, ("first_day", "last_day", "reason", "remove")),
+        deps().clock.now().date())
     general = []
     try:
         updated = hours.session_settings(therapist, form.session_minutes.data or "",
@@ -72,7 +74,7 @@ def save_availability():
         view = workspace_pages.availability_page(deps(), therapist)
         return _page(therapist, view, form, 400, general, row_errors, off_errors)
     try:
-        version = int(form.version.data or 0)
+        version = version_of(form.version.data or "0")
         saved = hours.save_availability(deps(), therapist, Availability(
             tuple(windows), tuple(time_off), version), updated)
     except StaleVersion as problem:
@@ -93,6 +95,7 @@ def save_availability():
 
 
 @bp.post("/availability/booking-rules")
+@capped(BookingRulesForm)
 def save_booking_rules():
     """Minimum notice and horizon are practice-wide: only the admin changes them."""
     if not me().is_admin:

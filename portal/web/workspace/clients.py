@@ -6,16 +6,15 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import DomainError
 from portal.domain.model import Mode
-from portal.domain.timemath import parse_utc
 from portal.services import on_behalf, workspace_pages
 from portal.services.clients import add_client, update_client
-from portal.services.inputs import FormErrors
+from portal.services.inputs import FormErrors, parse_start
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
     me, own_client, subject_therapist, therapists_for_picker,
 )
-from portal.web.workspace.forms import BookForm, ClientForm, apply_errors
+from portal.web.workspace.forms import BookForm, ClientForm, apply_errors, capped
 
 
 @lru_cache(maxsize=1)
@@ -40,11 +39,16 @@ def _client_page(form, therapist, client=None, general=(), status=200):
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
+@capped(ClientForm)
 def new_client():
     therapist = subject_therapist(request.form.get("therapist"))
     form = ClientForm(data={"timezone": therapist.timezone, "channels": ["email"]})
-    if request.method == "GET":
-        return _client_page(form, therapist)
+    if request.method == "POST":  # HEAD is a GET: it shows the form and saves nothing
+        return _add_client(form, therapist)
+    return _client_page(form, therapist)
+
+
+def _add_client(form, therapist):
     try:
         client = add_client(deps(), therapist, _client_values(form))
     except FormErrors as problems:
@@ -62,6 +66,7 @@ def _client_values(form) -> dict:
 
 
 @bp.route("/clients/<client_id>/edit", methods=["GET", "POST"])
+@capped(ClientForm)
 def edit_client(client_id):
     current = own_client(client_id)
     therapist = subject_therapist(current.therapist_id)
@@ -69,8 +74,12 @@ def edit_client(client_id):
         "first_name": current.first_name, "last_name": current.last_name, "email": current.email,
         "phone": current.phone, "timezone": current.timezone,
         "channels": [c.value for c in current.channels], "sms_consent": current.sms_consent})
-    if request.method == "GET":
-        return _client_page(form, therapist, current)
+    if request.method == "POST":  # HEAD is a GET: it shows the form and saves nothing
+        return _save_client(form, therapist, current)
+    return _client_page(form, therapist, current)
+
+
+def _save_client(form, therapist, current):
     try:
         update_client(deps(), current, _client_values(form))
     except FormErrors as problems:
@@ -78,7 +87,7 @@ def edit_client(client_id):
     except DomainError as problem:
         return _client_page(form, therapist, current, [str(problem)], 400)
     flash("Saved.", "info")
-    return redirect(url_for("workspace.client", client_id=client_id))
+    return redirect(url_for("workspace.client", client_id=current.id))
 
 
 def _client_view(client, form=None, general=(), status=200, series=None):
@@ -97,15 +106,17 @@ def client(client_id):
 
 
 @bp.post("/clients/<client_id>/book")
+@capped(BookForm)
 def book(client_id):
     client = own_client(client_id)
     therapist = subject_therapist(client.therapist_id)
     form = BookForm()
     try:
-        start = parse_utc(form.start.data or "")
+        start = parse_start(form.start.data, deps().clock.now())
         mode = Mode(form.mode.data)
-    except ValueError:
-        return _client_view(client, form, ["Please pick one of the open times."], 400)
+    except ValueError as problem:  # ValidationError too
+        message = str(problem) if isinstance(problem, DomainError) else "Pick in person or video."
+        return _client_view(client, form, [message], 400)
     location = (form.location.data or "").strip()[:200]
     if form.repeat.data in ("1", "2"):
         return _book_series(client, therapist, form, start, mode, location)

@@ -47,10 +47,17 @@ def require_sign_in():
     if therapist is None:
         had_session = "tid" in session
         session.clear()
-        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        target = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else None
         return redirect(url_for("workspace.login", next=target, expired=1 if had_session else None))
     g.therapist = therapist
     return None
+
+
+ID_MAX = 64  # our ids are short; a longer one names nothing and never reaches the table
+
+
+def is_id(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= ID_MAX
 
 
 def me():
@@ -77,16 +84,16 @@ def _found(thing):
 def subject_therapist(therapist_id: str | None = None):
     """The therapist a page is about: oneself, or (admin only) the one named in ?therapist=."""
     wanted = therapist_id or request.values.get("therapist") or me().id
-    return _found(access.visible_therapist(deps(), me(), wanted))
+    return _found(access.visible_therapist(deps(), me(), wanted) if is_id(wanted) else None)
 
 
 def own_client(client_id: str):
-    return _found(access.visible_client(deps(), me(), client_id))
+    return _found(access.visible_client(deps(), me(), client_id) if is_id(client_id) else None)
 
 
 def own_appointment(appointment_id: str):
     """The session as an AppointmentContext (one BatchGetItem after finding its owners)."""
-    return _found(access.visible_appointment(deps(), me(), appointment_id))
+    return _found(access.visible_appointment(deps(), me(), appointment_id) if is_id(appointment_id) else None)
 
 
 def therapists_for_picker():

@@ -6,7 +6,7 @@ from portal.services import inbox, workspace_access
 from portal.services.dashboard import week_ahead
 from portal.web import deps
 from portal.web.workspace import bp
-from portal.web.workspace.common import me, subject_therapist, therapists_for_picker
+from portal.web.workspace.common import is_id, me, subject_therapist, therapists_for_picker
 
 
 def _scope():
@@ -33,6 +33,8 @@ def dashboard():
 @bp.post("/inbox/<item_id>/handled")
 def inbox_handled(item_id):
     therapist = subject_therapist(request.form.get("therapist"))
+    if not is_id(item_id):
+        abort(404)
     try:
         inbox.mark_handled(deps(), therapist, item_id)
     except NotFound:

@@ -7,8 +7,8 @@ from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.clients import zone_names
-from portal.web.workspace.common import admin_required
-from portal.web.workspace.forms import SettingsForm, TherapistForm, apply_errors
+from portal.web.workspace.common import admin_required, is_id
+from portal.web.workspace.forms import SettingsForm, TherapistForm, apply_errors, capped
 
 BLANK_RULES = 2
 
@@ -39,6 +39,7 @@ def settings():
 
 @bp.post("/settings")
 @admin_required
+@capped(SettingsForm)
 def save_settings():
     form = SettingsForm()
     rows = [{"hours_before": e.form.hours_before.data, "channels": e.form.channels.data,
@@ -68,6 +69,7 @@ def therapists():
 
 @bp.post("/therapists")
 @admin_required
+@capped(TherapistForm)
 def add_therapist():
     form = TherapistForm()
     password = auth.temporary_password()
@@ -90,7 +92,7 @@ def add_therapist():
 @bp.post("/therapists/<therapist_id>/password")
 @admin_required
 def reset_password(therapist_id):
-    therapist = workspace_access.therapist(deps(), therapist_id)
+    therapist = workspace_access.therapist(deps(), therapist_id) if is_id(therapist_id) else None
     if therapist is None:
         abort(404)
     password = auth.temporary_password()
