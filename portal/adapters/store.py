@@ -28,7 +28,11 @@ class Store(MessageRecords):
 
     # --- practice settings ------------------------------------------------------------------
     def get_settings(self) -> PracticeSettings:
-        return codec.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
+        settings = codec.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
+        self.last_settings = settings  # the busy page's phone number, without another call
+        return settings
+
+    last_settings: PracticeSettings | None = None
 
     def save_settings(self, settings: PracticeSettings) -> PracticeSettings:
         """Conditional on the version the editor saw; returns the stored settings."""
