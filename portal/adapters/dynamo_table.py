@@ -11,7 +11,16 @@ UNPROCESSED_TRIES = 6  # rounds for what a batch call hands back under load (bac
 
 from portal.adapters.aws_errors import busy_on_trouble
 from portal.adapters.table import (
-    INDEX_KEYS, AnyOf, Below, Check, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
+    INDEX_KEYS,
+    AnyOf,
+    Below,
+    Check,
+    ConditionFailed,
+    Delete,
+    Equals,
+    Exists,
+    NotExists,
+    Put,
 )
 
 

@@ -16,8 +16,8 @@ MESSAGES = {
     405: ("That didn't work", "Please go back and use the buttons on the page."),
     413: ("That was too much to send", "Please shorten what you wrote and try again."),
     429: ("Please wait a moment", "There were many tries in a short time. Please try again shortly."),
-    503: ("We're busy for a moment", "Nothing you did caused this, and nothing was lost. "
-          "Please try again in a moment."),
+    503: ("We're busy for a moment",
+          ("Nothing you did caused this, and nothing was lost. Please try again in a moment.")),
     500: ("Something went wrong on our side", "Nothing you did caused this. Please try again in a minute."),
 }
 
