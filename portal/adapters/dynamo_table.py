@@ -4,11 +4,6 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from portal.domain.errors import ServiceBusy
-
-BATCH_WRITE_MAX = 25  # BatchWriteItem's limit per request
-UNPROCESSED_TRIES = 6  # rounds for what a batch call hands back under load (backing off)
-
 from portal.adapters.aws_errors import busy_on_trouble
 from portal.adapters.table import (
     INDEX_KEYS,
@@ -22,6 +17,10 @@ from portal.adapters.table import (
     NotExists,
     Put,
 )
+from portal.domain.errors import ServiceBusy
+
+BATCH_WRITE_MAX = 25  # BatchWriteItem's limit per request
+UNPROCESSED_TRIES = 6  # rounds for what a batch call hands back under load (backing off)
 
 
 def _plain(value):
