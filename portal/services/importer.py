@@ -40,7 +40,7 @@ YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
 CELL_MAX = 500  # characters in one cell: more is a broken file (a quote left open), not data
 BATCH = 25  # rows per batch: one BatchWriteItem holds 25 items
 HISTORY_YEARS, AHEAD_YEARS = 10, 2  # how far back and ahead a session's start may be
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is fine; a line break is not
 
 
 class ImportProblem(Exception):
@@ -138,7 +138,7 @@ def _row(line: int, columns: list[str], cells: list[str]) -> Row:
             return Row(line, {}, f"{name}: {len(value)} characters is too long (at most {CELL_MAX}); "
                                  "check for a quote that is never closed.")
         if CONTROL.search(value):
-            return Row(line, {}, f"{name}: holds characters that aren't text.")
+            return Row(line, {}, f"{name}: holds a line break or characters that aren't text.")
     return Row(line, values)
 
 
