@@ -32,7 +32,7 @@ class Container:
                 # Lambda request time to answer kindly: 2 s to connect, 5 s to read, 3 tries.
                 kwargs = {"region_name": self.config.region, "config": BotoConfig(
                     connect_timeout=2, read_timeout=5,
-                    retries={"mode": "standard", "max_attempts": 3})}
+                    retries={"mode": "standard", "total_max_attempts": 3})}
                 if self.config.endpoint_url:
                     kwargs["endpoint_url"] = self.config.endpoint_url
                 self._clients[service] = boto3.session.Session().client(service, **kwargs)

@@ -1,0 +1,189 @@
+"""Fault injection: AWS throttles, times out or answers 500 at each store operation and each send.
+
+Faults go in through botocore's own event hooks on the app's clients, at ``before-send``,
+inside botocore's retry loop, so the standard retry mode is exercised as it would be
+against AWS. For each injection point: what the client saw (a 409/503 page, never a
+500) and what was stored (the change whole or not at all; nothing doubled).
+Run with ``-s`` to print the table (injection point -> what the user saw -> what was stored).
+"""
+import re
+from datetime import timedelta
+
+import pytest
+
+from portal import create_app
+from portal.domain.model import Mode
+from portal.services import client_actions as actions
+from portal.services.booking import book_appointment
+from tests import builders
+from tests.conftest import BASE_URL, T0
+
+TARGET = T0 + timedelta(days=3, hours=1)  # Thursday 10:00 in New York: an open time
+TABLE: list[str] = []
+
+
+# --- faults, as AWS would answer -----------------------------------------------------------------
+class _Raw:
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
+def _answer(status: int, code: str, json_protocol: bool):
+    from botocore.awsrequest import AWSResponse
+
+    if json_protocol:
+        body = f'{{"__type": "com.amazonaws.dynamodb.v20120810#{code}", "message": "injected"}}'
+        headers = {"x-amzn-ErrorType": code, "content-type": "application/x-amz-json-1.0"}
+    else:  # SES and SNS speak XML
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+                "<Message>injected</Message></Error><RequestId>x</RequestId></ErrorResponse>")
+        headers = {"content-type": "text/xml"}
+    return AWSResponse("http://injected", status, headers, _Raw(body.encode()))
+
+
+FAULTS = {
+    "throttled": lambda json: _answer(400, "ProvisionedThroughputExceededException" if json
+                                      else "Throttling", json),
+    "500": lambda json: _answer(500, "InternalServerError" if json else "InternalFailure", json),
+    "timeout": None,  # raised, not answered
+}
+
+
+class Injector:
+    """Fails every call of one operation (after ``after`` good ones), counting the attempts."""
+
+    def __init__(self, client, service: str, operation: str, fault: str, after: int = 0):
+        self.fault, self.json, self.after = fault, service == "dynamodb", after
+        self.attempts = 0
+        self.event = f"before-send.{service}.{operation}"
+        self.events = client.meta.events
+        self.events.register(self.event, self)
+
+    def __call__(self, request, **_):
+        from botocore.exceptions import ReadTimeoutError
+
+        if self.after > 0:
+            self.after -= 1
+            return None
+        self.attempts += 1
+        if self.fault == "timeout":
+            raise ReadTimeoutError(endpoint_url=request.url)
+        return FAULTS[self.fault](self.json)
+
+    def remove(self):
+        self.events.unregister(self.event, self)
+
+
+@pytest.fixture(autouse=True)
+def no_backoff_wait(monkeypatch):
+    """botocore's standard mode waits up to 2^n seconds between tries: the tries stay, the wait goes."""
+    from botocore.retries import standard
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+# --- the journey: a client moves their session through the link --------------------------------
+@pytest.fixture
+def journey(aws):
+    therapist = builders.therapist()
+    aws.store.add_therapist(therapist, builders.weekday_availability())
+    client = builders.client(tid=therapist.id)
+    aws.store.add_client(client)
+    aws.store.save_settings(builders_settings())
+    booked = book_appointment(aws.deps, therapist, client, T0 + timedelta(days=1), Mode.TELE,
+                              actor="system", via="test", require_open_slot=False)
+    app = create_app(aws.config, container=aws)
+    http = app.test_client()
+    path = aws.links.appointment_url(booked).removeprefix(BASE_URL)
+    listing = http.get(path + "/reschedule").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', listing).group(1)
+    form = {"csrf_token": token, "version": booked.version, "start": actions.slot_value(TARGET)}
+    return aws, http, path, form, booked
+
+
+def builders_settings():
+    from portal.domain.model import PracticeSettings
+
+    return PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100")
+
+
+def _stored(aws, booked) -> str:
+    """What the table holds: the session where it was, or moved whole, and never twice."""
+    now = aws.store.get_appointment(booked.id, consistent=True)
+    sessions = aws.store.client_appointments(booked.client_id, T0, T0 + timedelta(days=7))
+    assert len(sessions) == 1, "a session was doubled or lost"
+    held_old, held_new = _claimed(aws, booked, booked.start), _claimed(aws, booked, TARGET)
+    if now.start == booked.start:
+        assert now.version == booked.version and held_old and not held_new, "half a change"
+        return "unchanged"
+    assert now.start == TARGET and now.version == booked.version + 1
+    assert held_new and not held_old, "half a change"
+    return "moved whole"
+
+
+def _claimed(aws, booked, start) -> bool:
+    """Every time cell of the session starting at ``start`` is claimed by it (all or none)."""
+    from portal.adapters import codec
+    from portal.domain.timemath import cells
+
+    held = [aws.store.table.get(*codec.slot_key(booked.therapist_id, cell))
+            for cell in cells(start, start + timedelta(minutes=60))]
+    mine = [c is not None and c["appointment_id"] == booked.id for c in held]
+    assert all(mine) or not any(mine), "claims half taken"
+    return all(mine)
+
+
+POINTS = [("dynamodb", op) for op in ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem",
+                                      "TransactWriteItems")] + [("ses", "SendRawEmail"), ("sns", "Publish")]
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+@pytest.mark.parametrize("service, operation", POINTS, ids=[op for _, op in POINTS])
+def test_a_fault_at_each_point_gives_a_kind_page_and_a_whole_change(journey, service, operation, fault):
+    aws, http, path, form, booked = journey
+    fault_at = Injector(aws.client(service), service, operation, fault)
+    try:
+        answer = http.post(path + "/reschedule", data=form)
+    finally:
+        fault_at.remove()
+    body = answer.get_data(as_text=True)
+    stored = _stored(aws, booked)
+    assert answer.status_code in (302, 409, 503), body
+    if answer.status_code == 503:
+        assert answer.headers["Retry-After"] == "5"
+        assert "busy for a moment" in body and "+1 202-555-0100" in body
+        assert "Traceback" not in body
+        assert stored == "unchanged"
+        assert fault_at.attempts == 3  # botocore's standard mode tried three times
+    if answer.status_code == 302:
+        assert stored == "moved whole"
+    used = "called" if fault_at.attempts else "not on this path"
+    TABLE.append(f"{service}.{operation} {fault}: {used} -> HTTP {answer.status_code} -> {stored}")
+
+
+@pytest.mark.parametrize("operation", ["GetItem", "BatchGetItem", "TransactWriteItems"])
+def test_one_fault_then_success_is_retried_unseen(journey, operation):
+    aws, http, path, form, booked = journey
+    fault_at = Injector(aws.client("dynamodb"), "dynamodb", operation, "throttled")
+    fault_at.after, first = 0, fault_at.__call__
+
+    def once(request, **kw):
+        return first(request, **kw) if fault_at.attempts == 0 else None
+    fault_at.events.unregister(fault_at.event, fault_at)
+    fault_at.events.register(fault_at.event, once)
+    try:
+        answer = http.post(path + "/reschedule", data=form)
+    finally:
+        fault_at.events.unregister(fault_at.event, once)
+    assert answer.status_code == 302
+    assert _stored(aws, booked) == "moved whole"
+
+
+def test_the_table_of_injection_points(request):
+    """Prints the table gathered above (run the module with -s)."""
+    if TABLE:
+        print("\ninjection point -> what the user saw -> what was stored")
+        print("\n".join(sorted(TABLE)))
