@@ -141,13 +141,13 @@ class Store(MessageRecords):
         fields = {k: v for k, v in item.items() if k not in ("pk", "sk") + self.CLIENT_OWNED}
         fields.setdefault("gsi2pk", None)  # a removed phone number leaves the phone index
         fields.setdefault("gsi2sk", None)
+        lookup = codec.client_email_lookup(client)
+        if lookup:  # first: if the update then fails, a spare lookup is harmless; a missing one is not
+            self.table.put(lookup)
         try:
             self.table.update(item["pk"], item["sk"], fields)
         except ConditionFailed:
             raise NotFound("No such client.") from None
-        lookup = codec.client_email_lookup(client)
-        if lookup:
-            self.table.put(lookup)
 
     def set_client_flags(self, client_id: str, **flags):
         """Change sms_opted_out, checkins_enabled or email_blocked without touching the rest."""

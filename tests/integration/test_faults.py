@@ -187,3 +187,99 @@ def test_the_table_of_injection_points(request):
     if TABLE:
         print("\ninjection point -> what the user saw -> what was stored")
         print("\n".join(sorted(TABLE)))
+
+
+# --- the workspace: sign-in, a page of reads, and a client edit (UpdateItem, PutItem) -----------
+@pytest.fixture
+def workspace(aws):
+    from tests.workspace_support import Web, seeded
+
+    seeded(aws.deps)
+    app = create_app(aws.config, container=aws)
+    web = Web(app)
+    assert web.login().status_code == 302
+    return aws, web, Web(app)  # the last one not signed in yet
+
+
+WORKSPACE_POINTS = [("sign-in", "UpdateItem"), ("sign-in", "GetItem"), ("dashboard", "Query"),
+                    ("dashboard", "GetItem"), ("client edit", "UpdateItem"), ("client edit", "PutItem")]
+EDIT = {"first_name": "Marisol", "last_name": "Vega", "email": "new.address@example.com",
+        "phone": "", "timezone": "America/New_York", "channels": ["email"]}
+
+
+def _workspace_action(web, newcomer, action):
+    from tests.workspace_support import DEMO_PASSWORD, MAYA
+
+    if action == "sign-in":
+        newcomer.get("/t/login")
+        return newcomer.post("/t/login", {"email": MAYA, "password": DEMO_PASSWORD})
+    if action == "dashboard":
+        return web.get("/t/")
+    web.get("/t/clients/cmari05/edit")
+    return web.post("/t/clients/cmari05/edit", EDIT)
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+@pytest.mark.parametrize("action, operation", WORKSPACE_POINTS,
+                         ids=[f"{a}-{op}" for a, op in WORKSPACE_POINTS])
+def test_workspace_users_get_the_same_kind_page(workspace, action, operation, fault):
+    aws, web, newcomer = workspace
+    before = aws.store.get_client("cmari05")
+    fault_at = Injector(aws.client("dynamodb"), "dynamodb", operation, fault)
+    try:
+        answer = _workspace_action(web, newcomer, action)
+    finally:
+        fault_at.remove()
+    assert fault_at.attempts, "the operation is on this path"
+    assert answer.status_code == 503, answer.get_data(as_text=True)
+    assert answer.headers["Retry-After"] == "5"
+    assert "busy for a moment" in answer.get_data(as_text=True)
+    after = aws.store.get_client("cmari05")
+    if action == "client edit" and operation == "UpdateItem":
+        # The address lookup went first: harmless on its own, and the client is as it was.
+        assert after == before
+        stored = "client unchanged (a spare address lookup, harmless)"
+    else:
+        assert after == before
+        stored = "unchanged"
+    TABLE.append(f"workspace {action}: dynamodb.{operation} {fault}: HTTP 503 -> {stored}")
+
+
+# --- the reminder run: a crash between "sent" and "marked sent" ---------------------------------
+def test_a_crash_after_sending_and_before_marking_sends_that_message_at_most_twice(aws, clock):
+    from portal.domain.errors import ServiceBusy
+    from portal.domain.messages import SENT
+    from portal.services.reminders import LEASE, send_due_reminders
+
+    therapist, client = builders.therapist(), builders.client()
+    aws.store.add_therapist(therapist, builders.weekday_availability())
+    aws.store.add_client(client)
+    session = book_appointment(aws.deps, therapist, client, T0 + timedelta(hours=26), Mode.TELE,
+                               actor="system", via="test", require_open_slot=False)
+    sends = []
+    for service, operation in (("ses", "SendRawEmail"), ("sns", "Publish")):
+        aws.client(service).meta.events.register(f"before-call.{service}.{operation}",
+                                                 lambda model, **_: sends.append(model.name))
+    crashed = []
+
+    def crash_on_first_mark(params, **_):
+        from botocore.exceptions import ReadTimeoutError
+
+        if not crashed and params.get("Item", {}).get("status") == {"S": SENT}:
+            crashed.append(params["Item"]["sk"]["S"])
+            raise ReadTimeoutError(endpoint_url="http://injected")
+    events = aws.client("dynamodb").meta.events
+    events.register("before-parameter-build.dynamodb.PutItem", crash_on_first_mark)
+    clock.set(T0 + timedelta(hours=2, minutes=1))  # the 24-hour reminders are due
+    with pytest.raises(ServiceBusy):
+        send_due_reminders(aws.deps)
+    events.unregister("before-parameter-build.dynamodb.PutItem", crash_on_first_mark)
+    assert crashed and len(sends) == 1  # sent, then the run died before marking it
+    clock.advance(LEASE + timedelta(minutes=1))  # the crashed run's claims run out
+    send_due_reminders(aws.deps)
+    marked = [m for m in aws.store.messages_of(session.id) if m.status == SENT]
+    assert len(sends) == len(marked) + 1  # every message once, the crashed one twice
+    send_due_reminders(aws.deps)
+    assert len(sends) == len(marked) + 1  # and never again
+    TABLE.append(f"reminder run: crash between sent and marked ({crashed[0]}) -> run fails, "
+                 f"retried after the lease -> {len(marked)} messages, {len(sends)} sends (1 duplicate)")
