@@ -29,8 +29,13 @@ class Container:
         with self._lock:
             if service not in self._clients:
                 import boto3  # imported here: the health check and import stay AWS-free
+                from botocore.config import Config as BotoConfig
 
-                kwargs = {"region_name": self.config.region}
+                # Retries (throttling, timeouts, 5xx) in one place, with timeouts that leave a
+                # Lambda request time to answer kindly: 2 s to connect, 5 s to read, 3 tries.
+                kwargs = {"region_name": self.config.region, "config": BotoConfig(
+                    connect_timeout=2, read_timeout=5,
+                    retries={"mode": "standard", "total_max_attempts": 3})}
                 if self.config.endpoint_url:
                     kwargs["endpoint_url"] = self.config.endpoint_url
                 self._clients[service] = boto3.session.Session().client(service, **kwargs)

@@ -4,9 +4,23 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
+from portal.adapters.aws_errors import busy_on_trouble
 from portal.adapters.table import (
-    INDEX_KEYS, AnyOf, Below, Check, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
+    INDEX_KEYS,
+    AnyOf,
+    Below,
+    Check,
+    ConditionFailed,
+    Delete,
+    Equals,
+    Exists,
+    NotExists,
+    Put,
 )
+from portal.domain.errors import ServiceBusy
+
+BATCH_WRITE_MAX = 25  # BatchWriteItem's limit per request
+UNPROCESSED_TRIES = 6  # rounds for what a batch call hands back under load (backing off)
 
 
 def _plain(value):
@@ -81,11 +95,13 @@ class DynamoTable:
         return out
 
     # -- reads --
+    @busy_on_trouble
     def get(self, pk, sk, consistent=False):
         answer = self.client.get_item(TableName=self.name, Key=self._key(pk, sk),
                                       ConsistentRead=consistent)
         return self._from_av(answer["Item"]) if "Item" in answer else None
 
+    @busy_on_trouble
     def batch_get(self, keys, consistent=False):
         keys = list(dict.fromkeys(keys))
         found = {}
@@ -93,14 +109,20 @@ class DynamoTable:
         while pending:
             chunk, pending = pending[:100], pending[100:]
             request = {self.name: {"Keys": chunk, "ConsistentRead": consistent}}
-            while request:
+            for attempt in range(UNPROCESSED_TRIES):
                 answer = self.client.batch_get_item(RequestItems=request)
                 for raw in answer["Responses"].get(self.name, []):
                     item = self._from_av(raw)
                     found[(item["pk"], item["sk"])] = item
                 request = answer.get("UnprocessedKeys") or None
+                if not request:
+                    break
+                _back_off(attempt)
+            else:
+                raise ServiceBusy()
         return found
 
+    @busy_on_trouble
     def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,
               consistent=False):
         hash_name, range_name = INDEX_KEYS[index] if index else ("pk", "sk")
@@ -135,6 +157,7 @@ class DynamoTable:
             params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     # -- writes --
+    @busy_on_trouble
     def put(self, item, condition=None):
         try:
             self.client.put_item(TableName=self.name, Item=self._to_av(item),
@@ -142,6 +165,7 @@ class DynamoTable:
         except self.client.exceptions.ConditionalCheckFailedException:
             raise ConditionFailed([0]) from None
 
+    @busy_on_trouble
     def delete(self, pk, sk, condition=None):
         try:
             self.client.delete_item(TableName=self.name, Key=self._key(pk, sk),
@@ -149,6 +173,7 @@ class DynamoTable:
         except self.client.exceptions.ConditionalCheckFailedException:
             raise ConditionFailed([0]) from None
 
+    @busy_on_trouble
     def update(self, pk, sk, fields: dict, condition=Exists()):
         """Set the named attributes (None removes one), leaving the others as they are."""
         names, values, sets, removes = {}, {}, [], []
@@ -174,6 +199,7 @@ class DynamoTable:
         except self.client.exceptions.ConditionalCheckFailedException:
             raise ConditionFailed([0]) from None
 
+    @busy_on_trouble
     def add(self, pk, sk, attribute, amount, extra=None):
         names = {"#a": attribute}
         values = {":n": {"N": str(amount)}}
@@ -190,6 +216,7 @@ class DynamoTable:
         )
         return int(answer["Attributes"][attribute]["N"])
 
+    @busy_on_trouble
     def transact(self, operations):
         if len(operations) == 1 and not isinstance(operations[0], Check):
             # One item needs no transaction: a conditional single write is atomic and cheaper.
@@ -220,7 +247,30 @@ class DynamoTable:
                           if r.get("Code") == "ConditionalCheckFailed"]
                 if failed or not reasons:
                     raise ConditionFailed(failed or list(range(len(operations)))) from None
-                # TransactionConflict: another transaction held an item. Try again shortly;
-                # the conditions then decide who wins.
-                time.sleep(0.05 * (2 ** attempt))
-        raise ConditionFailed(list(range(len(operations))))
+                # TransactionConflict (another transaction held an item) or throttling: try
+                # again shortly; the conditions then decide who wins.
+                _back_off(attempt)
+        raise ServiceBusy()
+
+    # -- batch writes: no conditions, for rows that claim nothing (an import) --
+    @busy_on_trouble
+    def put_many(self, items):
+        """Write the items in BatchWriteItem calls of 25, retrying what comes back unprocessed.
+        Not atomic and not conditional: the caller writes only items that nothing else claims."""
+        unique = {(i["pk"], i["sk"]): i for i in items}  # a batch may name an item once
+        pending = [{"PutRequest": {"Item": self._to_av(i)}} for i in unique.values()]
+        while pending:
+            chunk, pending = pending[:BATCH_WRITE_MAX], pending[BATCH_WRITE_MAX:]
+            request = {self.name: chunk}
+            for attempt in range(UNPROCESSED_TRIES):
+                answer = self.client.batch_write_item(RequestItems=request)
+                request = answer.get("UnprocessedItems") or None
+                if not request:
+                    break
+                _back_off(attempt)
+            else:
+                raise ServiceBusy()
+
+
+def _back_off(attempt: int):
+    time.sleep(min(0.05 * (2 ** attempt), 1.0))

@@ -5,6 +5,8 @@ import threading
 import uuid
 from email.message import EmailMessage
 
+from portal.adapters.aws_errors import is_busy
+from portal.domain.errors import ServiceBusy
 from portal.interfaces import Email, Throttled
 
 THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException",
@@ -15,10 +17,21 @@ class VoiceNotConfigured(RuntimeError):
     """Voice calls are on (VOICE_MODE=aws) without an origination identity."""
 
 
-def _raise_throttled(error):
+class ProviderBusy(ServiceBusy, Throttled):
+    """The provider refused for now (throttled, or a 5xx past botocore's retries): nothing
+    went out. A reminder run treats it as throttled (the message stays pending); a page
+    treats it as busy."""
+
+
+def _raise_mapped(error):
+    """Throttling and 5xx: ProviderBusy. A timeout or lost connection: ServiceBusy only,
+    since the provider may have taken the message (a retry could send it twice), so a
+    run counts it as a failure rather than trying again at once. Anything else as it is."""
     code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
-    if code in THROTTLE_CODES or "Throttl" in code:
-        raise Throttled(code) from error
+    if code in THROTTLE_CODES or "Throttl" in code or (is_busy(error) and code):
+        raise ProviderBusy(code) from error
+    if is_busy(error):
+        raise ServiceBusy() from error
     raise error
 
 
@@ -58,8 +71,8 @@ class AwsNotifier:
             params["ConfigurationSetName"] = self.configuration_set
         try:
             return ses.send_raw_email(**params)["MessageId"]
-        except ses.exceptions.ClientError as error:
-            _raise_throttled(error)
+        except Exception as error:  # noqa: BLE001 - mapped or raised as it is
+            _raise_mapped(error)
 
     def send_sms(self, to: str, text: str) -> str:
         sns = self._clients("sns")
@@ -69,8 +82,8 @@ class AwsNotifier:
                 "DataType": "String", "StringValue": self.sms_origination}
         try:
             return sns.publish(PhoneNumber=to, Message=text, MessageAttributes=attributes)["MessageId"]
-        except sns.exceptions.ClientError as error:
-            _raise_throttled(error)
+        except Exception as error:  # noqa: BLE001 - mapped or raised as it is
+            _raise_mapped(error)
 
     def send_voice(self, to: str, text: str) -> str:
         if self.voice_recorder is not None:
@@ -83,8 +96,8 @@ class AwsNotifier:
                   "MessageBody": text, "MessageBodyTextType": "TEXT", "VoiceId": "JOANNA"}
         try:
             return voice.send_voice_message(**params)["MessageId"]
-        except voice.exceptions.ClientError as error:
-            _raise_throttled(error)
+        except Exception as error:  # noqa: BLE001 - mapped or raised as it is
+            _raise_mapped(error)
 
 
 def emulated_voice(to: str, text: str) -> str:

@@ -29,7 +29,11 @@ class Store(MessageRecords, SmallRecords):
 
     # --- practice settings ------------------------------------------------------------------
     def get_settings(self) -> PracticeSettings:
-        return codec.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
+        settings = codec.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
+        self.last_settings = settings  # the busy page's phone number, without another call
+        return settings
+
+    last_settings: PracticeSettings | None = None
 
     def save_settings(self, settings: PracticeSettings) -> PracticeSettings:
         """Conditional on the version the editor saw; returns the stored settings."""
@@ -146,13 +150,13 @@ class Store(MessageRecords, SmallRecords):
         fields = {k: v for k, v in item.items() if k not in ("pk", "sk") + self.CLIENT_OWNED}
         fields.setdefault("gsi2pk", None)  # a removed phone number leaves the phone index
         fields.setdefault("gsi2sk", None)
+        lookup = codec.client_email_lookup(client)
+        if lookup:  # first: if the update then fails, a spare lookup is harmless; a missing one is not
+            self.table.put(lookup)
         try:
             self.table.update(item["pk"], item["sk"], fields)
         except ConditionFailed:
             raise NotFound("No such client.") from None
-        lookup = codec.client_email_lookup(client)
-        if lookup:
-            self.table.put(lookup)
 
     def set_client_flags(self, client_id: str, **flags):
         """Change sms_opted_out, checkins_enabled or email_blocked without touching the rest."""
@@ -275,6 +279,27 @@ class Store(MessageRecords, SmallRecords):
             return False
         self.table.put(codec.audit_to_item(audit, _unique()))
         return True
+
+    # --- imports: many rows at once, in batches, for items that claim no time ------------------
+    def add_clients(self, clients: list[Client]) -> set[str]:
+        """New clients in BatchWriteItem calls; those already stored are left as they are (a
+        client's own flags, such as a STOP, must survive a re-import). Returns the ids written."""
+        return self._put_new([(codec.client_key(c.id), [op.item for op in self._client_writes(c, None)])
+                              for c in clients])
+
+    def record_past_sessions(self, sessions: list[tuple[Appointment, AuditEvent]]) -> set[str]:
+        """record_past_session for many, in batches. Returns the ids written."""
+        return self._put_new([(codec.appointment_key(a.id),
+                               [codec.appointment_to_item(a), codec.audit_to_item(audit, _unique())])
+                              for a, audit in sessions])
+
+    def _put_new(self, entries: list[tuple[tuple, list[dict]]]) -> set[str]:
+        """entries: (key of the main item, its items). Skips those whose main item exists."""
+        unique = dict(reversed(entries))  # a key given twice: its first entry counts
+        found = self.table.batch_get(list(unique))
+        new = {key: items for key, items in unique.items() if key not in found}
+        self.table.put_many([item for items in new.values() for item in items])
+        return {items[0]["id"] for items in new.values()}
 
     def _claims(self, therapist_id, start, hold_end, appointment_id):
         return [_claim(therapist_id, c, appointment_id) for c in cells(start, hold_end)]

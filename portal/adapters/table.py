@@ -169,6 +169,13 @@ class MemoryTable:
                 elif isinstance(op, Delete):
                     self._items.pop(key, None)
 
+    def put_many(self, items):
+        """Unconditional writes, as BatchWriteItem: each item lands whole; not one transaction."""
+        with self._lock:
+            for item in items:
+                self._items[(item["pk"], item["sk"])] = copy.deepcopy(
+                    {k: v for k, v in item.items() if v is not None})
+
     def __len__(self):
         return len(self._items)
 

@@ -34,3 +34,14 @@ class StaleVersion(DomainError):
 
 class SlotUnavailable(DomainError):
     """The chosen time is not an open slot (outside availability, too soon, too far)."""
+
+
+class ServiceBusy(Exception):
+    """AWS stayed throttled, slow or failing past the retries. Not a DomainError: nobody did
+    anything wrong, and nothing was written by the call that raised it. The web answers
+    503 with Retry-After; a scheduled run leaves the work for its next run."""
+
+    retry_after = 5  # seconds: the retry mode has already waited; a person can try again soon
+
+    def __init__(self, message="We're very busy for a moment. Please try again shortly."):
+        super().__init__(message)

@@ -1,9 +1,11 @@
 """Friendly answers for every error: a page written for a person, never a stack trace."""
 import logging
 
-from flask import render_template, request, jsonify
+from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.domain.errors import ServiceBusy
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +16,8 @@ MESSAGES = {
     405: ("That didn't work", "Please go back and use the buttons on the page."),
     413: ("That was too much to send", "Please shorten what you wrote and try again."),
     429: ("Please wait a moment", "There were many tries in a short time. Please try again shortly."),
+    503: ("We're busy for a moment",
+          ("Nothing you did caused this, and nothing was lost. Please try again in a moment.")),
     500: ("Something went wrong on our side", "Nothing you did caused this. Please try again in a minute."),
 }
 
@@ -23,12 +27,31 @@ def _wants_json():
         request.accept_mimetypes.best == "application/json")
 
 
-def error_page(status, title=None, detail=None):
+def error_page(status, title=None, detail=None, **page):
     default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
     title, detail = title or default_title, detail or default_detail
     if _wants_json():
         return jsonify(error=title, detail=detail), status
-    return render_template("error.html", title=title, detail=detail, status=status), status
+    return render_template("error.html", title=title, detail=detail, status=status, **page), status
+
+
+def _remembered_contact() -> tuple[str, str]:
+    """The practice's name and phone as last read: asking the table again would only fail
+    again (and make the wait longer), so the busy page uses what is already in memory."""
+    container = current_app.extensions.get("attune")
+    store = getattr(container, "__dict__", {}).get("store")  # built already, or not at all
+    settings = getattr(store, "last_settings", None)
+    if settings is None:
+        return "", ""
+    return settings.display_name, settings.contact_phone
+
+
+def busy_page(error: ServiceBusy):
+    name, phone = _remembered_contact()
+    body, status = error_page(503, practice_name=name, contact_phone=phone)
+    body = current_app.make_response((body, status))
+    body.headers["Retry-After"] = str(error.retry_after)
+    return body
 
 
 def init_app(app):
@@ -36,6 +59,13 @@ def init_app(app):
     def csrf_error(error):
         return error_page(400, "This page was open for a while",
                           "For your security, please go back, reload the page and try again.")
+
+    @app.errorhandler(ServiceBusy)
+    def service_busy(error):
+        # Logged without the stack: AWS was busy past the retries; the cause names the call.
+        log.warning("service busy on %s %s: %r", request.method,
+                    request.url_rule.rule if request.url_rule else "(no route)", error.__cause__)
+        return busy_page(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -121,3 +121,108 @@ def test_a_spreadsheet_export_with_a_byte_order_mark_and_odd_header_case_imports
     assert done.exit_code == 0, done.stderr
     assert "1 imported" in done.stdout
     assert any(c.first_name == "Rin" for c in store.list_clients("ther01"))
+
+
+# --- whatever is in the file: a line and a reason, never a traceback ---------------------------
+HEADER = "therapist_email,first_name,last_name,email,phone,timezone,channels,sms_consent\n"
+GOOD = "ther01@practice.test,Rin,,rin@example.com,,Asia/Tokyo,email,no\n"
+
+
+def test_a_cell_past_the_csv_limit_is_reported_by_line_and_the_rest_imports(cli, store):
+    huge = "ther01@practice.test,\"" + "x" * 200_000 + "\",,,,UTC,email,no\n"
+    done = cli("import-clients", HEADER + huge + GOOD)
+    assert done.exit_code == 1, done.stderr
+    assert "line 2: skipped: this line can't be read as CSV (field larger than field limit" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "1 imported, 0 already there, 1 skipped" in done.stdout
+    assert any(c.first_name == "Rin" for c in store.list_clients("ther01"))
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("x" * 600, "first_name: 600 characters is too long (at most 500)"),
+    ("Jo\x01\x02", "first_name: holds a line break or characters that aren't text."),
+    ("Jo\nstill the same cell", "first_name: holds a line break or characters that aren't text."),
+])
+def test_a_cell_that_is_not_a_name_is_skipped_with_its_reason(cli, store, cell, reason):
+    line = f'ther01@practice.test,"{cell}",,jo2@example.com,,UTC,email,no\n'
+    done = cli("import-clients", HEADER + line + GOOD)
+    assert f"skipped: {reason}" in done.stderr
+    assert "1 imported" in done.stdout
+    assert not any(c.email == "jo2@example.com" for c in store.list_clients("ther01"))
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "The file is empty"),
+    (b"\n\n  \n", "The file is empty"),
+    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "This isn't CSV text"),
+    (b"name,age\nJo,3\n", "missing: therapist_email, first_name, timezone"),
+    (HEADER.encode() + b"ther01@practice.test,Jo\xff\xfe,,,,UTC,,\n", "line 2: the file isn't UTF-8"),
+])
+def test_a_file_that_cannot_be_read_says_why_in_one_line(cli, store, content, message):
+    done = cli("import-clients", content)
+    assert done.exit_code == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(store.list_clients("ther01")) == 1  # the practice's own client, nothing more
+
+
+def test_a_utf16_export_from_a_spreadsheet_imports(cli, store):
+    done = cli("import-clients", (HEADER + GOOD).encode("utf-16"))
+    assert done.exit_code == 0, done.stderr
+    assert any(c.first_name == "Rin" for c in store.list_clients("ther01"))
+
+
+@pytest.mark.parametrize("start", ["9999-12-31 17:00", "0001-01-01 09:00", "9999-12-31T23:55:00Z",
+                                   "2015-01-05 10:00", "2028-06-01 10:00"])
+def test_a_start_outside_the_window_is_reported_by_line_and_skipped(cli, store, start):
+    cli("import-clients", CLIENTS)
+    content = ("therapist_email,client_email,start,mode\n"
+               f"ther01@practice.test,jo.park@example.com,{start},tele\n"
+               "ther01@practice.test,jo.park@example.com,2026-03-12 10:00,tele\n")
+    done = cli("import-appointments", content)
+    assert done.exit_code == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"line 2: skipped: start: '{start}' is out of range" in done.stderr or \
+        f"line 2: skipped: start: '{start}' is not a date and time" in done.stderr
+    assert "1 imported" in done.stdout
+
+
+def test_a_session_still_to_come_cannot_be_imported_as_attended(cli, store):
+    cli("import-clients", CLIENTS)
+    content = ("therapist_email,client_email,start,mode,status\n"
+               "ther01@practice.test,jo.park@example.com,2026-03-12 10:00,tele,attended\n")
+    done = cli("import-appointments", content)
+    assert "line 2: skipped: status: a session that hasn't ended can't be attended." in done.stderr
+
+
+def test_past_sessions_are_history_claiming_no_time(cli, store):
+    cli("import-clients", CLIENTS)
+    cli("import-appointments", APPOINTMENTS)
+    past = stable_id("i", "ther01@practice.test", "jo.park@example.com", "2026-02-20T15:00:00Z")
+    session = store.get_appointment(past)
+    assert session.status is Status.ATTENDED
+    assert store.audit_trail(past)[0].action == "imported"
+    assert not store.messages_of(past)  # no reminders for the past
+    # No time claimed: a session may still be recorded at that time (the past is never offered).
+    assert not store.table.query("SLOT#ther01", begins="")
+
+
+def test_a_reimport_leaves_a_clients_stop_as_it_was(cli, store):
+    cli("import-clients", CLIENTS)
+    jo = next(c for c in store.list_clients("ther01") if c.email == "jo.park@example.com")
+    store.set_client_flags(jo.id, sms_opted_out=True)
+    again = cli("import-clients", CLIENTS)
+    assert "0 imported, 2 already there" in again.stdout
+    assert store.get_client(jo.id).sms_opted_out is True
+
+
+def test_progress_shows_running_counts_while_it_runs(cli, store, monkeypatch):
+    from portal.web.workspace import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "PROGRESS_EVERY", 0.0)  # a line per row, as a log would show
+    rows = "".join(f"ther01@practice.test,P{n},,p{n}@example.com,,UTC,email,no\n" for n in range(30))
+    done = cli("import-clients", HEADER + rows + "nobody@practice.test,X,,x@example.com,,UTC,,\n")
+    progress = [line for line in done.stderr.splitlines() if " rows: added " in line]
+    assert progress[0].strip() == "1 of 31 rows: added 1, already there 0, skipped 0"
+    assert progress[-1].strip() == "31 of 31 rows: added 30, already there 0, skipped 1"
+    assert "Clients: 30 imported, 0 already there, 1 skipped." in done.stdout
