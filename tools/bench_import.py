@@ -84,7 +84,7 @@ def _stack(endpoint: str, name: str):
     from portal.adapters.infra import deploy_template
     from portal.clock import FixedClock
     from portal.config import load
-    from portal.seed import seed_demo
+    from devstack.seed import seed_demo
     from portal.wiring import Container
 
     config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": name,
@@ -99,7 +99,7 @@ def _stack(endpoint: str, name: str):
 def run():
     import logging
 
-    from portal.localstack import start_emulator
+    from devstack.localstack import start_emulator
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(name, "bench")

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 
 from portal import create_app
-from portal.domain.model import Mode
-from portal.services import client_actions as actions
+from portal.domain.model import Actor, Mode
+from portal.services import open_times as actions
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
@@ -103,7 +103,7 @@ def journey(aws):
     aws.store.add_client(client)
     aws.store.save_settings(builders_settings())
     booked = book_appointment(aws.deps, therapist, client, T0 + timedelta(days=1), Mode.TELE,
-                              actor="system", via="test", require_open_slot=False)
+                              actor=Actor.system("test"), require_open_slot=False)
     app = create_app(aws.config, container=aws)
     http = app.test_client()
     path = aws.links.appointment_url(booked).removeprefix(BASE_URL)
@@ -258,7 +258,7 @@ def test_a_crash_after_sending_and_before_marking_sends_that_message_at_most_twi
     aws.store.add_therapist(therapist, builders.weekday_availability())
     aws.store.add_client(client)
     session = book_appointment(aws.deps, therapist, client, T0 + timedelta(hours=26), Mode.TELE,
-                               actor="system", via="test", require_open_slot=False)
+                               actor=Actor.system("test"), require_open_slot=False)
     sends = []
     for service, operation in (("ses", "SendRawEmail"), ("sns", "Publish")):
         aws.client(service).meta.events.register(f"before-call.{service}.{operation}",

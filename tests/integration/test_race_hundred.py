@@ -20,7 +20,7 @@ from portal.adapters import codec
 from portal.domain.errors import ServiceBusy
 from portal.domain.model import Appointment, Channel, Mode
 from portal.domain.timemath import cells
-from portal.services import client_actions as actions
+from portal.services import open_times as actions
 from tests import builders
 from tests.conftest import BASE_URL, T0
 
@@ -31,7 +31,7 @@ RACE_DAYS = (1, 2, 4, 7)  # Tuesday, Wednesday, Friday, next Monday: Thursday st
 
 @pytest.fixture
 def own_stack(clock):
-    from portal.localstack import start_emulator
+    from devstack.localstack import start_emulator
     from tests.stack import deployed_container
 
     server, endpoint = start_emulator()
