@@ -63,6 +63,7 @@ class Config:
     static_url: str
     session_hours: int
     demo_password: str = ""
+    aws_read_timeout: int = 5  # seconds; see load()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -113,6 +114,9 @@ def load(environ=None, *, secret_loader=None, **overrides) -> Config:
         static_url=(env.get("STATIC_URL") or "").rstrip("/"),
         session_hours=_int(env, "SESSION_HOURS", 8, 1, 24 * 14),
         demo_password=env.get("PORTAL_DEMO_PASSWORD", ""),
+        # 5 s leaves a Lambda request time to answer kindly when DynamoDB is slow; a local
+        # emulator (AWS_ENDPOINT_URL) serialises requests on a shared machine, so it gets longer.
+        aws_read_timeout=_int(env, "AWS_READ_TIMEOUT", 20 if env.get("AWS_ENDPOINT_URL") else 5, 1, 60),
     )
     values.update(overrides)
     return Config(**values)

@@ -32,9 +32,10 @@ class Container:
                 from botocore.config import Config as BotoConfig
 
                 # Retries (throttling, timeouts, 5xx) in one place, with timeouts that leave a
-                # Lambda request time to answer kindly: 2 s to connect, 5 s to read, 3 tries.
+                # Lambda request time to answer kindly: 2 s to connect, 5 s to read (a local
+                # emulator gets longer: config.aws_read_timeout), 3 tries.
                 kwargs = {"region_name": self.config.region, "config": BotoConfig(
-                    connect_timeout=2, read_timeout=5,
+                    connect_timeout=2, read_timeout=self.config.aws_read_timeout,
                     retries={"mode": "standard", "total_max_attempts": 3})}
                 if self.config.endpoint_url:
                     kwargs["endpoint_url"] = self.config.endpoint_url

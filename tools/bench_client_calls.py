@@ -170,33 +170,14 @@ def lines(calls: dict[str, list[tuple[str, bool]]], pages: dict[str, int]) -> li
 
 
 def run():
-    import logging
-    import os
-
-    from devstack.localstack import start_emulator
     from devstack.seed import seed_demo
     from portal import create_app
-    from portal.adapters.infra import deploy_template
-    from portal.clock import FixedClock
-    from portal.config import load
-    from portal.wiring import Container
+    from tools.bench_stack import deployed_container, emulator
 
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "bench")
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
-    server, endpoint = start_emulator()
-    try:
-        config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": "bench-client",
-                       "SECRET_KEY": "bench-secret-key-long-enough-0123456789abcdef",
-                       "BASE_URL": "https://portal.bench", "AWS_REGION": "us-east-1"})
-        container = Container(config, clock=FixedClock(NOW))
-        deploy_template(container.client("cloudformation"), "bench-client", config.table_name,
-                        config.sender_email)
-        container.client("ses").verify_email_identity(EmailAddress=config.sender_email)
+    with emulator() as endpoint:
+        container = deployed_container(endpoint, "bench-client", NOW, verify_sender=True)
         seed_demo(container.deps, "bench-password-123")
-        return lines(*measure(container, create_app(config, container=container)))
-    finally:
-        server.stop()
+        return lines(*measure(container, create_app(container.config, container=container)))
 
 
 if __name__ == "__main__":

@@ -81,36 +81,21 @@ def measure_bookings(container) -> str:
 
 
 def _stack(endpoint: str, name: str):
-    from portal.adapters.infra import deploy_template
-    from portal.clock import FixedClock
-    from portal.config import load
     from devstack.seed import seed_demo
-    from portal.wiring import Container
+    from tools.bench_stack import deployed_container
 
-    config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": name,
-                   "SECRET_KEY": "bench-secret-key-long-enough-0123456789abcdef",
-                   "BASE_URL": "https://portal.bench", "AWS_REGION": "us-east-1"})
-    container = Container(config, clock=FixedClock(NOW))
-    deploy_template(container.client("cloudformation"), name, name, config.sender_email)
+    container = deployed_container(endpoint, name, NOW)
     seed_demo(container.deps, "bench-password-123", history=False)
     return container
 
 
 def run():
-    import logging
+    from tools.bench_stack import emulator
 
-    from devstack.localstack import start_emulator
-
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "bench")
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server, endpoint = start_emulator()
-    try:
+    with emulator() as endpoint:
         rows = int(os.environ.get("BENCH_IMPORT_ROWS", "2000"))
         return (measure(_stack(endpoint, "bench-import"), rows)
                 + [measure_bookings(_stack(endpoint, "bench-import-bookings"))])
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -26,19 +26,9 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 
 
 def _container(endpoint: str):
-    from portal.adapters.infra import deploy_template
-    from portal.clock import FixedClock
-    from portal.config import load
-    from portal.wiring import Container
+    from tools.bench_stack import deployed_container
 
-    name = f"attune-bench-{uuid.uuid4().hex[:8]}"
-    config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": name,
-                   "SECRET_KEY": "bench-secret-key-long-enough-for-anything-0123",
-                   "BASE_URL": "https://portal.example.org", "AWS_REGION": REGION})
-    container = Container(config, clock=FixedClock(NOW))
-    deploy_template(container.client("cloudformation"), name, name, config.sender_email)
-    container.client("ses").verify_email_identity(EmailAddress=config.sender_email)
-    return container
+    return deployed_container(endpoint, f"attune-bench-{uuid.uuid4().hex[:8]}", NOW, verify_sender=True)
 
 
 def _items(stored: int):
@@ -114,16 +104,10 @@ def _line(result) -> str:
 
 
 def run() -> list[str]:
-    import os
+    from tools.bench_stack import emulator
 
-    from devstack.localstack import ensure_fake_credentials, start_emulator
-
-    ensure_fake_credentials(os.environ)  # the emulator takes any; boto3 insists on some
-    server, endpoint = start_emulator()
-    try:
+    with emulator() as endpoint:
         results = [scenario(endpoint, stored) for stored in SIZES]
-    finally:
-        server.stop()
     small, large = (sum(r["calls"].values()) for r in results)
     lines = [_line(r) for r in results]
     lines.append(f"reminders: calls {small:,} vs {large:,} (difference {abs(large - small)}, goal: within "
