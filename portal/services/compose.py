@@ -101,7 +101,7 @@ def calendar_attachment(appointment, client, therapist, settings, link, now) -> 
     from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 
     data = ics_bytes(appointment, client, therapist, settings, link, now=now)
-    return Attachment(filename_for(appointment), CONTENT_TYPE, data)
+    return Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, data)
 
 
 # --- reminders and the nudge -------------------------------------------------------------------

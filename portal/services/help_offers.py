@@ -27,6 +27,17 @@ class Offer:
     slots_mode: Mode | None = None  # the mode those times would be booked in
     resources: str = ""  # the practice's text: cost help or crisis lines
     resources_heading: str = ""
+    crisis: bool = False  # the crisis lines go first on the page, in addition to this help
+    equal_choices: bool = False  # video, another time and cancel stand as equals: none pushed
+
+
+LOWEST_SCORE = 1
+CRISIS_BARRIERS = frozenset({Barrier.ILLNESS})  # "Not feeling well, or an emergency"
+
+
+def crisis_help(score: int | None = None, barrier: Barrier | None = None) -> bool:
+    """The one rule for when crisis lines show: the lowest check-in score, or illness/emergency."""
+    return score == LOWEST_SCORE or barrier in CRISIS_BARRIERS
 
 
 def offer_for(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None) -> Offer:
@@ -79,7 +90,7 @@ def _illness(deps, ctx, barrier, video_possible) -> Offer:
     return Offer(barrier, "We're sorry you're not feeling well",
                  f"Please look after yourself. If you feel up to talking, {choice}.",
                  video_switch=video_possible, reschedule=True,
-                 resources=ctx.settings.crisis_text, resources_heading="If you need help now")
+                 crisis=crisis_help(barrier=barrier), equal_choices=True)
 
 
 def _other(deps, ctx, barrier, video_possible) -> Offer:

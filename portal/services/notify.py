@@ -48,7 +48,7 @@ def change_email(kind, appointment, client, therapist, settings, link, now=None,
         subject=SUBJECTS[kind].format(**values),
         text=render(f"change_{kind}.txt", **values),
         html=render(f"change_{kind}.html", **values),
-        attachments=(Attachment(filename_for(appointment), CONTENT_TYPE, ics),),
+        attachments=(Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, ics),),
     )
 
 

@@ -9,7 +9,7 @@ from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.services import client_changes as actions
-from portal.services import open_times
+from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page
@@ -33,7 +33,7 @@ def calendar_file(token):
     data = ics_bytes(a, ctx.client, ctx.therapist, ctx.settings, deps().links.appointment_url(a),
                      now=now())
     return Response(data, mimetype=CONTENT_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{filename_for(a)}"'})
+        "Content-Disposition": f'attachment; filename="{filename_for(a, ctx.client.timezone)}"'})
 
 
 def _from_day() -> date | None:
@@ -89,7 +89,7 @@ def cancelled(token):
     ctx = load(token)
     if ctx.appointment.status not in (Status.CANCELLED, Status.LATE_CANCELLED):
         return redirect(url_for("client.show", token=token))
-    return page("client/cancelled.html", ctx)
+    return page("client/cancelled.html", ctx, crisis=help_offers.crisis_help(barrier=ctx.appointment.barrier))
 
 
 @bp.get("/<token>/rebook")
