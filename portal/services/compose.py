@@ -86,6 +86,7 @@ def client_values(appointment, client, settings, link: str, **extra) -> dict:
         day=wording.day(appointment.start, client.timezone),
         link=link, video=video, mode="by video" if video else "in person",
         join_url=appointment.join_url if video else "",
+        location="" if video else appointment.location,
         contact_phone=settings.contact_phone,
     )
     values.update(extra)

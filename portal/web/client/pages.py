@@ -7,8 +7,10 @@ from flask import Response, flash, redirect, request, url_for
 
 from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
+from portal.domain.errors import SlotUnavailable, ValidationError
 from portal.domain.model import Mode, Status
 from portal.services import client_changes as actions
+from portal.services import client_moves as moves
 from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
@@ -23,7 +25,8 @@ def show(token):
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         return closed(ctx)
-    return page("client/appointment.html", ctx, choices=actions.choices(ctx, now()))
+    return page("client/appointment.html", ctx, choices=actions.choices(ctx, now()),
+                undo=moves.undo_offer(deps(), ctx))
 
 
 @bp.get("/<token>/calendar.ics")
@@ -69,6 +72,25 @@ def reschedule(token):
         flash("This session has already started, so its time can't be changed here.", "warning")
         return redirect(url_for("client.show", token=token))
     return times_page(ctx)
+
+
+@bp.get("/<token>/move")
+def move(token):
+    """Before a move that changes the mode or lands within 24 hours: ask. GET writes nothing;
+    the page's one button POSTs the move."""
+    ctx = load(token)
+    if not ctx.appointment.status.is_open:
+        return closed(ctx)
+    if not actions.choices(ctx, now()).can_change:
+        return redirect(url_for("client.show", token=token))
+    try:
+        start = open_times.parse_slot_value(request.args.get("start", ""))
+        planned = moves.move_for(deps(), ctx, start, mode_of(request.args.get("mode")))
+    except (ValidationError, SlotUnavailable) as problem:
+        return times_page(ctx, status=409 if isinstance(problem, SlotUnavailable) else 400,
+                          error=str(problem))
+    return page("client/move.html", ctx, move=planned, start_value=open_times.slot_value(start),
+                when=wording.when(start, ctx.client.timezone), mode_tele=Mode.TELE)
 
 
 @bp.get("/<token>/cancel")
