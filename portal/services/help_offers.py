@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from portal.domain.model import Barrier, Mode
 from portal.domain.slots import Slot
+from portal.domain.timemath import is_evening, is_weekend
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client_changes import choices
 from portal.services.open_times import evening_or_weekend, free_times
@@ -63,12 +64,21 @@ def _transport(deps, ctx, barrier, video_possible) -> Offer:
 
 
 def _schedule(deps, ctx, barrier, video_possible) -> Offer:
-    therapist = ctx.therapist.name
-    later = evening_or_weekend(free_times(deps, ctx), ctx.client.timezone)[:OFFERED_SLOTS]
-    text = (f"{therapist} has evening and weekend times. Pick one and your session moves there."
-            if later else f"Another time might suit you better. Here are all of {therapist}'s open times.")
-    return Offer(barrier, "Let's find a time that fits", text, slots=later, reschedule=True,
-                 video_switch=video_possible)
+    """Another time first (video at the same time rarely solves a clash), naming only the
+    kinds of times the therapist really has open."""
+    therapist, zone_name = ctx.therapist.name, ctx.client.timezone
+    free = free_times(deps, ctx)
+    later = evening_or_weekend(free, zone_name)
+    kinds = [kind for kind, test in (("evening", is_evening), ("weekend", is_weekend))
+             if any(test(s.start, zone_name) for s in later)]
+    if kinds:
+        text = f"{therapist} has {' and '.join(kinds)} times. Pick one and your session moves there."
+    elif free:
+        text = f"Another time might suit you better. Here are {therapist}'s next open times."
+    else:
+        text = f"{therapist} has no other open times right now. The practice can help you find one."
+    return Offer(barrier, "Let's find a time that fits", text, slots=(later or free)[:OFFERED_SLOTS],
+                 reschedule=True)
 
 
 def _cost(deps, ctx, barrier, video_possible) -> Offer:

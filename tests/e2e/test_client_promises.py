@@ -61,7 +61,7 @@ def test_cancelling_for_illness_puts_crisis_help_first_and_no_choice_pushed(web,
 # --- 3. no silent change of mode -----------------------------------------------------------------
 def test_a_video_only_time_is_labelled_and_asks_first(web):
     a = web.book()  # in person
-    times = web.get(a, "/reschedule").get_data(as_text=True)
+    times = web.get(a, "/reschedule?only=weekend").get_data(as_text=True)
     saturday = open_times.slot_value(SAT_10)
     assert re.search(rf'value="{saturday}">10:00 AM(<small>[^<]*</small>)*<small>Video only</small>', times)
     asked = web.post(a, "/reschedule", {"version": a.version, "start": saturday})
@@ -174,3 +174,68 @@ def test_the_calendar_file_is_named_by_the_clients_local_date(web):
     late = web.book(T0 + timedelta(days=1, hours=10))  # Tue 7 PM in New York, Wed 00:00 UTC
     web.store.update_client(replace(web.client, timezone="America/New_York"))
     assert 'filename="attune-2026-03-03.ics"' in web.get(late, "/calendar.ics").headers["Content-Disposition"]
+
+
+# --- 5. the client's other sessions --------------------------------------------------------------
+def test_times_next_to_the_clients_other_sessions_are_not_offered(web):
+    from tests import builders
+
+    a = web.book()
+    other_therapist = builders.therapist(tid="ther02", name="Sam")
+    web.store.add_therapist(other_therapist, builders.weekday_availability(days=range(7)))
+    # The client's session with another therapist of the practice, Tuesday 5:30 PM.
+    from dataclasses import replace
+
+    from portal.domain.model import Actor
+    from portal.services.booking import book_appointment
+
+    elsewhere = book_appointment(web.deps, other_therapist, replace(web.client, therapist_id="ther02"),
+                                 TUE_17 + timedelta(minutes=30), Mode.TELE, actor=Actor.system("test"),
+                                 require_open_slot=False)
+    page = web.get(a, "/reschedule")
+    assert "Your other sessions" in text_of(page) and "Tuesday, March 3 at 5:30 PM" in text_of(page)
+    offered = [open_times.parse_slot_value(v) for v in re.findall(r'name="start" value="([^"]+)"',
+                                                                  page.get_data(as_text=True))]
+    gap = timedelta(minutes=web.therapist.buffer_minutes)
+    assert offered and all(s >= elsewhere.end + gap or s + timedelta(minutes=50) + gap <= elsewhere.start
+                           for s in offered)
+    assert TUE_17 not in offered and TUE_17 + timedelta(hours=1) not in offered
+
+
+def test_a_cancelled_link_leads_to_the_session_booked_from_it(web):
+    a = web.book()
+    web.post(a, "/cancel", {"version": a.version})
+    cancelled = web.stored(a)
+    booked = web.post(cancelled, "/rebook", {"start": open_times.slot_value(TUE_17)})
+    assert booked.status_code == 302
+    old_link = web.get(cancelled)
+    assert old_link.status_code == 302 and old_link.headers["Location"] == booked.headers["Location"]
+
+
+# --- 6. a shorter time picker --------------------------------------------------------------------
+def test_suggestions_filters_and_later_times(web, clock):
+    from dataclasses import replace
+
+    from portal.domain.model import Actor, AuditEvent, Status
+    from portal.services.booking import book_appointment
+
+    for weeks in (1, 2, 3):  # the client's usual: Tuesday evenings
+        past = book_appointment(web.deps, web.therapist, web.client, TUE_17 - timedelta(weeks=weeks),
+                                Mode.IN_PERSON, actor=Actor.system("test"), require_open_slot=False)
+        web.store.record_past_session(replace(past, status=Status.ATTENDED),
+                                      AuditEvent(past.id, clock.now(), "test", "attended", "test", {}))
+    a = web.book()
+    first = web.get(a, "/reschedule").get_data(as_text=True)
+    top = first.split('class="slots suggested"')[1].split("</ul>")[0]
+    suggested = re.findall(r'value="([^"]+)">(Tuesday[^<]*)', top)
+    assert 1 <= len(suggested) <= 3 and all("PM" in when for _, when in suggested)
+    evening = web.get(a, "/reschedule?only=evening").get_data(as_text=True)
+    assert "<small>Evening</small>" not in evening and 'aria-current="page">Evening' in evening
+    assert "slots suggested" not in evening
+    mornings = web.get(a, "/reschedule?only=morning").get_data(as_text=True)
+    later = re.search(r'href="([^"]*from=[^"]*)">Later times', mornings)
+    assert later and "only=morning" in html.unescape(later.group(1))
+    on = web.get(a, "/reschedule?only=morning&from=2026-03-10").get_data(as_text=True)
+    shown_all = re.search(r'href="([^"]*)">Show all', on)
+    assert "from=2026-03-10" in html.unescape(shown_all.group(1)) and "only" not in shown_all.group(1)
+    assert len(re.findall(r'name="start"', first)) <= open_times.FIRST_PAGE + 3 + 6  # a short first view
