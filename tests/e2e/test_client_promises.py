@@ -239,3 +239,39 @@ def test_suggestions_filters_and_later_times(web, clock):
     shown_all = re.search(r'href="([^"]*)">Show all', on)
     assert "from=2026-03-10" in html.unescape(shown_all.group(1)) and "only" not in shown_all.group(1)
     assert len(re.findall(r'name="start"', first)) <= open_times.FIRST_PAGE + 3 + 6  # a short first view
+
+
+# --- 10. small things ----------------------------------------------------------------------------
+@pytest.mark.parametrize("windows, says, never", [
+    ("mornings", "next open times", ("evening", "weekend")),
+    ("evenings", "has evening times", ("weekend",)),
+    ("both", "has evening and weekend times", ()),
+])
+def test_the_schedule_clash_help_names_only_the_times_there_are_and_offers_a_time_first(
+        app, deps, windows, says, never):
+    from datetime import time
+
+    from portal.domain.model import Availability, AvailabilityWindow
+
+    chosen = {"mornings": [AvailabilityWindow(d, time(9), time(12)) for d in range(5)],
+              "evenings": [AvailabilityWindow(d, time(9), time(20)) for d in range(5)],
+              "both": [AvailabilityWindow(d, time(9), time(20)) for d in range(7)]}[windows]
+    web = Web(app, deps, availability=Availability(windows=tuple(chosen)))
+    a = web.book()
+    page = web.post(a, "/cancel/help", {"barrier": "schedule"}).get_data(as_text=True)
+    message = re.search(r"<h1>.*?</h1>\s*<p>(.*?)</p>", page, re.S).group(1)
+    assert says in message and not any(word in message for word in never)
+    assert 'name="start"' in page and 'value="tele"' not in page.split('name="start"')[0]
+
+
+def test_phone_numbers_never_wrap_and_zones_never_nest(web):
+    from portal.domain.wording import zone_label
+
+    a = web.book()
+    page = web.get(a).get_data(as_text=True)
+    assert re.search(r'<a class="phone" href="tel:\+12025550100">', page)
+    css = (__import__("portal.paths", fromlist=["ROOT"]).ROOT / "static/css/attune.css").read_text()
+    assert re.search(r"\.phone\s*\{\s*white-space:\s*nowrap", css)
+    for name in ("America/New_York", "Asia/Dubai", "America/Sao_Paulo", "UTC", "Asia/Kolkata"):
+        label = zone_label(name, T0)
+        assert label.count("(") <= 1 and "((" not in label, label
