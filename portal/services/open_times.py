@@ -13,7 +13,7 @@ from portal.domain import wording
 from portal.domain.errors import ValidationError
 from portal.domain.model import Appointment, Mode, Status
 from portal.domain.slots import Slot, open_slots
-from portal.domain.time_filters import fits_usual, matches, tag_named_by, usual_time
+from portal.domain.time_filters import FILTERS, fits_usual, matches, tag_named_by, usual_time
 from portal.domain.timemath import is_evening, is_weekend, to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services import booking
@@ -68,6 +68,7 @@ class Picker:
     suggested: list[SlotChoice]
     listing: "SlotPage"
     others: list[str]  # "Tuesday, March 10 at 5:00 PM"
+    kinds: list[str]  # the filters that have times: no link to an empty list
 
 
 def picker(deps: Deps, ctx: AppointmentContext, mode: Mode | None, only: str,
@@ -87,7 +88,8 @@ def picker(deps: Deps, ctx: AppointmentContext, mode: Mode | None, only: str,
     chosen = [s for s in slots if matches(s.start, only, zone_name)]
     listing = group_by_day(chosen, zone_name, preferred, from_day=from_day, limit=FIRST_PAGE,
                            hide_tag=tag_named_by(only))
-    return Picker(suggested, listing, [wording.when(a.start, zone_name) for a in others])
+    kinds = [kind for kind in FILTERS if any(matches(s.start, kind, zone_name) for s in slots)]
+    return Picker(suggested, listing, [wording.when(a.start, zone_name) for a in others], kinds)
 
 
 def evening_or_weekend(slots: list[Slot], zone_name: str) -> list[Slot]:

@@ -57,8 +57,8 @@ def times_page(ctx, *, rebook=False, status=200, error="", **values):
     from_day = _from_day() if reading else None
     found = open_times.picker(deps(), ctx, mode, only, from_day)
     return page("client/times.html", ctx, status, rebook=rebook, error=error, mode=mode, only=only,
-                from_day=from_day, filters=FILTERS, listing=found.listing, suggested=found.suggested,
-                others=found.others, **values)
+                from_day=from_day, filters={k: FILTERS[k] for k in found.kinds}, listing=found.listing,
+                suggested=found.suggested, others=found.others, **values)
 
 
 @bp.get("/<token>/reschedule")
