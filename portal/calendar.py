@@ -8,7 +8,9 @@ Reminder emails attach ``ics_bytes(...)`` too.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 from portal.domain.model import Appointment, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.timemath import zone
@@ -22,8 +24,10 @@ def uid_for(appointment: Appointment) -> str:
     return f"{appointment.id}@{UID_DOMAIN}"
 
 
-def filename_for(appointment: Appointment) -> str:
-    return f"session-{appointment.start:%Y-%m-%d}.ics"
+def filename_for(appointment: Appointment, zone_name: str | None = None) -> str:
+    """Named by the session's date on the client's own calendar: attune-2026-12-01.ics."""
+    local = appointment.start.astimezone(zone(zone_name or "UTC"))
+    return f"attune-{local:%Y-%m-%d}.ics"
 
 
 def summary_for(settings: PracticeSettings) -> str:
@@ -79,3 +83,31 @@ def _where_and_details(appointment: Appointment, settings: PracticeSettings, lin
     if settings.contact_phone:
         lines.append(f"{settings.display_name}: {settings.contact_phone}")
     return where, "\n".join(lines)
+
+
+# --- "Add to Google Calendar" / "Add to Outlook": each service's documented event template -----
+GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
+OUTLOOK_COMPOSE = "https://outlook.live.com/calendar/0/deeplink/compose"
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    google: str
+    outlook: str
+
+
+def calendar_links(appointment: Appointment, therapist: Therapist, settings: PracticeSettings,
+                   link: str) -> CalendarLinks:
+    """Plain links, no script: the minimum a calendar needs (who by first name, where, the page)."""
+    title = f"Session with {therapist.name}"
+    where, _ = _where_and_details(appointment, settings, link)
+    details = f"{settings.display_name}\nSee or change your session: {link}"
+    start, end = (t.astimezone(timezone.utc) for t in (appointment.start, appointment.end))
+    google = urlencode({"action": "TEMPLATE", "text": title,
+                        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+                        "details": details, "location": where})
+    outlook = urlencode({"path": "/calendar/action/compose", "rru": "addevent", "subject": title,
+                         "startdt": start.isoformat().replace("+00:00", "Z"),
+                         "enddt": end.isoformat().replace("+00:00", "Z"),
+                         "body": details, "location": where})
+    return CalendarLinks(f"{GOOGLE_TEMPLATE}?{google}", f"{OUTLOOK_COMPOSE}?{outlook}")

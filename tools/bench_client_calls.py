@@ -22,6 +22,8 @@ GOALS = {  # issue 3: at most this many calls, and never a Scan
     "switch to video": 2,
     "switch to in person": 2,
     "cancel": 2,
+    "open the page after a move": 2,
+    "undo a move": 2,
 }
 WEIGHT_GOAL = 30 * 1024
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
@@ -117,7 +119,16 @@ def _keep_the_session(steps, container, link):
     start, version = _form_values(listing, "start")[0], int(_form_values(listing, "version")[0])
     moved = steps("commit a reschedule", lambda: phone.post(
         f"{link}/reschedule", {"csrf_token": token, "version": version, "start": start}))
+    if "/move?" in moved.headers["Location"]:  # a change of mode or within 24 h: asked first
+        ask = phone.get(container.config.base_url + moved.headers["Location"])
+        moved = steps("commit a reschedule", lambda: phone.post(f"{link}/reschedule", {
+            "csrf_token": token, "version": version, "start": start,
+            "mode": _form_values(ask, "mode")[0], "confirmed": "yes"}))
     link = container.config.base_url + moved.headers["Location"]  # the fresh link for the new time
+    page = steps("open the page after a move", lambda: phone.get(link, "after a move"))
+    undone = steps("undo a move", lambda: phone.post(
+        f"{link}/undo", {"csrf_token": token, "version": int(_form_values(page, "version")[0])}))
+    link = container.config.base_url + undone.headers["Location"]
     page = phone.get(link)
     version, mode = int(_form_values(page, "version")[0]), _form_values(page, "mode")[0]
     steps("switch to video" if mode == "tele" else "switch to in person", lambda: phone.post(

@@ -10,6 +10,7 @@ from portal.domain.model import (
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
 from portal.domain.timemath import iso_utc, parse_utc
+from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"
@@ -280,6 +281,7 @@ def appointment_to_item(a: Appointment, message_keys=(), hold_end: datetime | No
         "barrier": a.barrier.value if a.barrier else None, "note": a.note,
         "changed_by_client": a.changed_by_client, "confirmed_via": a.confirmed_via,
         "created_at": iso_utc(a.created_at) if a.created_at else None,
+        "moved_from": moved_from_to_item(a.moved_from),
         "message_keys": list(message_keys),
         # The end of the time this session holds (its buffer included): what a move releases.
         "hold_end": iso_utc(hold_end or a.end),
@@ -297,6 +299,7 @@ def appointment_from_item(item: dict) -> Appointment:
         barrier=Barrier(item["barrier"]) if item.get("barrier") else None,
         note=item.get("note", ""), changed_by_client=item.get("changed_by_client", False),
         confirmed_via=item.get("confirmed_via", ""), created_at=_opt_dt(item.get("created_at")),
+        moved_from=moved_from_of(item.get("moved_from")),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from portal.domain.errors import InvalidTransition, ValidationError
+from portal.domain.moves import MovedFrom
 
 
 class Mode(str, enum.Enum):
@@ -216,6 +217,7 @@ class Appointment:
     changed_by_client: bool = False
     confirmed_via: str = ""  # "link", "sms", "therapist": which reminder worked
     created_at: datetime | None = None
+    moved_from: MovedFrom | None = None  # before the client's last move: what Undo goes back to
 
     def __post_init__(self):
         for name in ("start", "end"):

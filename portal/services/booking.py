@@ -14,6 +14,7 @@ from portal.domain.messages import plan_followup, plan_reminders
 from portal.domain.model import (
     Actor, Appointment, AuditEvent, Barrier, Client, Mode, Status, Therapist,
 )
+from portal.domain.moves import MovedFrom
 from portal.domain.slots import find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
 from portal.interfaces import AppointmentChange, AppointmentContext, Deps
@@ -128,7 +129,8 @@ def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
 
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
-               actor: Actor, mode: Mode | None = None, slots=None) -> Appointment:
+               actor: Actor, mode: Mode | None = None, slots=None,
+               undoable: bool = False) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
 
     ``slots`` may be passed by a caller that just computed them; otherwise the
@@ -143,17 +145,23 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
     slot = find_slot(slots if slots is not None else reschedule_options(deps, ctx), new_start)
     if slot is None:
         raise SlotUnavailable("That time is no longer open. Here are the times that are.")
-    new_mode = mode or appointment.mode
-    if new_mode not in slot.modes:
-        new_mode = next(iter(sorted(slot.modes, key=lambda m: m.value)))
+    new_mode = mode_at(slot, mode or appointment.mode)
+    # A client's own move can be undone while nothing else changes (``moved_from.version``).
+    moved_from = MovedFrom(appointment.start, appointment.mode.value, appointment.version + 1) \
+        if undoable else None
     after = replace(appointment.moved_to(new_start), mode=new_mode, changed_by_client=actor.is_client,
-                    join_url=_join(appointment, new_mode, ctx))
+                    join_url=_join(appointment, new_mode, ctx), moved_from=moved_from)
     if actor.is_client and after.status is Status.SCHEDULED:
         # The client chose this time themselves: asking them to confirm it again would nag.
         after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
     return _change(deps, ctx, after, actor=actor, action="rescheduled",
                    detail={"from": appointment.start.isoformat(), "to": new_start.isoformat(),
                            "mode": new_mode.value})
+
+
+def mode_at(slot, wanted: Mode) -> Mode:
+    """The mode a session gets at a slot: the wanted one if offered there, else what is."""
+    return wanted if wanted in slot.modes else sorted(slot.modes, key=lambda m: m.value)[0]
 
 
 def _join(appointment: Appointment, mode: Mode, ctx: AppointmentContext) -> str:

@@ -78,7 +78,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, start: datetime, version: in
     _require_upcoming(deps, ctx)
     slots = bookable_times(ctx, deps.clock.now())
     after = booking.reschedule(deps, ctx, start, version, actor=Actor.client("link"),
-                               mode=mode or ctx.appointment.mode, slots=slots)
+                               mode=mode or ctx.appointment.mode, slots=slots, undoable=True)
     notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
     return after
 

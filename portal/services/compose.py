@@ -86,6 +86,7 @@ def client_values(appointment, client, settings, link: str, **extra) -> dict:
         day=wording.day(appointment.start, client.timezone),
         link=link, video=video, mode="by video" if video else "in person",
         join_url=appointment.join_url if video else "",
+        location="" if video else appointment.location,
         contact_phone=settings.contact_phone,
     )
     values.update(extra)
@@ -101,7 +102,7 @@ def calendar_attachment(appointment, client, therapist, settings, link, now) -> 
     from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 
     data = ics_bytes(appointment, client, therapist, settings, link, now=now)
-    return Attachment(filename_for(appointment), CONTENT_TYPE, data)
+    return Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, data)
 
 
 # --- reminders and the nudge -------------------------------------------------------------------

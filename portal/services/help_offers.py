@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from portal.domain.model import Barrier, Mode
 from portal.domain.slots import Slot
+from portal.domain.timemath import is_evening, is_weekend
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client_changes import choices
 from portal.services.open_times import evening_or_weekend, free_times
@@ -27,6 +28,17 @@ class Offer:
     slots_mode: Mode | None = None  # the mode those times would be booked in
     resources: str = ""  # the practice's text: cost help or crisis lines
     resources_heading: str = ""
+    crisis: bool = False  # the crisis lines go first on the page, in addition to this help
+    equal_choices: bool = False  # video, another time and cancel stand as equals: none pushed
+
+
+LOWEST_SCORE = 1
+CRISIS_BARRIERS = frozenset({Barrier.ILLNESS})  # "Not feeling well, or an emergency"
+
+
+def crisis_help(score: int | None = None, barrier: Barrier | None = None) -> bool:
+    """The one rule for when crisis lines show: the lowest check-in score, or illness/emergency."""
+    return score == LOWEST_SCORE or barrier in CRISIS_BARRIERS
 
 
 def offer_for(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None) -> Offer:
@@ -52,12 +64,21 @@ def _transport(deps, ctx, barrier, video_possible) -> Offer:
 
 
 def _schedule(deps, ctx, barrier, video_possible) -> Offer:
-    therapist = ctx.therapist.name
-    later = evening_or_weekend(free_times(deps, ctx), ctx.client.timezone)[:OFFERED_SLOTS]
-    text = (f"{therapist} has evening and weekend times. Pick one and your session moves there."
-            if later else f"Another time might suit you better. Here are all of {therapist}'s open times.")
-    return Offer(barrier, "Let's find a time that fits", text, slots=later, reschedule=True,
-                 video_switch=video_possible)
+    """Another time first (video at the same time rarely solves a clash), naming only the
+    kinds of times the therapist really has open."""
+    therapist, zone_name = ctx.therapist.name, ctx.client.timezone
+    free = free_times(deps, ctx)
+    later = evening_or_weekend(free, zone_name)
+    kinds = [kind for kind, test in (("evening", is_evening), ("weekend", is_weekend))
+             if any(test(s.start, zone_name) for s in later)]
+    if kinds:
+        text = f"{therapist} has {' and '.join(kinds)} times. Pick one and your session moves there."
+    elif free:
+        text = f"Another time might suit you better. Here are {therapist}'s next open times."
+    else:
+        text = f"{therapist} has no other open times right now. The practice can help you find one."
+    return Offer(barrier, "Let's find a time that fits", text, slots=(later or free)[:OFFERED_SLOTS],
+                 reschedule=True)
 
 
 def _cost(deps, ctx, barrier, video_possible) -> Offer:
@@ -79,7 +100,7 @@ def _illness(deps, ctx, barrier, video_possible) -> Offer:
     return Offer(barrier, "We're sorry you're not feeling well",
                  f"Please look after yourself. If you feel up to talking, {choice}.",
                  video_switch=video_possible, reschedule=True,
-                 resources=ctx.settings.crisis_text, resources_heading="If you need help now")
+                 crisis=crisis_help(barrier=barrier), equal_choices=True)
 
 
 def _other(deps, ctx, barrier, video_possible) -> Offer:

@@ -29,7 +29,14 @@ SENT, FAILED = "sent", "failed"
 
 def _values(kind, appointment, client, settings, link, rebook_link=""):
     return client_values(appointment, client, settings, link, kind=kind,
-                         rebook_link=rebook_link or link)
+                         rebook_link=rebook_link or link, mode_changed=_mode_changed(kind, appointment))
+
+
+def _mode_changed(kind, appointment) -> bool:
+    """A move that changed the mode: its SMS keeps the mode however short it must get."""
+    moved = appointment.moved_from
+    return kind == "rescheduled" and moved is not None and moved.version == appointment.version \
+        and moved.mode != appointment.mode.value
 
 
 def sms_text(values: dict) -> str:
@@ -48,7 +55,7 @@ def change_email(kind, appointment, client, therapist, settings, link, now=None,
         subject=SUBJECTS[kind].format(**values),
         text=render(f"change_{kind}.txt", **values),
         html=render(f"change_{kind}.html", **values),
-        attachments=(Attachment(filename_for(appointment), CONTENT_TYPE, ics),),
+        attachments=(Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, ics),),
     )
 
 

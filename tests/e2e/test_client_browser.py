@@ -71,11 +71,13 @@ def test_reschedule_with_evening_and_weekend_times_labelled(live_stack, phone_pa
     assert page.get_by_role("heading", name="Choose another time").is_visible()
     assert page.locator("ul.slots small", has_text="Evening").count() > 0
     look(page, "client-reschedule")
-    page.get_by_role("link", name="Evenings and weekends only").click()
+    page.get_by_role("link", name="Evening", exact=True).click()
     look(page, "client-reschedule-evenings")
     button = page.locator("ul.slots button").first
     new_time = button.inner_text().splitlines()[0]
     button.click()
+    if page.get_by_role("heading", name="Move your session to").count():  # another mode: asked first
+        page.get_by_role("button", name="Yes, move it").click()
     assert page.get_by_text(f"at {new_time}").first.is_visible()
     look(page, "client-rescheduled")
     stored = container.store.get_appointment(chosen["id"], consistent=True)

@@ -288,7 +288,7 @@ def test_each_barrier_gets_its_own_offer(deps, store):
     anxiety = help_offers.offer_for(deps, ctx, Barrier.ANXIETY)
     assert anxiety.keep and anxiety.video_switch and "your own pace" in anxiety.message
     illness = help_offers.offer_for(deps, ctx, Barrier.ILLNESS)
-    assert illness.resources == "Call 988." and illness.video_switch and illness.reschedule
+    assert illness.crisis and illness.equal_choices and illness.video_switch and illness.reschedule
     other = help_offers.offer_for(deps, ctx, None)
     assert other.reschedule and not other.resources
 

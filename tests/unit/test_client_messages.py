@@ -115,7 +115,7 @@ def test_email_is_text_and_html_with_the_calendar_file(deps):
     assert kinds[:1] == ["multipart/mixed"]
     assert "text/plain" in kinds and "text/html" in kinds and "text/calendar" in kinds
     [ics] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
-    assert ics.get_filename() == "session-2026-09-30.ics"
+    assert ics.get_filename() == "attune-2026-09-30.ics"
     assert b"UID:demomche09@attune" in ics.get_payload(decode=True)
     assert "https://meet.example.org/riverbend-maya" in email.text  # the join link, for video
     assert "Join by video" in email.html

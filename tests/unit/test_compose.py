@@ -101,7 +101,7 @@ def test_reminder_email_is_text_and_html_with_the_calendar_file_attached():
     kinds = [part.get_content_type() for part in parsed.walk()]
     assert kinds == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar"]
     ics = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar")
-    assert ics.get_filename() == "session-2026-09-30.ics"
+    assert ics.get_filename() == "attune-2026-09-30.ics"
     from icalendar import Calendar
 
     event = Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")[0]

@@ -58,8 +58,10 @@ def thanks(token):
     ctx = checkins.open_checkin(deps(), token)
     barrier = _barrier(request.args.get("barrier"))
     offer = help_offers.offer_for(deps(), ctx, barrier) if barrier and ctx.appointment.status.is_open else None
-    low = request.args.get("score", "") in {"1", "2"}
-    return _page("checkin/thanks.html", ctx, offer=offer, low=low, mode_tele=Mode.TELE)
+    score = request.args.get("score", "")
+    low = score in {"1", "2"}
+    crisis = help_offers.crisis_help(int(score) if score in {"1", "2", "3", "4", "5"} else None, barrier)
+    return _page("checkin/thanks.html", ctx, offer=offer, low=low, crisis=crisis, mode_tele=Mode.TELE)
 
 
 def _barrier(value):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
+from portal.calendar import calendar_links
 from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.services import client_changes as actions
@@ -55,6 +56,7 @@ def session_view(ctx) -> dict:
         therapist=ctx.therapist.name, video=a.mode is Mode.TELE,
         location=a.location, join_url=a.join_url,
         status=a.status, status_text=STATUS_TEXT[a.status],
+        calendar=calendar_links(a, ctx.therapist, ctx.settings, deps().links.appointment_url(a)),
     )
 
 

@@ -16,12 +16,15 @@ from portal.domain.errors import (
 )
 from portal.domain.model import Mode
 from portal.services import client_changes as actions
+from portal.domain.moves import Move
+from portal.services import client_moves as moves
 from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
 from portal.web.client.forms import (
-    BarrierForm, CancelForm, ConfirmForm, ModeForm, RebookForm, RescheduleForm, barrier_of, mode_of,
+    BarrierForm, CancelForm, ConfirmForm, ModeForm, RebookForm, RescheduleForm, UndoForm, barrier_of,
+    mode_of,
 )
 from portal.web.client.pages import times_page
 
@@ -99,8 +102,7 @@ def confirm(ctx, form):
 def switch_mode(ctx, form):
     mode = Mode(form.mode.data)
     after = actions.switch_mode(deps(), ctx, mode, form.version.data)
-    flash("Done: your session is now by video. The join link is below." if mode is Mode.TELE
-          else "Done: your session is now in person.", "info")
+    flash(f"Done: your session is now {moves.place(after, ctx.therapist.name)}.", "info")
     return to_page(after)
 
 
@@ -121,9 +123,30 @@ def _time_refused(token, ctx, form, error):
 @client_change("/<token>/reschedule", RescheduleForm, invalid=_times_invalid, refused=_time_refused)
 def reschedule_post(ctx, form):
     start = open_times.parse_slot_value(form.start.data)
-    after = actions.reschedule(deps(), ctx, start, form.version.data, mode_of(form.mode.data))
-    zone_name = ctx.client.timezone
-    flash(f"Done: your session is now {wording.when(after.start, zone_name)}.", "info")
+    outcome = moves.move(deps(), ctx, start, form.version.data, mode_of(form.mode.data),
+                         confirmed=form.confirmed.data == "yes")
+    if isinstance(outcome, Move):  # a change of mode, or within 24 hours: the client's word first
+        return to_page(ctx.appointment, "client.move", start=form.start.data, mode=outcome.mode.value)
+    when = wording.when(outcome.start, ctx.client.timezone)
+    flash(f"Done: your session is now {when}, {moves.place(outcome, ctx.therapist.name)}.", "info")
+    return to_page(outcome)
+
+
+TAKEN_BACK = ("Your earlier time was taken in the meantime, so your session stays where it is now. "
+              "You can choose another time below.")
+
+
+def _undo_refused(token, ctx, form, error):
+    if isinstance(error, (SlotTaken, SlotUnavailable)):
+        return current_state(token, TAKEN_BACK)
+    return _refused(token, ctx, form, error)
+
+
+@client_change("/<token>/undo", UndoForm, refused=_undo_refused)
+def undo_move(ctx, form):
+    after = moves.undo(deps(), ctx, form.version.data)
+    when = wording.when(after.start, ctx.client.timezone)
+    flash(f"Done: your session is back to {when}, {moves.place(after, ctx.therapist.name)}.", "info")
     return to_page(after)
 
 

@@ -40,6 +40,10 @@ class SlotForm(FlaskForm):
 
 
 class RescheduleForm(SlotForm, ChangeForm):
+    confirmed = HiddenField(validators=[Optional(), AnyOf(["yes"], message=RELOAD)])
+
+
+class UndoForm(ChangeForm):
     pass
 
 

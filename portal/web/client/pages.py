@@ -7,23 +7,28 @@ from flask import Response, flash, redirect, request, url_for
 
 from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
+from portal.domain.errors import SlotUnavailable, ValidationError
 from portal.domain.model import Mode, Status
+from portal.domain.time_filters import EVENING_OR_WEEKEND, FILTERS
 from portal.services import client_changes as actions
-from portal.services import open_times
+from portal.services import client_moves as moves
+from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page
 from portal.web.client.forms import BarrierForm, mode_of
-
-EVENING_WEEKEND = "evening-weekend"
 
 
 @bp.get("/<token>")
 def show(token):
     ctx = load(token)
     if not ctx.appointment.status.is_open:
+        already = actions.rebooked_as(deps(), ctx) if ctx.appointment.status in actions.REBOOKABLE else None
+        if already is not None and already.status.is_open:  # the old link leads to its new session
+            return redirect(url_for("client.show", token=deps().links.token(already)))
         return closed(ctx)
-    return page("client/appointment.html", ctx, choices=actions.choices(ctx, now()))
+    return page("client/appointment.html", ctx, choices=actions.choices(ctx, now()),
+                undo=moves.undo_offer(deps(), ctx))
 
 
 @bp.get("/<token>/calendar.ics")
@@ -33,7 +38,7 @@ def calendar_file(token):
     data = ics_bytes(a, ctx.client, ctx.therapist, ctx.settings, deps().links.appointment_url(a),
                      now=now())
     return Response(data, mimetype=CONTENT_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{filename_for(a)}"'})
+        "Content-Disposition": f'attachment; filename="{filename_for(a, ctx.client.timezone)}"'})
 
 
 def _from_day() -> date | None:
@@ -43,21 +48,17 @@ def _from_day() -> date | None:
         return None
 
 
-def slot_listing(ctx, mode: Mode | None = None, only: str = ""):
-    """The open times, grouped by the client's days, a page at a time (one Query)."""
-    slots = open_times.free_times(deps(), ctx, mode)
-    if only == EVENING_WEEKEND:
-        slots = open_times.evening_or_weekend(slots, ctx.client.timezone)
-    return open_times.group_by_day(slots, ctx.client.timezone, mode or ctx.appointment.mode,
-                                from_day=_from_day())
-
-
 def times_page(ctx, *, rebook=False, status=200, error="", **values):
     """The reschedule page, or (``rebook``) the page for booking a new time after a cancel."""
     mode = values.pop("mode", None) or mode_of(request.args.get("mode"))
-    only = request.args.get("only", "") if request.method in ("GET", "HEAD") else ""
+    reading = request.method in ("GET", "HEAD")
+    only = request.args.get("only", "") if reading else ""
+    only = only if only in FILTERS or only == EVENING_OR_WEEKEND else ""
+    from_day = _from_day() if reading else None
+    found = open_times.picker(deps(), ctx, mode, only, from_day)
     return page("client/times.html", ctx, status, rebook=rebook, error=error, mode=mode, only=only,
-                listing=slot_listing(ctx, mode, only), **values)
+                from_day=from_day, filters={k: FILTERS[k] for k in found.kinds}, listing=found.listing,
+                suggested=found.suggested, others=found.others, **values)
 
 
 @bp.get("/<token>/reschedule")
@@ -69,6 +70,25 @@ def reschedule(token):
         flash("This session has already started, so its time can't be changed here.", "warning")
         return redirect(url_for("client.show", token=token))
     return times_page(ctx)
+
+
+@bp.get("/<token>/move")
+def move(token):
+    """Before a move that changes the mode or lands within 24 hours: ask. GET writes nothing;
+    the page's one button POSTs the move."""
+    ctx = load(token)
+    if not ctx.appointment.status.is_open:
+        return closed(ctx)
+    if not actions.choices(ctx, now()).can_change:
+        return redirect(url_for("client.show", token=token))
+    try:
+        start = open_times.parse_slot_value(request.args.get("start", ""))
+        planned = moves.move_for(deps(), ctx, start, mode_of(request.args.get("mode")))
+    except (ValidationError, SlotUnavailable) as problem:
+        return times_page(ctx, status=409 if isinstance(problem, SlotUnavailable) else 400,
+                          error=str(problem))
+    return page("client/move.html", ctx, move=planned, start_value=open_times.slot_value(start),
+                when=wording.when(start, ctx.client.timezone), mode_tele=Mode.TELE)
 
 
 @bp.get("/<token>/cancel")
@@ -89,7 +109,7 @@ def cancelled(token):
     ctx = load(token)
     if ctx.appointment.status not in (Status.CANCELLED, Status.LATE_CANCELLED):
         return redirect(url_for("client.show", token=token))
-    return page("client/cancelled.html", ctx)
+    return page("client/cancelled.html", ctx, crisis=help_offers.crisis_help(barrier=ctx.appointment.barrier))
 
 
 @bp.get("/<token>/rebook")

@@ -1,0 +1,55 @@
+"""Issue 9 at 360 px in Chromium: crisis help first, the short time picker, a move confirmed
+and undone, calendar links. axe on every page, screenshots kept for reading."""
+import pytest
+
+from tests.e2e.test_client_browser import look, sessions
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_short_picker_a_confirmed_move_and_undo(live_stack, phone_page):
+    container, url = live_stack
+    page = phone_page
+    chosen = sessions(url, status="scheduled", mode="in_person")[2]
+    page.goto(chosen["link"])
+    assert page.get_by_role("link", name="Add to Google Calendar").is_visible()
+    assert page.get_by_role("link", name="Add to Outlook").is_visible()
+    page.get_by_role("link", name="Choose another time").click()
+    look(page, "client-picker")
+    later = page.get_by_role("link", name="Later times").bounding_box()
+    assert later["y"] < 2.3 * 740  # the first view: about two phone screens
+    video_only = page.locator("ul.slots button", has_text="Video only")
+    button = video_only.first if video_only.count() else page.locator("ul.slots button").first
+    button.click()
+    if page.get_by_role("heading", name="Move your session to").count():
+        look(page, "client-move-confirm")
+        assert page.get_by_text("by video", exact=False).first.is_visible()
+        page.get_by_role("button", name="Yes, move it").click()
+    assert page.get_by_text("Done: your session is now").is_visible()
+    moved = page.get_by_role("heading", name="Moved from")
+    assert moved.is_visible()
+    look(page, "client-moved-undo")
+    page.get_by_role("button", name="Undo").click()
+    assert page.get_by_text("Done: your session is back to").is_visible()
+    look(page, "client-undone")
+    stored = container.store.get_appointment(chosen["id"], consistent=True)
+    assert stored.start.isoformat().startswith(chosen["start"][:16]) and stored.mode.value == "in_person"
+
+
+def test_not_feeling_well_puts_crisis_help_first_and_no_choice_pushed(live_stack, phone_page):
+    container, url = live_stack
+    page = phone_page
+    chosen = sessions(url, status="scheduled", mode="in_person")[3]
+    page.goto(chosen["link"])
+    page.get_by_role("link", name="I can't make it").click()
+    page.get_by_label("Not feeling well, or an emergency").check()
+    page.get_by_role("button", name="Continue").click()
+    crisis = page.get_by_role("heading", name="If you need help right now")
+    assert crisis.is_visible() and crisis.bounding_box()["y"] < 200  # first on the page
+    assert page.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert page.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
+    choices = [page.get_by_role("link", name="Another time"), page.get_by_role("button", name="Cancel my session")]
+    assert all("btn-primary" not in (c.get_attribute("class") or "") for c in choices)
+    look(page, "client-illness-help")
+    page.set_viewport_size({"width": 320, "height": 640})
+    look(page)
