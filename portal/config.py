@@ -8,6 +8,9 @@ from urllib.parse import urlparse
 WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "test", "development"}
 MIN_SECRET_LENGTH = 32
 DEV_SECRET = "dev-only-secret-key-not-for-production-use"  # local runs only: refused on Lambda
+# The local stack's event topics (zappa_settings.json's dev stage names the same ones).
+DEV_TOPICS = {"SES_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:attune-dev-ses-events",
+              "SMS_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:attune-dev-sms-events"}
 
 
 class ConfigError(Exception):
@@ -63,6 +66,9 @@ class Config:
     static_url: str
     session_hours: int
     demo_password: str = ""
+    ses_events_topic_arn: str = ""  # SES events are accepted from this topic only
+    sms_events_topic_arn: str = ""  # End User Messaging SMS events, likewise
+    sms_configuration_set: str = ""  # set: texts go through End User Messaging with it
     extra: dict = field(default_factory=dict)
 
     @property
@@ -113,6 +119,9 @@ def load(environ=None, *, secret_loader=None, **overrides) -> Config:
         static_url=(env.get("STATIC_URL") or "").rstrip("/"),
         session_hours=_int(env, "SESSION_HOURS", 8, 1, 24 * 14),
         demo_password=env.get("PORTAL_DEMO_PASSWORD", ""),
+        sms_configuration_set=env.get("SMS_CONFIGURATION_SET", ""),
+        **{name.lower(): env.get(name) or (default if mode != "production" else "")
+           for name, default in DEV_TOPICS.items()},
     )
     values.update(overrides)
     return Config(**values)

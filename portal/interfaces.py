@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Protocol
 
+from portal.domain.delivery import SentRef
 from portal.domain.messages import PendingMessage
 from portal.domain.model import (
     Appointment, AuditEvent, Availability, Client, InboxItem, PracticeSettings, Therapist,
@@ -184,8 +185,16 @@ class InboundStore(Protocol):
     def abandon_inbound(self, source: str, message_id: str, owner: str) -> None: ...
 
 
+class DeliveryStore(Protocol):
+    """Sent messages found by the provider's id, and what the provider reported of them."""
+
+    def sent_message(self, provider_id: str) -> SentRef | None: ...
+    def record_delivery(self, ref: SentRef, outcome: str) -> bool: ...
+    def history_and_messages(self, appointment_id: str) -> tuple[list[AuditEvent], list]: ...
+
+
 class Store(SettingsStore, TherapistStore, ClientStore, AppointmentStore, MessageStore, RunStore,
-            InboxStore, CheckinStore, ThrottleStore, InboundStore, Protocol):
+            InboxStore, CheckinStore, ThrottleStore, InboundStore, DeliveryStore, Protocol):
     """Every role at once: what ``portal.adapters.store.Store`` implements."""
 
 

@@ -120,12 +120,18 @@ def checkin_key(client_id, at: datetime):
     return client_partition(client_id), f"{CHECKIN_PREFIX}{iso_utc(at)}"
 
 
-INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN"}  # inbound SMS ids, SNS ids of SES events
+# Inbound SMS ids; SNS ids of SES events and of SMS delivery events.
+INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN", "smsevent": "SMSEV"}
 
 
 def inbound_key(source: str, message_id: str):
     """An event-driven handler's idempotency record for one inbound message."""
     return f"{INBOUND_SOURCES[source]}#{message_id}", "S"
+
+
+def sent_lookup_key(provider_id: str):
+    """Finds a sent message by the provider's id (SES and SMS events name only that)."""
+    return f"SENT#{provider_id}", "M"
 
 
 def _time(text):
@@ -240,6 +246,7 @@ def client_to_item(c: Client) -> dict:
         "timezone": c.timezone, "channels": [ch.value for ch in c.channels],
         "sms_consent": c.sms_consent, "sms_opted_out": c.sms_opted_out,
         "checkins_enabled": c.checkins_enabled, "email_blocked": c.email_blocked,
+        "sms_unreachable": c.sms_unreachable,
         "gsi1pk": therapist_partition(c.therapist_id),
         "gsi1sk": f"{CLIENT_SORT_PREFIX}{c.last_name.lower()}#{c.id}",
     }
@@ -265,6 +272,7 @@ def client_from_item(item: dict) -> Client:
         sms_consent=item.get("sms_consent", False), sms_opted_out=item.get("sms_opted_out", False),
         checkins_enabled=item.get("checkins_enabled", True),
         email_blocked=item.get("email_blocked", False),
+        sms_unreachable=item.get("sms_unreachable", False),
     )
 
 

@@ -175,6 +175,7 @@ class Client:
     sms_opted_out: bool = False
     checkins_enabled: bool = True
     email_blocked: bool = False  # the address bounced or complained: email stops until it changes
+    sms_unreachable: bool = False  # texts to the number failed: shown until the number changes
 
     def __post_init__(self):
         require_zone(self.timezone)
