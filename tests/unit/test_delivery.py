@@ -136,3 +136,4 @@ def test_state_of_a_message_record():
     assert delivery.state_of(replace(message, status="failed")) == "failed"
     assert delivery.ses_outcome({"eventType": "Bounce", "bounce": {"bounceType": "Transient"}}) == ""
     assert delivery.sms_outcome("TEXT_TTL_EXPIRED") == "failed"
+
