@@ -134,6 +134,16 @@ def sent_lookup_key(provider_id: str):
     return f"SENT#{provider_id}", "M"
 
 
+def feed_key_key(therapist_id):
+    """A therapist's calendar-feed key. In the calendar index after every session ("A#~"), so
+    the feed reads the key and the sessions ahead in one Query, and no range of sessions
+    (appointment_range) ever includes it."""
+    return therapist_partition(therapist_id), "FEEDKEY"
+
+
+FEED_KEY_SORT = f"{APPOINTMENT_SORT_PREFIX}~feedkey"
+
+
 def _time(text):
     return time.fromisoformat(text)
 
@@ -288,7 +298,7 @@ def appointment_to_item(a: Appointment, message_keys=(), hold_end: datetime | No
         "barrier": a.barrier.value if a.barrier else None, "note": a.note,
         "changed_by_client": a.changed_by_client, "confirmed_via": a.confirmed_via,
         "created_at": iso_utc(a.created_at) if a.created_at else None,
-        "message_keys": list(message_keys),
+        "message_keys": list(message_keys), "client_label": a.client_label,
         # The end of the time this session holds (its buffer included): what a move releases.
         "hold_end": iso_utc(hold_end or a.end),
         "gsi1pk": therapist_partition(a.therapist_id), "gsi1sk": f"{APPOINTMENT_SORT_PREFIX}{start}#{a.id}",
@@ -305,6 +315,7 @@ def appointment_from_item(item: dict) -> Appointment:
         barrier=Barrier(item["barrier"]) if item.get("barrier") else None,
         note=item.get("note", ""), changed_by_client=item.get("changed_by_client", False),
         confirmed_via=item.get("confirmed_via", ""), created_at=_opt_dt(item.get("created_at")),
+        client_label=item.get("client_label", ""),
     )
 
 

@@ -1,9 +1,12 @@
-"""The store's side for delivery status: sent messages found by the provider's id, their
-outcomes, and a session's messages read with its history in one Query.
+"""The store's side for delivery status (sent messages found by the provider's id, their
+outcomes, a session's messages read with its history in one Query) and the therapist's
+private calendar feed (its key, and the key with the sessions ahead in one Query).
 
 A mixin of ``Store`` (it uses ``self.table``).
 """
 from __future__ import annotations
+
+from datetime import datetime
 
 from portal.adapters import codec, codec_delivery
 from portal.adapters.table import Below, ConditionFailed
@@ -38,3 +41,23 @@ class DeliveryRecords:
         messages = [(codec.message_from_item(i), codec_delivery.outcome_of(i))
                     for i in items if codec.is_type(i, "message")]
         return audit, messages
+
+    # --- the therapist's private calendar feed -------------------------------------------
+    def feed_key(self, therapist_id: str) -> str:
+        item = self.table.get(*codec.feed_key_key(therapist_id))
+        return (item or {}).get("feed_key", "")
+
+    def set_feed_key(self, therapist_id: str, feed_key: str) -> None:
+        """Rotating the key: URLs signed over the old one stop working at once."""
+        pk, sk = codec.feed_key_key(therapist_id)
+        self.table.put({"pk": pk, "sk": sk, "type": "feed_key", "feed_key": feed_key,
+                        "gsi1pk": codec.therapist_partition(therapist_id), "gsi1sk": codec.FEED_KEY_SORT})
+
+    def feed_sessions(self, therapist_id: str, since: datetime):
+        """(the feed key, the sessions from ``since``): one Query of the calendar index."""
+        lower = codec.appointment_range(since, since)[0]
+        items = self.table.query(codec.therapist_partition(therapist_id), index="by_therapist",
+                                 between=(lower, codec.FEED_KEY_SORT))
+        key = next((i.get("feed_key", "") for i in items if codec.is_type(i, "feed_key")), "")
+        sessions = [codec.appointment_from_item(i) for i in items if codec.is_type(i, "appointment")]
+        return key, sessions

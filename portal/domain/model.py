@@ -217,6 +217,7 @@ class Appointment:
     changed_by_client: bool = False
     confirmed_via: str = ""  # "link", "sms", "therapist": which reminder worked
     created_at: datetime | None = None
+    client_label: str = ""  # the client's first name + last initial, for the therapist's feed
 
     def __post_init__(self):
         for name in ("start", "end"):

@@ -10,7 +10,6 @@ from portal.domain.model import Channel
 from portal.services.bounces import record_ses_event
 from tests import builders
 
-
 TOPIC = DEV_TOPICS["SES_EVENTS_TOPIC_ARN"]  # what the test settings accept
 
 
