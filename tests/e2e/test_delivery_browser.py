@@ -9,6 +9,8 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_workspace_browser import LAPTOP, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
+WIDEST = ("[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 362)"
+          ".slice(0, 3).map(e => e.tagName + ':' + e.textContent.slice(0, 40))")
 
 
 def _bounced_session(container):
@@ -48,7 +50,7 @@ def test_delivery_pages_are_accessible(live_stack, browser, size):
             screenshot(page, f"delivery-{size}-{name}")
             if size == "phone" and name != "client":  # its facts list: the workspace engineer's
                 width = page.evaluate("document.documentElement.scrollWidth")
-                wide = page.evaluate("[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 362).slice(0, 3).map(e => e.tagName + '.' + e.className + ':' + e.textContent.slice(0, 40))")
+                wide = page.evaluate(WIDEST)
                 assert width <= 375, f"{name} scrolls sideways ({width}px): {wide}"
     finally:
         context.close()
