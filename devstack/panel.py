@@ -127,3 +127,18 @@ def run_function(name):
         return jsonify(function=short_name(targets[name]), summary=summary)
     flash(f"Ran {name}: {summary}", "info")
     return redirect(url_for("dev.panel"))
+
+
+@bp.post("/delivery-failures")
+def delivery_failures():
+    """Play a bounce and an SMS failure for the newest reminder email and text."""
+    from devstack.delivery_events import play_failures
+
+    _json_or_protected()
+    played = play_failures(container())
+    message = ("Played " + " and ".join(played) + ". Open the session to see its messages."
+               if played else "No reminder has been sent yet: advance the clock and run reminders first.")
+    if request.is_json:
+        return jsonify(played=played, message=message)
+    flash(message, "info")
+    return redirect(url_for("dev.panel"))

@@ -111,3 +111,28 @@ def calendar_links(appointment: Appointment, therapist: Therapist, settings: Pra
                          "enddt": end.isoformat().replace("+00:00", "Z"),
                          "body": details, "location": where})
     return CalendarLinks(f"{GOOGLE_TEMPLATE}?{google}", f"{OUTLOOK_COMPOSE}?{outlook}")
+
+FEED_PRODID = "-//Attune//Therapist sessions//EN"
+
+
+def feed_ics(sessions: list[Appointment], name: str, now: datetime) -> bytes:
+    """A therapist's private feed: each session as the client's first name and last initial
+    and its mode. Never a note, a barrier or anything else the client said."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", FEED_PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for appointment in sessions:
+        event = Event()
+        event.add("uid", uid_for(appointment))
+        event.add("sequence", appointment.version)
+        event.add("dtstamp", now.astimezone(zone("UTC")))
+        event.add("dtstart", appointment.start.astimezone(zone("UTC")))
+        event.add("dtend", appointment.end.astimezone(zone("UTC")))
+        mode = "video" if appointment.mode is Mode.TELE else "in person"
+        event.add("summary", f"{appointment.client_label or 'Session'} ({mode})")
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -8,6 +8,9 @@ from urllib.parse import urlparse
 WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "test", "development"}
 MIN_SECRET_LENGTH = 32
 DEV_SECRET = "dev-only-secret-key-not-for-production-use"  # local runs only: refused on Lambda
+# The local stack's event topics (zappa_settings.json's dev stage names the same ones).
+DEV_TOPICS = {"SES_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:attune-dev-ses-events",
+              "SMS_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:attune-dev-sms-events"}
 
 
 class ConfigError(Exception):
@@ -64,6 +67,9 @@ class Config:
     session_hours: int
     demo_password: str = ""
     aws_read_timeout: int = 5  # seconds; see load()
+    ses_events_topic_arn: str = ""  # SES events are accepted from this topic only
+    sms_events_topic_arn: str = ""  # End User Messaging SMS events, likewise
+    sms_configuration_set: str = ""  # set: texts go through End User Messaging with it
     extra: dict = field(default_factory=dict)
 
     @property
@@ -117,6 +123,9 @@ def load(environ=None, *, secret_loader=None, **overrides) -> Config:
         # 5 s leaves a Lambda request time to answer kindly when DynamoDB is slow; a local
         # emulator (AWS_ENDPOINT_URL) serialises requests on a shared machine, so it gets longer.
         aws_read_timeout=_int(env, "AWS_READ_TIMEOUT", 20 if env.get("AWS_ENDPOINT_URL") else 5, 1, 60),
+        sms_configuration_set=env.get("SMS_CONFIGURATION_SET", ""),
+        **{name.lower(): env.get(name) or (default if mode != "production" else "")
+           for name, default in DEV_TOPICS.items()},
     )
     values.update(overrides)
     return Config(**values)

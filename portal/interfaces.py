@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Protocol
 
+from portal.domain.delivery import SentRef
 from portal.domain.messages import PendingMessage
 from portal.domain.model import (
     Appointment, AuditEvent, Availability, Client, InboxItem, PracticeSettings, Therapist,
@@ -184,8 +185,19 @@ class InboundStore(Protocol):
     def abandon_inbound(self, source: str, message_id: str, owner: str) -> None: ...
 
 
+class DeliveryStore(Protocol):
+    """Sent messages found by the provider's id, and what the provider reported of them."""
+
+    def sent_message(self, provider_id: str) -> SentRef | None: ...
+    def record_delivery(self, ref: SentRef, outcome: str) -> bool: ...
+    def history_and_messages(self, appointment_id: str) -> tuple[list[AuditEvent], list]: ...
+    def feed_key(self, therapist_id: str) -> str: ...
+    def set_feed_key(self, therapist_id: str, feed_key: str) -> None: ...
+    def feed_sessions(self, therapist_id: str, since: datetime) -> tuple[str, list[Appointment]]: ...
+
+
 class Store(SettingsStore, TherapistStore, ClientStore, AppointmentStore, MessageStore, RunStore,
-            InboxStore, CheckinStore, ThrottleStore, InboundStore, Protocol):
+            InboxStore, CheckinStore, ThrottleStore, InboundStore, DeliveryStore, Protocol):
     """Every role at once: what ``portal.adapters.store.Store`` implements."""
 
 
@@ -202,3 +214,5 @@ class Deps:
 
 class LinkMaker(Protocol):
     def appointment_url(self, appointment: Appointment, path: str = "") -> str: ...
+    def feed_url(self, therapist_id: str, feed_key: str) -> str: ...
+    def read_feed(self, token: str) -> tuple[str, str]: ...

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, Signer
 
 APPOINTMENT_SALT = "attune.appointment-link"
 CHECKIN_SALT = "attune.checkin-link"
+FEED_SALT = "attune.calendar-feed"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Links:
         self.base_url = base_url.rstrip("/")
         self.ttl = timedelta(days=ttl_days)
         self._signers = {salt: Signer(secret_key, salt=salt, sep=".")
-                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT)}
+                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT, FEED_SALT)}
 
     def token(self, appointment, salt=APPOINTMENT_SALT) -> str:
         expires = int((appointment.end + self.ttl).timestamp())
@@ -63,6 +64,22 @@ class Links:
 
     def checkin_url(self, appointment) -> str:
         return f"{self.base_url}/c/{self.token(appointment, CHECKIN_SALT)}"
+
+    def feed_token(self, therapist_id: str, feed_key: str) -> str:
+        """A therapist's calendar-feed token: signed over their id and their current feed key,
+        so rotating the key (stored) revokes every URL made before."""
+        return self._signers[FEED_SALT].sign(f"{therapist_id}-{feed_key}").decode()
+
+    def feed_url(self, therapist_id: str, feed_key: str) -> str:
+        return f"{self.base_url}/t/feed/{self.feed_token(therapist_id, feed_key)}.ics"
+
+    def read_feed(self, token: str) -> tuple[str, str]:
+        """(therapist id, feed key) from a genuine token; LinkInvalid otherwise."""
+        try:
+            therapist_id, feed_key = self._signers[FEED_SALT].unsign(token.encode()).decode().rsplit("-", 1)
+        except (BadSignature, ValueError, UnicodeError):
+            raise LinkInvalid() from None
+        return therapist_id, feed_key
 
     def read(self, token: str, now: datetime, salt=APPOINTMENT_SALT) -> LinkClaims:
         try:

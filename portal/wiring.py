@@ -72,7 +72,8 @@ class Container:
         recorder = emulated_voice if self.config.voice_mode == "table" else None
         return AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
                            self.config.sms_origination_number, self.config.voice_origination_number,
-                           voice_recorder=recorder)
+                           voice_recorder=recorder,
+                           sms_configuration_set=self.config.sms_configuration_set)
 
     @cached_property
     def links(self) -> Links:

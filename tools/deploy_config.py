@@ -4,7 +4,8 @@
 
 Sets the stage's role (the template's least-privilege LambdaRole), its environment (table,
 SES configuration set, sender, static URL, the SSM name of SECRET_KEY) and the SNS-driven
-events (inbound SMS, SES bounces) from the stack's outputs. SECRET_KEY itself never enters the
+events (inbound SMS, SES events, SMS delivery events) and the topics they are accepted from,
+from the stack's outputs. SECRET_KEY itself never enters the
 file: it is read at start-up from SSM Parameter Store (see README "Deploy to AWS").
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from portal.paths import ROOT
 TOPIC_FUNCTIONS = {  # function module -> the stack output naming the topic that drives it
     "functions.sms_inbound.handler": "InboundSmsTopicArn",
     "functions.bounces.handler": "SesEventsTopicArn",
+    "functions.sms_events.handler": "SmsEventsTopicArn",
 }
 
 
@@ -35,6 +37,10 @@ def wire(settings: dict, stage: str, outputs: dict, base_url: str) -> dict:
         "PORTAL_ENV": "production",
         "TABLE_NAME": outputs["TableName"],
         "SES_CONFIGURATION_SET": outputs.get("ConfigurationSetName", ""),
+        # Events are accepted from the stack's own topics only (portal.services.delivery).
+        "SES_EVENTS_TOPIC_ARN": outputs.get("SesEventsTopicArn", ""),
+        "SMS_EVENTS_TOPIC_ARN": outputs.get("SmsEventsTopicArn", ""),
+        "SMS_CONFIGURATION_SET": outputs.get("SmsConfigurationSetName", ""),
         "SENDER_EMAIL": outputs.get("SenderEmail", ""),
         "STATIC_URL": outputs.get("StaticUrl", "").rstrip("/"),
         "SECRET_KEY_PARAMETER": f"/attune/{stage}/secret-key",

@@ -121,12 +121,28 @@ def checkin_key(client_id, at: datetime):
     return client_partition(client_id), f"{CHECKIN_PREFIX}{iso_utc(at)}"
 
 
-INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN"}  # inbound SMS ids, SNS ids of SES events
+# Inbound SMS ids; SNS ids of SES events and of SMS delivery events.
+INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN", "smsevent": "SMSEV"}
 
 
 def inbound_key(source: str, message_id: str):
     """An event-driven handler's idempotency record for one inbound message."""
     return f"{INBOUND_SOURCES[source]}#{message_id}", "S"
+
+
+def sent_lookup_key(provider_id: str):
+    """Finds a sent message by the provider's id (SES and SMS events name only that)."""
+    return f"SENT#{provider_id}", "M"
+
+
+def feed_key_key(therapist_id):
+    """A therapist's calendar-feed key. In the calendar index after every session ("A#~"), so
+    the feed reads the key and the sessions ahead in one Query, and no range of sessions
+    (appointment_range) ever includes it."""
+    return therapist_partition(therapist_id), "FEEDKEY"
+
+
+FEED_KEY_SORT = f"{APPOINTMENT_SORT_PREFIX}~feedkey"
 
 
 def _time(text):
@@ -241,6 +257,7 @@ def client_to_item(c: Client) -> dict:
         "timezone": c.timezone, "channels": [ch.value for ch in c.channels],
         "sms_consent": c.sms_consent, "sms_opted_out": c.sms_opted_out,
         "checkins_enabled": c.checkins_enabled, "email_blocked": c.email_blocked,
+        "sms_unreachable": c.sms_unreachable,
         "gsi1pk": therapist_partition(c.therapist_id),
         "gsi1sk": f"{CLIENT_SORT_PREFIX}{c.last_name.lower()}#{c.id}",
     }
@@ -266,6 +283,7 @@ def client_from_item(item: dict) -> Client:
         sms_consent=item.get("sms_consent", False), sms_opted_out=item.get("sms_opted_out", False),
         checkins_enabled=item.get("checkins_enabled", True),
         email_blocked=item.get("email_blocked", False),
+        sms_unreachable=item.get("sms_unreachable", False),
     )
 
 
@@ -282,7 +300,7 @@ def appointment_to_item(a: Appointment, message_keys=(), hold_end: datetime | No
         "changed_by_client": a.changed_by_client, "confirmed_via": a.confirmed_via,
         "created_at": iso_utc(a.created_at) if a.created_at else None,
         "moved_from": moved_from_to_item(a.moved_from),
-        "message_keys": list(message_keys),
+        "message_keys": list(message_keys), "client_label": a.client_label,
         # The end of the time this session holds (its buffer included): what a move releases.
         "hold_end": iso_utc(hold_end or a.end),
         "gsi1pk": therapist_partition(a.therapist_id), "gsi1sk": f"{APPOINTMENT_SORT_PREFIX}{start}#{a.id}",
@@ -300,6 +318,7 @@ def appointment_from_item(item: dict) -> Appointment:
         note=item.get("note", ""), changed_by_client=item.get("changed_by_client", False),
         confirmed_via=item.get("confirmed_via", ""), created_at=_opt_dt(item.get("created_at")),
         moved_from=moved_from_of(item.get("moved_from")),
+        client_label=item.get("client_label", ""),
     )
 
 

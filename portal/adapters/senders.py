@@ -55,13 +55,15 @@ class AwsNotifier:
     """SES for email, SNS for SMS, SMS-and-Voice v2 for voice (or a table record in dev)."""
 
     def __init__(self, clients, sender_email: str, configuration_set: str = "",
-                 sms_origination: str = "", voice_origination: str = "", voice_recorder=None):
+                 sms_origination: str = "", voice_origination: str = "", voice_recorder=None,
+                 sms_configuration_set: str = ""):
         self._clients = clients  # a callable: service name -> boto3 client (built lazily)
         self.sender_email = sender_email
         self.configuration_set = configuration_set
         self.sms_origination = sms_origination
         self.voice_origination = voice_origination
         self.voice_recorder = voice_recorder
+        self.sms_configuration_set = sms_configuration_set
 
     def send_email(self, email: Email) -> str:
         ses = self._clients("ses")
@@ -75,6 +77,8 @@ class AwsNotifier:
             _raise_mapped(error)
 
     def send_sms(self, to: str, text: str) -> str:
+        if self.sms_configuration_set:  # End User Messaging: its events report delivery
+            return self._send_text_with_receipts(to, text)
         sns = self._clients("sns")
         attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
         if self.sms_origination:
@@ -84,6 +88,17 @@ class AwsNotifier:
             return sns.publish(PhoneNumber=to, Message=text, MessageAttributes=attributes)["MessageId"]
         except Exception as error:  # noqa: BLE001 - mapped or raised as it is
             _raise_mapped(error)
+
+    def _send_text_with_receipts(self, to: str, text: str) -> str:
+        voice = self._clients("pinpoint-sms-voice-v2")
+        params = {"DestinationPhoneNumber": to, "MessageBody": text, "MessageType": "TRANSACTIONAL",
+                  "ConfigurationSetName": self.sms_configuration_set}
+        if self.sms_origination:
+            params["OriginationIdentity"] = self.sms_origination
+        try:
+            return voice.send_text_message(**params)["MessageId"]
+        except voice.exceptions.ClientError as error:
+            _raise_throttled(error)
 
     def send_voice(self, to: str, text: str) -> str:
         if self.voice_recorder is not None:

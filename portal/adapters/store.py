@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime
 
 from portal.adapters import codec
+from portal.adapters.store_delivery import DeliveryRecords
 from portal.adapters.store_messages import MessageRecords
 from portal.adapters.store_records import SmallRecords
 from portal.adapters.table import (
@@ -23,7 +24,7 @@ from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
-class Store(MessageRecords, SmallRecords):
+class Store(MessageRecords, SmallRecords, DeliveryRecords):
     def __init__(self, table):
         self.table = table
 
@@ -142,12 +143,15 @@ class Store(MessageRecords, SmallRecords):
     # Flags the client sets (a STOP text, the check-in toggle): only set_client_flags writes
     # them, one attribute at a time, so a therapist's edit made meanwhile cannot undo them.
     CLIENT_OWNED = ("sms_opted_out", "checkins_enabled")
-    FLAGS = CLIENT_OWNED + ("email_blocked",)
+    # Set by SMS delivery events; cleared by services.clients when the number changes.
+    EVENT_OWNED = ("sms_unreachable",)
+    FLAGS = CLIENT_OWNED + EVENT_OWNED + ("email_blocked",)
 
     def update_client(self, client: Client):
         """The therapist's edit: every field but the client's own flags, in one UpdateItem."""
         item = codec.client_to_item(client)
-        fields = {k: v for k, v in item.items() if k not in ("pk", "sk") + self.CLIENT_OWNED}
+        fields = {k: v for k, v in item.items()
+                  if k not in ("pk", "sk") + self.CLIENT_OWNED + self.EVENT_OWNED}
         fields.setdefault("gsi2pk", None)  # a removed phone number leaves the phone index
         fields.setdefault("gsi2sk", None)
         lookup = codec.client_email_lookup(client)
@@ -159,7 +163,8 @@ class Store(MessageRecords, SmallRecords):
             raise NotFound("No such client.") from None
 
     def set_client_flags(self, client_id: str, **flags):
-        """Change sms_opted_out, checkins_enabled or email_blocked without touching the rest."""
+        """Change sms_opted_out, checkins_enabled, email_blocked or sms_unreachable without
+        touching the rest."""
         unknown = set(flags) - set(self.FLAGS)
         if unknown:
             raise ValueError(f"not a client flag: {sorted(unknown)}")

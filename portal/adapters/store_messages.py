@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.adapters import codec
-from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, Exists, NotExists
-from portal.domain.messages import CLAIMED, PENDING, PendingMessage
+from portal.adapters import codec, codec_delivery
+from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, Exists, NotExists, Put
+from portal.domain.messages import CLAIMED, PENDING, SENT, PendingMessage
 from portal.domain.timemath import iso_utc
 
 
@@ -34,14 +34,20 @@ class MessageRecords:
             return False
 
     def finish_message(self, message: PendingMessage, status: str, provider_id: str = "") -> bool:
-        """Mark a claimed message sent (or skipped); it leaves the due index.
+        """Mark a claimed message sent (or skipped); it leaves the due index. A sent one is
+        written with its provider-id lookup in one transaction (one call, two writes).
 
         False when the message is gone: a change to its session deleted it meanwhile."""
         from dataclasses import replace
 
         done = replace(message, status=status, provider_id=provider_id, claimed_until=None)
+        item = codec.message_to_item(done)
         try:
-            self.table.put(codec.message_to_item(done), Exists())
+            if status == SENT and provider_id:  # findable by the provider's delivery events
+                self.table.transact([Put(codec_delivery.with_sent_outcome(item), Exists()),
+                                     Put(codec_delivery.sent_lookup_item(done, provider_id))])
+            else:
+                self.table.put(item, Exists())
             return True
         except ConditionFailed:
             return False

@@ -176,6 +176,7 @@ class Client:
     sms_opted_out: bool = False
     checkins_enabled: bool = True
     email_blocked: bool = False  # the address bounced or complained: email stops until it changes
+    sms_unreachable: bool = False  # texts to the number failed: shown until the number changes
 
     def __post_init__(self):
         require_zone(self.timezone)
@@ -218,6 +219,7 @@ class Appointment:
     confirmed_via: str = ""  # "link", "sms", "therapist": which reminder worked
     created_at: datetime | None = None
     moved_from: MovedFrom | None = None  # before the client's last move: what Undo goes back to
+    client_label: str = ""  # the client's first name + last initial, for the therapist's feed
 
     def __post_init__(self):
         for name in ("start", "end"):

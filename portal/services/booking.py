@@ -61,7 +61,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
         # Kept for video sessions too, so a switch back to in person still has the address.
         location=location,
         join_url=join_url_for(appointment_id, therapist, settings) if mode is Mode.TELE else "",
-        status=status, created_at=now,
+        status=status, created_at=now, client_label=client.short_name,
     )
     messages = plan_reminders(appointment, client, settings, now)
     audit = AuditEvent(appointment.id, now, actor.label, "booked", actor.via,

@@ -5,6 +5,9 @@ A permanent bounce or a complaint marks every client with that address ``email_b
 channels. It lives on the client record the senders already read, so it costs no extra call
 per message. Editing the client's address in the workspace clears it.
 
+The same events give each sent email its delivery state (portal.services.delivery), and
+records that did not come through the stack's topic are refused there.
+
 Each SNS message is handled once and never lost: keyed by its SNS MessageId, a failure
 removes the lock and raises so that the platform retries (``portal.services.inbound``).
 """
@@ -46,22 +49,16 @@ def record_ses_event(deps: Deps, event: dict) -> int:
     return blocked
 
 
-def handle_event(deps: Deps, event, *, lock_for=LOCK_FOR) -> dict:
-    """The SNS event: each record's message is one SES event (JSON). Raises when one fails."""
-    import json
+def handle_event(deps: Deps, event, topic_arn: str = "", *, lock_for=LOCK_FOR) -> dict:
+    """The SNS event: each record's message is one SES event (JSON). Raises when one fails.
+    Records from any topic but ``topic_arn`` (the stack's SES events topic) are refused."""
+    from portal.services.delivery import record_ses_delivery, sns_messages
 
-    blocked = unreadable = 0
-    for record in (event or {}).get("Records", []) if isinstance(event, dict) else []:
-        try:
-            message = json.loads(record["Sns"]["Message"])
-            message_id = str(record["Sns"].get("MessageId") or "")
-            if not isinstance(message, dict):
-                raise ValueError("not an object")
-        except (AttributeError, KeyError, TypeError, ValueError):
-            unreadable += 1  # not an SES event: logged and dropped, never retried forever
-            log.warning("ignoring a record that is not an SES event")
-            continue
-        blocked += handle_once(deps, "ses", message_id,
-                               lambda message=message: record_ses_event(deps, message),
-                               duplicate=0, lock_for=lock_for)
-    return {"blocked": blocked, "unreadable": unreadable}
+    found, counts = sns_messages(event, topic_arn, "SES")
+    blocked = 0
+    for message_id, message in found:
+        def work(message=message):
+            record_ses_delivery(deps, message)  # the message's state on the session page
+            return record_ses_event(deps, message)
+        blocked += handle_once(deps, "ses", message_id, work, duplicate=0, lock_for=lock_for)
+    return {"blocked": blocked, **counts}

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from portal.domain.delivery import OPTED_OUT
 from portal.domain.errors import ValidationError
 from portal.domain.ids import new_id
 from portal.domain.messages import (
@@ -92,7 +93,7 @@ def send_checkin(deps: Deps, out: Outgoing) -> str | None:
     if following.start - now < clear or now - message.due_at > STALE_AFTER:
         raise Skip("too close to the next session")
     if client is None or not client.checkins_enabled or not client.wants(message.channel):
-        raise Skip("the client turned check-ins (or this channel) off")
+        raise Skip("the client turned check-ins (or this channel) off", OPTED_OUT)
     if message.channel in PHONE_CHANNELS and in_quiet_hours(now, client, out.settings):
         s = out.settings
         raise Defer(first_allowed_from(now, client.timezone, s.quiet_start, s.quiet_end))

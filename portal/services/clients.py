@@ -44,6 +44,7 @@ def client_from_input(values: dict, therapist_id: str, client_id: str, *, curren
         checkins_enabled=current.checkins_enabled if current else True,
         # A bounced address stays blocked until the therapist enters a different one.
         email_blocked=bool(current and current.email_blocked and current.email == parsed["email"]),
+        sms_unreachable=bool(current and current.sms_unreachable and current.phone == parsed["phone"]),
     )
 
 
@@ -67,4 +68,6 @@ def add_client(deps: Deps, therapist: Therapist, values: dict, client_id: str | 
 def update_client(deps: Deps, current: Client, values: dict) -> Client:
     client = client_from_input(values, current.therapist_id, current.id, current=current)
     deps.store.update_client(client)
+    if current.sms_unreachable and not client.sms_unreachable:  # a new number: try it
+        deps.store.set_client_flags(client.id, sms_unreachable=False)
     return client

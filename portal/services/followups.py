@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal.domain.delivery import NO_CHANNEL
 from portal.domain.messages import FOLLOWUP, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.model import Channel, Status
 from portal.domain.quiet_hours import first_allowed_from
@@ -33,7 +34,7 @@ def send_followup(deps: Deps, out: Outgoing) -> str | None:
     if now - message.due_at > STALE_AFTER:
         raise Skip("too long after its time")
     if client is None or not client.wants(message.channel):
-        raise Skip("the client no longer takes this channel")
+        raise Skip("the client no longer takes this channel", NO_CHANNEL)
     if message.channel in PHONE_CHANNELS and in_quiet_hours(now, client, out.settings):
         settings = out.settings
         raise Defer(first_allowed_from(now, client.timezone, settings.quiet_start, settings.quiet_end))

@@ -23,6 +23,7 @@ import time as _time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from portal.domain import delivery
 from portal.domain.messages import (
     FAILED, NUDGE, PHONE_CHANNELS, SENT, SKIPPED, PendingMessage, in_quiet_hours,
 )
@@ -44,7 +45,12 @@ ONCE_TTL = timedelta(days=3)
 
 
 class Skip(Exception):
-    """Don't send this message (it is marked skipped, with the reason logged)."""
+    """Don't send this message: it is marked skipped, the reason logged and ``why`` (one of
+    portal.domain.delivery's skip reasons) kept on the record for the session page."""
+
+    def __init__(self, reason: str = "", why: str = delivery.NOT_NEEDED):
+        super().__init__(reason)
+        self.why = why
 
 
 class Defer(Exception):
@@ -177,7 +183,7 @@ def _deliver(run: Run, out: Outgoing):
         provider_id = _with_backoff(run, out)
     except Skip as reason:
         log.info("skipping %s for %s: %s", message.key, message.appointment_id, reason)
-        store.finish_message(message, SKIPPED)
+        store.finish_message(replace(message, detail={**message.detail, "why": reason.why}), SKIPPED)
         run.summary["skipped"] += 1
     except Defer as deferral:
         store.release_message(replace(message, due_at=deferral.until))
@@ -237,9 +243,9 @@ def check_session(out: Outgoing):
     """A reminder is for an open session, at the time it was planned for, not yet started."""
     appointment, message = out.appointment, out.message
     if appointment is None or not appointment.status.is_open:
-        raise Skip("the session was cancelled or closed")
+        raise Skip("the session was cancelled or closed", delivery.SESSION_CHANGED)
     if message.for_start and appointment.start != message.for_start:
-        raise Skip("the session moved")
+        raise Skip("the session moved", delivery.SESSION_CHANGED)
     if appointment.start <= out.now:
         raise Skip("the session has started: a reminder is never sent late")
 
@@ -247,9 +253,11 @@ def check_session(out: Outgoing):
 def check_client(out: Outgoing):
     client, channel = out.client, out.message.channel
     if client is None or not client.wants(channel):
-        raise Skip(f"the client no longer takes {channel.value} (opted out or changed channels)")
+        opted_out = client is not None and channel is Channel.SMS and client.sms_opted_out
+        raise Skip(f"the client no longer takes {channel.value} (opted out or changed channels)",
+                   delivery.OPTED_OUT if opted_out else delivery.NO_CHANNEL)
     if channel in PHONE_CHANNELS and in_quiet_hours(out.now, client, out.settings):
-        raise Skip("quiet hours: no allowed moment left before the session")
+        raise Skip("quiet hours: no allowed moment left before the session", delivery.QUIET_HOURS)
 
 
 def claim_text_day(deps: Deps, out: Outgoing) -> bool:
@@ -266,7 +274,7 @@ def send_reminder(deps: Deps, out: Outgoing) -> str | None:
         raise Skip("confirmed already: no nudge needed")
     check_client(out)
     if out.message.channel is Channel.SMS and not claim_text_day(deps, out):
-        raise Skip("the client already had a reminder text today")
+        raise Skip("the client already had a reminder text today", delivery.ONE_TEXT_A_DAY)
     provider_id = _send_reminder_text(deps, out, nudge)
     if out.message.channel is Channel.SMS:
         day = local_day(out.now, out.client.timezone)

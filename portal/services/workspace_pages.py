@@ -10,7 +10,7 @@ from portal.domain.risk import outside_hours
 from portal.domain.slots import Slot, open_slots
 from portal.domain.timemath import to_local
 from portal.interfaces import AppointmentContext, Deps
-from portal.services import booking, hours
+from portal.services import booking, delivery, hours
 
 HISTORY_DAYS, AHEAD_DAYS = 180, 365
 PREVIEW_DAYS = 14
@@ -56,18 +56,20 @@ class AppointmentPage:
     outside: bool  # booked outside the therapist's current hours
     late: bool  # cancelling now would be inside the late-cancel window
     audit: list[AuditEvent]
+    deliveries: tuple = ()  # each message the client was sent, and its state
 
 
 def appointment_page(deps: Deps, ctx: AppointmentContext) -> AppointmentPage:
     now = deps.clock.now()
     appt = ctx.appointment
     modes = booking.modes_available(ctx)
+    audit, deliveries = delivery.session_history(deps, appt.id)  # one Query for both
     other = Mode.TELE if appt.mode is Mode.IN_PERSON else Mode.IN_PERSON
     return AppointmentPage(
         now=now, started=appt.start <= now,
         can_switch_to=other if other in modes and appt.status.is_open else None,
         outside=appt.start > now and outside_hours(appt, ctx.availability, ctx.therapist),
-        late=booking.is_late_cancel(ctx, now), audit=deps.store.audit_trail(appt.id))
+        late=booking.is_late_cancel(ctx, now), audit=audit, deliveries=deliveries)
 
 
 def reschedule_days(deps: Deps, ctx: AppointmentContext) -> list[tuple[date, list[Slot]]]:

@@ -104,7 +104,13 @@ class Practice:
         upcoming = next(a for a in ahead if a.start > T0 and a.status.is_open)
         return {"appointment_id": upcoming.id, "client_id": upcoming.client_id, "therapist_id": "sokaf1",
                 "item_id": "inbox1", "filename": "css/attune.css",
-                "token": self.links.token(upcoming), "checkin_token": self.links.token(upcoming, CHECKIN_SALT)}
+                "token": self.links.token(upcoming), "checkin_token": self.links.token(upcoming, CHECKIN_SALT),
+                "feed_token": self._feed_token()}
+
+    def _feed_token(self) -> str:
+        """Maya's current calendar-feed token (her key is set once, before any snapshot)."""
+        self.store.set_feed_key("mchen1", "walkfeedkey")
+        return self.links.feed_token("mchen1", "walkfeedkey")
 
     def rules(self):
         """(rule, endpoint, methods) of every route but the static files' own."""

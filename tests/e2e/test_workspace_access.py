@@ -4,12 +4,15 @@ from datetime import timedelta
 import pytest
 
 from portal.domain.model import Barrier, InboxItem
-from tests.conftest import T0
+from portal.links import Links
+from tests.conftest import BASE_URL, T0, TEST_SECRET
 from tests.workspace_support import MAYA, SAM, Web, app_on, seeded
 
 # Maya's objects, as Sam (a therapist, not the admin) would try them.
 MAYA_IDS = {"client_id": "calex01", "appointment_id": "demomche00", "item_id": "mayainbox1",
-            "therapist_id": "mchen1"}
+            "therapist_id": "mchen1",
+            # Maya's feed as Sam could make it: his own feed key signed under her id.
+            "feed_token": Links(TEST_SECRET, BASE_URL).feed_token("mchen1", "samsfeedkey")}
 # Routes about no object of anyone's, and why they are safe to leave out of the walk.
 NOT_ABOUT_OBJECTS = {
     "/t/login": "the sign-in page",
@@ -17,6 +20,7 @@ NOT_ABOUT_OBJECTS = {
     "/t/password": "changes one's own password",
     "/t/stats": "practice totals, and per therapist only oneself unless admin (see test_stats)",
     "/t/stats.csv": "the same figures as /t/stats",
+    "/t/calendar-feed": "shows and rotates one's own calendar feed address",
 }
 
 
@@ -25,6 +29,8 @@ def practice(deps):
     seeded(deps)
     deps.store.add_inbox(InboxItem("mchen1", T0 - timedelta(hours=2), "barrier", "calex01", "demomche00",
                                    Barrier.COST, "Money is tight", id=MAYA_IDS["item_id"]))
+    deps.store.set_feed_key("mchen1", "mayasfeedkey")
+    deps.store.set_feed_key("sokaf1", "samsfeedkey")
     return deps
 
 

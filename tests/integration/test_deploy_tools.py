@@ -65,3 +65,7 @@ def test_zappa_stage_is_wired_from_stack_outputs(moto_endpoint, clients):
     for event in prod["events"]:
         if event["function"] == "functions.sms_inbound.handler":
             assert event["event_source"]["arn"] == outputs["InboundSmsTopicArn"]
+        if event["function"] == "functions.sms_events.handler":
+            assert event["event_source"]["arn"] == outputs["SmsEventsTopicArn"]
+    assert env["SES_EVENTS_TOPIC_ARN"] == outputs["SesEventsTopicArn"]
+    assert env["SMS_EVENTS_TOPIC_ARN"] == outputs["SmsEventsTopicArn"]

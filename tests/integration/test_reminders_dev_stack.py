@@ -71,3 +71,23 @@ def test_a_missed_session_gets_its_followup_through_the_emulator(dev_stack):
     sent = web.get("/dev/outbox.json").get_json()[0]
     assert "sorry we didn't get to see you" in sent["text"] and sent["subject"] == "We missed you, Alex"
     assert sent["links"] and sent["links"][0].startswith(container.config.base_url + "/a/")
+
+
+def test_the_dev_panel_plays_a_bounce_and_an_sms_failure_through_the_event_functions(dev_stack):
+    container, web = dev_stack
+    assert web.post("/dev/delivery-failures", json={}).get_json()["played"] == []  # nothing sent yet
+    for _ in range(4):  # a day at a time, so reminders of each kind fall due
+        container.clock.advance(timedelta(days=1))
+        web.post("/dev/run/reminders", json={})
+    played = web.post("/dev/delivery-failures", json={}).get_json()["played"]
+    assert len(played) == 2, played
+    outbox = web.get("/dev/outbox.json").get_json()
+    email = next(m for m in outbox if m["channel"] == "email" and container.store.sent_message(m["id"]))
+    text = next(m for m in outbox if m["channel"] == "sms" and container.store.sent_message(m["id"]))
+    bounced = container.store.sent_message(email["id"])
+    failed = container.store.sent_message(text["id"])
+    assert container.store.get_client(bounced.client_id).email_blocked
+    assert container.store.get_client(failed.client_id).sms_unreachable
+    states = {(m.channel.value, outcome) for m, outcome in
+              container.store.history_and_messages(bounced.appointment_id)[1]}
+    assert ("email", "bounced") in states

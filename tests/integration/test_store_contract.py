@@ -395,3 +395,56 @@ def test_a_profile_edit_cannot_put_back_a_password_reset_meanwhile(any_store):
     with pytest.raises(ValidationError):
         any_store.update_therapist(replace(seen, email="other@practice.test"))
     assert any_store.therapist_by_email(t.email).id == t.id
+
+
+def test_a_sent_message_is_found_by_its_provider_id_and_its_outcome_only_rises(any_store):
+    builders.practice(any_store)
+    appt = appointment(client_label="Alex R.")
+    due = appt.start - timedelta(hours=24)
+    message = PendingMessage(appt.id, "r24", Channel.EMAIL, due, for_start=appt.start,
+                             detail={"client": "cli001"})
+    book(any_store, appt, messages=[message])
+    assert any_store.claim_message(message, due, due + timedelta(minutes=5))
+    assert any_store.sent_message("ses-1") is None
+    assert any_store.finish_message(any_store.messages_of(appt.id)[0], SENT, "ses-1")
+    ref = any_store.sent_message("ses-1")
+    assert (ref.appointment_id, ref.message_key, ref.client_id, ref.channel) == (
+        appt.id, message.key, "cli001", "email")
+    assert any_store.record_delivery(ref, "delivered")
+    assert any_store.record_delivery(ref, "complained")
+    assert not any_store.record_delivery(ref, "delivered")  # never lowered
+    events, messages = any_store.history_and_messages(appt.id)
+    assert [e.action for e in events] == ["booked"]
+    assert [(m.key, outcome) for m, outcome in messages] == [(message.key, "complained")]
+    assert any_store.get_appointment(appt.id).client_label == "Alex R."
+
+
+def test_an_outcome_for_a_message_that_is_gone_changes_nothing(any_store):
+    from portal.domain.delivery import SentRef
+
+    assert not any_store.record_delivery(SentRef("nope", "r24#email#-", "cli001", "email"), "bounced")
+    assert any_store.history_and_messages("nope") == ([], [])
+
+
+def test_the_calendar_feed_key_and_sessions_come_in_one_query(any_store):
+    builders.practice(any_store)
+    book(any_store, appointment("appt01"))
+    book(any_store, appointment("appt02", start=T0 + timedelta(days=40)))
+    assert any_store.feed_key("ther01") == ""
+    assert any_store.feed_sessions("ther01", T0) == ("", any_store.feed_sessions("ther01", T0)[1])
+    any_store.set_feed_key("ther01", "key1")
+    key, sessions = any_store.feed_sessions("ther01", T0)
+    assert key == "key1" and [a.id for a in sessions] == ["appt01", "appt02"]
+    any_store.set_feed_key("ther01", "key2")
+    assert any_store.feed_key("ther01") == "key2"
+    # The key never shows up as a session in the calendar's own reads.
+    assert [a.id for a in any_store.therapist_appointments("ther01", T0, T0 + timedelta(days=400))] == [
+        "appt01", "appt02"]
+
+
+def test_the_unreachable_flag_is_the_events_alone(any_store):
+    _, client = builders.practice(any_store)
+    any_store.set_client_flags(client.id, sms_unreachable=True)
+    any_store.update_client(replace(client, first_name="Alexandra"))  # a page read before
+    stored = any_store.get_client(client.id)
+    assert stored.sms_unreachable and stored.first_name == "Alexandra"

@@ -5,9 +5,12 @@ from dataclasses import replace
 import pytest
 
 from functions import bounces
+from portal.config import DEV_TOPICS
 from portal.domain.model import Channel
 from portal.services.bounces import record_ses_event
 from tests import builders
+
+TOPIC = DEV_TOPICS["SES_EVENTS_TOPIC_ARN"]  # what the test settings accept
 
 
 def ses_event(kind, address, bounce_type="Permanent"):
@@ -45,13 +48,13 @@ def test_an_old_address_no_longer_matches_after_it_changes(deps):
 
 def test_handler_reads_sns_records_and_ignores_junk(deps, handlers):
     _, alex = builders.practice(deps.store)
-    event = {"Records": [{"Sns": {"Message": json.dumps(ses_event("Bounce", alex.email))}},
-                         {"Sns": {"Message": "not json"}}, {"nothing": 1}]}
-    assert bounces.handler(event, None) == {"blocked": 1, "unreadable": 2}
+    event = {"Records": [{"Sns": {"TopicArn": TOPIC, "Message": json.dumps(ses_event("Bounce", alex.email))}},
+                         {"Sns": {"TopicArn": TOPIC, "Message": "not json"}}, {"nothing": 1}]}
+    assert bounces.handler(event, None) == {"blocked": 1, "unreadable": 1, "refused": 1}
 
 
 def sns_record(body, message_id="sns-1"):
-    return {"Sns": {"MessageId": message_id, "Message": json.dumps(body)}}
+    return {"Sns": {"MessageId": message_id, "TopicArn": TOPIC, "Message": json.dumps(body)}}
 
 
 def test_a_failed_block_raises_for_a_retry_and_the_redelivery_blocks_once(deps, handlers, monkeypatch):
@@ -83,10 +86,10 @@ def test_a_completed_ses_message_delivered_again_does_nothing(deps, monkeypatch)
 
     _, alex = builders.practice(deps.store)
     event = {"Records": [sns_record(ses_event("Complaint", alex.email), "sns-2")]}
-    assert handle_event(deps, event)["blocked"] == 1
+    assert handle_event(deps, event, TOPIC)["blocked"] == 1
     deps.store.set_client_flags(alex.id, email_blocked=False)  # the therapist fixed the address
     monkeypatch.setattr(deps.store, "clients_by_email", lambda a: pytest.fail("handled twice"))
-    assert handle_event(deps, event) == {"blocked": 0, "unreadable": 0}
+    assert handle_event(deps, event, TOPIC) == {"blocked": 0, "unreadable": 0, "refused": 0}
     assert not deps.store.get_client(alex.id).email_blocked
 
 
@@ -98,7 +101,7 @@ def test_a_crashed_runs_lock_on_an_ses_message_is_taken_over_once_it_expires(dep
     event = {"Records": [sns_record(ses_event("Bounce", alex.email), "sns-3")]}
     deps.store.begin_inbound("ses", "sns-3", "crashed", clock.now(), clock.now() + LOCK_FOR, 0)
     with pytest.raises(InboundBusy):
-        handle_event(deps, event)
+        handle_event(deps, event, TOPIC)
     clock.advance(LOCK_FOR + LOCK_FOR / 10)
-    assert handle_event(deps, event)["blocked"] == 1
+    assert handle_event(deps, event, TOPIC)["blocked"] == 1
     assert deps.store.get_client(alex.id).email_blocked

@@ -41,7 +41,7 @@ def start_session(therapist):
 
 def require_sign_in():
     """Blueprint before_request: every page but the sign-in page needs a therapist."""
-    if request.endpoint in ("workspace.login", "workspace.static"):
+    if request.endpoint in ("workspace.login", "workspace.static", "workspace.feed"):
         return None
     therapist = signed_in_therapist()
     if therapist is None:
