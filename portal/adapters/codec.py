@@ -52,6 +52,7 @@ def message_key(appointment_id, key):
 # Query keys: a partition, and the sort-key prefix or range that selects one kind of item.
 THERAPISTS = "THERAPISTS"  # the practice-wide partition of the by_therapist index
 AUDIT_PREFIX, MESSAGE_PREFIX, INBOX_PREFIX, CHECKIN_PREFIX = "AUDIT#", "MSG#", "INBOX#", "CHECKIN#"
+ACCESS_PREFIX = "ACCESS#"  # read audits; append-only (see infra/template.yaml)
 CLIENT_SORT_PREFIX, APPOINTMENT_SORT_PREFIX = "C#", "A#"
 PROFILE_RANGE = ("AVAIL", "PROFILE")  # a therapist's profile and availability, one Query
 
@@ -126,6 +127,16 @@ INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN"}  # inbound SMS ids, SNS ids o
 def inbound_key(source: str, message_id: str):
     """An event-driven handler's idempotency record for one inbound message."""
     return f"{INBOUND_SOURCES[source]}#{message_id}", "S"
+
+
+def access_log_partition(client_id):
+    """A client's access log: its own partition, so the Lambda role's policy can deny updates
+    and deletes on it by key prefix (dynamodb:LeadingKeys "ACCESS#*")."""
+    return f"{ACCESS_PREFIX}{client_id}"
+
+
+def tombstone_key(client_id):
+    return client_partition(client_id), "ERASED"
 
 
 def _time(text):
@@ -264,7 +275,7 @@ def client_from_item(item: dict) -> Client:
         channels=tuple(Channel(c) for c in item.get("channels", ["email"])),
         sms_consent=item.get("sms_consent", False), sms_opted_out=item.get("sms_opted_out", False),
         checkins_enabled=item.get("checkins_enabled", True),
-        email_blocked=item.get("email_blocked", False),
+        email_blocked=item.get("email_blocked", False), erased=item.get("erased", False),
     )
 
 

@@ -175,6 +175,7 @@ class Client:
     sms_opted_out: bool = False
     checkins_enabled: bool = True
     email_blocked: bool = False  # the address bounced or complained: email stops until it changes
+    erased: bool = False  # erased on request (services/erasure.py): links answer 410
 
     def __post_init__(self):
         require_zone(self.timezone)
