@@ -119,3 +119,19 @@ def test_a_therapist_gets_404_for_erase_export_and_the_access_log(practice):
         assert web.post(f"/t/clients/{c.id}/export").status_code == 404
         assert web.get(f"/t/clients/{c.id}/access-log").status_code == 404
     assert not deps.store.get_client(sam_client.id).erased
+
+
+def test_the_command_line_exports_and_erases(practice, tmp_path):
+    deps, client, _ = practice
+    runner = app_on(deps).test_cli_runner()
+    out = tmp_path / "export.zip"
+    done = runner.invoke(args=["export-client", client.id, "--out", str(out)])
+    assert done.exit_code == 0 and out.stat().st_size > 0 and "8 sessions" in done.output
+    refused = runner.invoke(args=["erase-client", client.id], input="Wrong\n")
+    assert refused.exit_code == 1 and not deps.store.get_client(client.id).erased
+    erased = runner.invoke(args=["erase-client", client.id], input=f"{SENTINELS['first']}\n")
+    assert erased.exit_code == 0 and "2 future sessions cancelled" in erased.output
+    again = runner.invoke(args=["erase-client", client.id, "--yes"])
+    assert again.exit_code == 1 and "erased already" in again.output
+    unknown = runner.invoke(args=["export-client", "cnobody"])
+    assert unknown.exit_code == 1 and "no client with that id" in unknown.output
