@@ -97,3 +97,19 @@ def test_the_admin_downloads_the_export_with_no_store(deps):
     assert answer.headers["Cache-Control"] == "no-store"
     assert zipfile.ZipFile(io.BytesIO(answer.data)).testzip() is None
     assert sorted(e.what for e in _log(deps, "calex01")) == ["client", "export"]
+
+
+def test_every_response_with_client_data_is_no_store(deps):
+    """HTML pages, the calendar file, the figures CSV: nothing a client's data is in is cached."""
+    seeded(deps)
+    app = app_on(deps)
+    web = Web(app)
+    web.login(MAYA)
+    upcoming = [a for a in deps.store.all_client_sessions("calex01") if a.start > deps.clock.now()][0]
+    token = deps.links.token(upcoming)
+    answers = [web.get("/t/clients/calex01"), web.get("/t/stats.csv"), web.get(f"/a/{token}"),
+               app.test_client().get(f"/a/{token}/calendar.ics")]
+    assert answers[-1].mimetype == "text/calendar"
+    for answer in answers:
+        assert answer.status_code == 200, answer.request.path
+        assert answer.headers["Cache-Control"] == "no-store", answer.request.path
