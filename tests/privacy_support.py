@@ -2,10 +2,9 @@
 enough that finding it anywhere in the table means it was not erased."""
 from datetime import timedelta
 
-from portal.domain.model import Appointment, AuditEvent, Barrier, Client, InboxItem, Mode, Status
+from portal.domain.model import Actor, Appointment, AuditEvent, Barrier, Client, InboxItem, Mode, Status
 from portal.domain.risk import CheckIn
 from portal.services.booking import book_appointment
-from portal.domain.model import Actor
 
 SENTINELS = {
     "first": "Zebulonia", "last": "Quistgaardson", "email": "zeb.quist@sentinel.example",

@@ -47,7 +47,7 @@ def test_ips_are_kept_as_their_network_only():
 
 def test_the_admin_reads_the_log_newest_first_in_pages(deps, clock):
     seeded(deps)
-    for n in range(access_log.PAGE_SIZE + 5):
+    for _ in range(access_log.PAGE_SIZE + 5):
         access_log.record(deps, "sokaf1", "calex01", "client", "198.51.100.9")
         clock.advance(timedelta(minutes=1))
     web = Web(app_on(deps))
@@ -60,7 +60,8 @@ def test_the_admin_reads_the_log_newest_first_in_pages(deps, clock):
     assert len(second.events) == 5 and not second.older
     assert max(e.at for e in second.events) < min(e.at for e in first.events)
     page = web.get("/t/clients/calex01/access-log")
-    assert page.status_code == 200 and "Sam" in page.get_data(as_text=True) and "Older entries" in page.get_data(as_text=True)
+    shown = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Sam" in shown and "Older entries" in shown
     assert web.get(f"/t/clients/calex01/access-log?older={first.older}").status_code == 200
     assert web.get("/t/clients/calex01/access-log?older=" + "x" * 500).status_code == 200
     assert access_log.page(deps, deps.store.get_therapist("sokaf1"), deps.store.get_client("calex01")) is None
