@@ -11,6 +11,7 @@ def create_app(config=None, *, container=None, **overrides):
     from portal.paths import STATIC, TEMPLATES
     from portal.web import checkin, client, errors, health, security, workspace
     from portal.web.workspace.cli import import_appointments, import_clients
+    from portal.web.workspace.privacy_cli import erase_client_command, export_client_command
     from portal.wiring import Container
 
     if config is None:
@@ -49,4 +50,6 @@ def create_app(config=None, *, container=None, **overrides):
     app.register_blueprint(workspace.bp)
     app.cli.add_command(import_clients)
     app.cli.add_command(import_appointments)
+    app.cli.add_command(export_client_command)
+    app.cli.add_command(erase_client_command)
     return app

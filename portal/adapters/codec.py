@@ -53,6 +53,7 @@ def message_key(appointment_id, key):
 # Query keys: a partition, and the sort-key prefix or range that selects one kind of item.
 THERAPISTS = "THERAPISTS"  # the practice-wide partition of the by_therapist index
 AUDIT_PREFIX, MESSAGE_PREFIX, INBOX_PREFIX, CHECKIN_PREFIX = "AUDIT#", "MSG#", "INBOX#", "CHECKIN#"
+ACCESS_PREFIX = "ACCESS#"  # read audits; append-only (see infra/template.yaml)
 CLIENT_SORT_PREFIX, APPOINTMENT_SORT_PREFIX = "C#", "A#"
 PROFILE_RANGE = ("AVAIL", "PROFILE")  # a therapist's profile and availability, one Query
 
@@ -143,6 +144,16 @@ def feed_key_key(therapist_id):
 
 
 FEED_KEY_SORT = f"{APPOINTMENT_SORT_PREFIX}~feedkey"
+
+
+def access_log_partition(client_id):
+    """A client's access log: its own partition, so the Lambda role's policy can deny updates
+    and deletes on it by key prefix (dynamodb:LeadingKeys "ACCESS#*")."""
+    return f"{ACCESS_PREFIX}{client_id}"
+
+
+def tombstone_key(client_id):
+    return client_partition(client_id), "ERASED"
 
 
 def _time(text):
@@ -284,6 +295,7 @@ def client_from_item(item: dict) -> Client:
         checkins_enabled=item.get("checkins_enabled", True),
         email_blocked=item.get("email_blocked", False),
         sms_unreachable=item.get("sms_unreachable", False),
+        erased=item.get("erased", False),
     )
 
 

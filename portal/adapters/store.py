@@ -11,6 +11,7 @@ from datetime import datetime
 from portal.adapters import codec
 from portal.adapters.store_delivery import DeliveryRecords
 from portal.adapters.store_messages import MessageRecords
+from portal.adapters.store_privacy import PrivacyRecords
 from portal.adapters.store_records import SmallRecords
 from portal.adapters.table import (
     AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
@@ -24,7 +25,7 @@ from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
-class Store(MessageRecords, SmallRecords, DeliveryRecords):
+class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords):
     def __init__(self, table):
         self.table = table
 

@@ -177,6 +177,7 @@ class Client:
     checkins_enabled: bool = True
     email_blocked: bool = False  # the address bounced or complained: email stops until it changes
     sms_unreachable: bool = False  # texts to the number failed: shown until the number changes
+    erased: bool = False  # erased on request (services/erasure.py): links answer 410
 
     def __post_init__(self):
         require_zone(self.timezone)

@@ -18,6 +18,10 @@ class LinkNotFound(Exception):
     """The token is genuine but names nothing we hold for that client."""
 
 
+class LinkGone(LinkNotFound):
+    """The client's data was erased on request: every link of theirs answers 410."""
+
+
 def open_context(deps: Deps, token: str, salt: str = APPOINTMENT_SALT,
                  not_found: type[LinkNotFound] = LinkNotFound) -> AppointmentContext:
     """Raises LinkInvalid, LinkExpired, or ``not_found``."""
@@ -25,6 +29,8 @@ def open_context(deps: Deps, token: str, salt: str = APPOINTMENT_SALT,
     ctx = deps.store.load_context(claims.appointment_id, claims.client_id, claims.therapist_id)
     if ctx is None:
         raise not_found()
+    if ctx.client.erased:
+        raise LinkGone()
     return ctx
 
 

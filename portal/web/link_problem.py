@@ -6,7 +6,7 @@ from flask import render_template
 
 from portal.domain import wording
 from portal.links import LinkExpired, LinkInvalid
-from portal.services.link_context import LinkNotFound, practice_contact
+from portal.services.link_context import LinkGone, LinkNotFound, practice_contact
 from portal.web import deps
 
 
@@ -29,3 +29,4 @@ def handle_link_problems(bp) -> None:
     bp.register_error_handler(LinkExpired, expired)
     bp.register_error_handler(LinkInvalid, invalid)
     bp.register_error_handler(LinkNotFound, invalid)
+    bp.register_error_handler(LinkGone, expired)  # erased on request: 410, nothing shown

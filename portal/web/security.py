@@ -7,6 +7,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'{static}; img-src
        "frame-ancestors 'none'")
 
 
+CLIENT_DATA_BLUEPRINTS = ("client", "checkin", "workspace")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 UNREADABLE = ("We couldn't read that",
               "This page takes the form shown on it. Please go back, reload the page and use its buttons.")
@@ -51,8 +52,9 @@ def init_app(app):
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not config.is_dev and config.env != "test":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        if response.mimetype == "text/html" or request.blueprint in CLIENT_DATA_BLUEPRINTS:
+            # Client data (pages, .ics, CSV, the export ZIP) stays out of every cache.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.template_global()

@@ -146,7 +146,9 @@ def test_template_deploys_into_moto_with_indexes_ttl_and_pitr(monkeypatch):
     assert props["PointInTimeRecoverySpecification"] == {
         "PointInTimeRecoveryEnabled": True
     }
-    assert props["SSESpecification"] == {"SSEEnabled": True}
+    condition, customer_key, owned = props["SSESpecification"]["Fn::If"]
+    assert owned == {"SSEEnabled": False}  # no key parameter: the AWS-owned key
+    assert customer_key["KMSMasterKeyId"] == {"Ref": "TableKmsKeyArn"}
 
 
 @pytest.mark.xfail(
@@ -203,9 +205,38 @@ def test_lambda_policy_has_no_scan():
 
     assert dynamodb_statements, "no DynamoDB statement found"
     for statement in dynamodb_statements:
-        assert statement["Effect"] == "Allow"
+        if statement["Effect"] == "Deny":  # the access log's guard (next test)
+            continue
         resources = _as_list(statement["Resource"])
         assert resources == [
             {"Fn::GetAtt": ["AppTable", "Arn"]},
             {"Fn::Sub": "${AppTable.Arn}/index/*"},
         ], resources
+
+
+def test_the_access_log_is_append_only_for_the_lambda_role():
+    """Update, delete and batch writes (which can delete) are denied on every key the codec
+    gives the access log; PutItem (append) and Query stay allowed."""
+    import fnmatch
+
+    from portal.adapters import codec
+
+    denied = [s for lid, s in _iam_statements(_template())
+              if lid == "LambdaRole" and s["Effect"] == "Deny"]
+    assert len(denied) == 1
+    statement = denied[0]
+    actions = {a.lower() for a in _as_list(statement["Action"])}
+    assert actions == {"dynamodb:updateitem", "dynamodb:deleteitem", "dynamodb:batchwriteitem"}
+    patterns = statement["Condition"]["ForAnyValue:StringLike"]["dynamodb:LeadingKeys"]
+    assert any(fnmatch.fnmatchcase(codec.access_log_partition("c123"), p) for p in patterns)
+    for other in (codec.client_partition("c123"), codec.appointment_partition("a1"), "THROTTLE#acct#x"):
+        assert not any(fnmatch.fnmatchcase(other, p) for p in patterns)
+
+
+def test_topics_and_table_can_be_encrypted_with_keys_the_practice_controls():
+    resources = _template()["Resources"]
+    for topic in ("SesEventsTopic", "InboundSmsTopic"):
+        assert resources[topic]["Properties"]["KmsMasterKeyId"] == {"Ref": "TopicKey"}
+    publishers = resources["TopicKey"]["Properties"]["KeyPolicy"]["Statement"][1]["Principal"]["Service"]
+    assert set(publishers) == {"ses.amazonaws.com", "sms-voice.amazonaws.com"}
+    assert _template()["Parameters"]["TableKmsKeyArn"]["Default"] == ""

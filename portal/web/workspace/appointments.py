@@ -16,6 +16,7 @@ from portal.web.workspace.common import (
     me, own_appointment, subject_therapist, therapists_for_picker,
 )
 from portal.web.workspace.forms import CancelForm, RescheduleForm, capped, version_of
+from portal.web.workspace.privacy import audit_read
 
 LIST_BACK, LIST_AHEAD = 14, 42
 
@@ -38,6 +39,7 @@ def _version():
 
 
 def _detail(ctx, status=200, problem=None, form=None):
+    audit_read("appointment", ctx.client.id, ctx.appointment.id)
     view = workspace_pages.appointment_page(deps(), ctx)
     return render_template(
         "therapist/appointment.html", ctx=ctx, appt=ctx.appointment, now=view.now, problem=problem,

@@ -15,6 +15,7 @@ from portal.web.workspace.common import (
     me, own_client, subject_therapist, therapists_for_picker,
 )
 from portal.web.workspace.forms import BookForm, ClientForm, apply_errors, capped
+from portal.web.workspace.privacy import audit_read
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,9 @@ def _client_view(client, form=None, general=(), status=200, series=None):
 
 @bp.get("/clients/<client_id>")
 def client(client_id):
-    return _client_view(own_client(client_id))
+    found = own_client(client_id)
+    audit_read("client", found.id)
+    return _client_view(found)
 
 
 @bp.post("/clients/<client_id>/book")
