@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from portal.domain import wording
-from portal.domain.model import Mode
+from portal.domain.model import Mode, Status
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
 from portal.paths import TEMPLATES
@@ -87,6 +87,9 @@ def client_values(appointment, client, settings, link: str, **extra) -> dict:
         link=link, video=video, mode="by video" if video else "in person",
         join_url=appointment.join_url if video else "",
         contact_phone=settings.contact_phone,
+        # A "Yes, I'll be there" button opens the page that asks to confirm (GET changes nothing).
+        confirm_link=f"{link}/confirm",
+        confirmed=appointment.status is Status.CONFIRMED,
     )
     values.update(extra)
     return values
