@@ -160,6 +160,11 @@ def reply_sms(kind: str, **values) -> str:
     return fit_sms("sms_reply.txt", kind=kind, **values)
 
 
+# --- a fresh link, asked for from an expired link's page -------------------------------------
+def fresh_link_email(values: dict, to: str) -> Email:
+    return _email(to, "Your fresh link", "fresh_link", values)
+
+
 # --- the therapist's morning digest ---------------------------------------------------------------
 def digest_email(to: str, **values) -> Email:
     return _email(to, values["subject"], "digest_email", values)
