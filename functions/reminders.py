@@ -1,8 +1,16 @@
-"""Scheduled, every 5 minutes: send the reminders and nudges that are due."""
+"""Scheduled, every 5 minutes: send the reminders and nudges that are due, then the client
+notices (fresh links asked for on an expired link's page)."""
 
 
 def handler(event, context):
     from functions._guard import guarded
+
+    return guarded("reminders", _run, context)
+
+
+def _run(deps, stop):
+    from portal.services.client_notices import send_client_notices
     from portal.services.reminders import send_due_reminders
 
-    return guarded("reminders", lambda deps, stop: send_due_reminders(deps, should_stop=stop), context)
+    summary = send_due_reminders(deps, should_stop=stop)
+    return {**summary, "notices": send_client_notices(deps, should_stop=stop)}

@@ -105,6 +105,15 @@ class SmallRecords:
                 found[client_id] = answer
         return found
 
+    def checkin_answer_for(self, client_id: str, appointment_id: str) -> CheckIn | None:
+        """The client's newest answer, if it was given from the check-in link of this session
+        (one Query): reopening a check-in already sent shows a thank-you, not a blank form."""
+        items = self.table.query(codec.client_partition(client_id), begins=codec.CHECKIN_PREFIX,
+                                 reverse=True, limit=1)
+        if not items or items[0].get("appointment_id") != appointment_id:
+            return None
+        return codec.checkin_from_item(items[0])
+
     # --- sign-in throttling -------------------------------------------------------------------
     def count_attempt(self, scope: str, subject: str, window: int, amount: int,
                       expires_at: int) -> int:

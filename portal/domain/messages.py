@@ -30,8 +30,10 @@ PHONE_CHANNELS = (Channel.SMS, Channel.VOICE)
 NUDGE = "nudge"
 FOLLOWUP = "followup"
 CHECKIN = "checkin"
+FRESH_LINK = "fresh"  # a fresh link asked for from an expired link's page
+CHANGE_NOTICE = "change"  # a client's changes, told once after a grace period (coalesced)
 # Each scheduled function reads its own lane of the due index (its own bucket keys).
-LANES = {FOLLOWUP: FOLLOWUP, CHECKIN: CHECKIN}
+LANES = {FOLLOWUP: FOLLOWUP, CHECKIN: CHECKIN, FRESH_LINK: FRESH_LINK, CHANGE_NOTICE: CHANGE_NOTICE}
 
 NUDGE_AFTER_REMINDER = timedelta(hours=3)
 NUDGE_LAST_USEFUL = timedelta(hours=2)  # a nudge closer to the session than this is dropped

@@ -130,6 +130,11 @@ def open_checkin(deps: Deps, token: str) -> AppointmentContext:
     return open_context(deps, token, CHECKIN_SALT, CheckinLinkNotFound)
 
 
+def answer_already_sent(deps: Deps, ctx: AppointmentContext) -> CheckIn | None:
+    """The answer already sent from this check-in link, if any (one Query)."""
+    return deps.store.checkin_answer_for(ctx.client.id, ctx.appointment.id)
+
+
 @dataclass(frozen=True)
 class Answer:
     score: int

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from portal.domain import wording
-from portal.domain.model import Mode
+from portal.domain.model import Mode, Status
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
 from portal.paths import TEMPLATES
@@ -88,6 +88,9 @@ def client_values(appointment, client, settings, link: str, **extra) -> dict:
         join_url=appointment.join_url if video else "",
         location="" if video else appointment.location,
         contact_phone=settings.contact_phone,
+        # A "Yes, I'll be there" button opens the page that asks to confirm (GET changes nothing).
+        confirm_link=f"{link}/confirm",
+        confirmed=appointment.status is Status.CONFIRMED,
     )
     values.update(extra)
     return values
@@ -156,6 +159,11 @@ def reply_sms(kind: str, **values) -> str:
     values.setdefault("practice", "")
     values.setdefault("first_name", "")
     return fit_sms("sms_reply.txt", kind=kind, **values)
+
+
+# --- a fresh link, asked for from an expired link's page -------------------------------------
+def fresh_link_email(values: dict, to: str) -> Email:
+    return _email(to, "Your fresh link", "fresh_link", values)
 
 
 # --- the therapist's morning digest ---------------------------------------------------------------

@@ -27,9 +27,12 @@ SUBJECTS = {
 SENT, FAILED = "sent", "failed"
 
 
-def _values(kind, appointment, client, settings, link, rebook_link=""):
+def _values(kind, appointment, client, settings, link, rebook_link="", series=()):
+    """``series``: every session of a series booked at once (one message lists them all)."""
+    dates = [message_when(a.start, client.timezone) for a in series] if len(series) > 1 else []
     return client_values(appointment, client, settings, link, kind=kind,
-                         rebook_link=rebook_link or link, mode_changed=_mode_changed(kind, appointment))
+                         rebook_link=rebook_link or link, mode_changed=_mode_changed(kind, appointment),
+                         series=dates)
 
 
 def _mode_changed(kind, appointment) -> bool:
@@ -45,10 +48,10 @@ def sms_text(values: dict) -> str:
 
 
 def change_email(kind, appointment, client, therapist, settings, link, now=None,
-                 rebook_link="") -> Email:
+                 rebook_link="", series=()) -> Email:
     from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 
-    values = _values(kind, appointment, client, settings, link, rebook_link)
+    values = _values(kind, appointment, client, settings, link, rebook_link, series)
     ics = ics_bytes(appointment, client, therapist, settings, link, now=now)
     return Email(
         to=client.email,
@@ -68,17 +71,19 @@ def _attempt(channel: str, send) -> str:
         return FAILED
 
 
-def send_change(deps, kind: str, appointment, client, therapist, settings) -> dict[str, str]:
-    """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}."""
+def send_change(deps, kind: str, appointment, client, therapist, settings,
+                series=()) -> dict[str, str]:
+    """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}.
+    ``series``: the sessions of a series booked at once, listed in one message."""
     if kind not in KINDS:
         raise ValueError(f"unknown change {kind!r}")
     link = deps.links.appointment_url(appointment)
     rebook_link = deps.links.appointment_url(appointment, "/rebook") if kind == "cancelled" else ""
-    values = _values(kind, appointment, client, settings, link, rebook_link)
+    values = _values(kind, appointment, client, settings, link, rebook_link, series)
     outcome = {}
     if client.wants(Channel.EMAIL):
         email = change_email(kind, appointment, client, therapist, settings, link, deps.clock.now(),
-                             rebook_link)
+                             rebook_link, series)
         outcome["email"] = _attempt("email", lambda: deps.notifier.send_email(email))
     if client.wants(Channel.SMS):
         outcome["sms"] = _attempt("sms", lambda: deps.notifier.send_sms(client.phone, sms_text(values)))

@@ -88,8 +88,8 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
                 availability: Availability | None = None) -> list[SeriesResult]:
     """Up to ``count`` sessions at the same local time, weekly or fortnightly, each in its own
     transaction. A date whose time is taken, falls on time off or outside the weekly hours
-    is reported and skipped; the others are booked. The client hears once, of the first
-    session (reminders follow for each), rather than once per session."""
+    is reported and skipped; the others are booked. The client hears once, in one message
+    listing every date booked (reminders follow for each), rather than once per session."""
     if every_weeks not in (1, 2):
         raise ValidationError("Pick weekly or every two weeks.")
     if not 1 <= count <= SERIES_MAX:
@@ -105,9 +105,9 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
         start = local_wall_to_utc(day, local.time(), therapist.timezone)
         results.append(_book_one(deps, therapist, client, availability, day, start, mode,
                                  actor_for(by), location))
-    first = next((r.booked for r in results if r.booked), None)
-    if first is not None:
-        _tell_booked(deps, first, client, therapist)
+    booked = [r.booked for r in results if r.booked]
+    if booked:
+        _tell_booked(deps, booked[0], client, therapist, series=booked)
     return results
 
 
@@ -132,5 +132,7 @@ def _book_one(deps, therapist, client, availability, day, start, mode, actor, lo
     return SeriesResult(day, start, booked=booked)
 
 
-def _tell_booked(deps: Deps, appointment: Appointment, client: Client, therapist: Therapist):
-    notify.send_change(deps, "rebooked", appointment, client, therapist, deps.store.get_settings())
+def _tell_booked(deps: Deps, appointment: Appointment, client: Client, therapist: Therapist,
+                 series=()):
+    notify.send_change(deps, "rebooked", appointment, client, therapist, deps.store.get_settings(),
+                       series=series)

@@ -32,6 +32,7 @@ VIDEO = {"T", "TELE", "VIDEO", "TELETHERAPY"}
 STOP = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
 START = {"START", "UNSTOP"}
 HELP = {"HELP", "INFO"}
+LATE = re.compile(r"^LATE(5|10|15)?$")  # "late 10", "Late-10 min" reads as LATE10 (MIN dropped)
 NEXT_SESSION_WITHIN = timedelta(days=60)
 TEXT_MAX = 500
 
@@ -132,6 +133,9 @@ def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
     from portal.domain.wording import message_when
     from portal.services import booking
 
+    late = LATE.match(command.removesuffix("MINUTES").removesuffix("MINS").removesuffix("MIN"))
+    if late:
+        return _running_late(deps, client, int(late.group(1) or 10), now)
     if command not in CONFIRM | RESCHEDULE | VIDEO:
         _to_inbox(deps, client, upcoming, body, now)
         return "inbox", {}
@@ -159,6 +163,23 @@ def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
     except DomainError:  # changed a moment ago: the page shows where it stands
         log.info("an SMS command met a session that just changed")
         return "reschedule", more
+
+
+def _running_late(deps: Deps, client: Client, minutes: int, now):
+    """SMS "LATE 10": the same as the page's button, for the session starting around now."""
+    from portal.services import client_notes
+
+    near = deps.store.client_appointments(client.id, now - client_notes.LATE_UNTIL,
+                                          now + client_notes.LATE_FROM)
+    session = next((a for a in near if client_notes.can_say_late(a, now)), None)
+    if session is None:
+        return "late_no_session", {}
+    therapist = deps.store.get_therapist(session.therapist_id)
+    try:
+        client_notes.running_late(deps, session, therapist, deps.store.get_settings(), minutes)
+    except DomainError:  # five notes today already: the practice's phone is in the answer
+        return "late_paused", {}
+    return "late", {"minutes": minutes}
 
 
 def _to_inbox(deps: Deps, client: Client, upcoming, body: str, now):

@@ -1,5 +1,9 @@
 from flask import Blueprint, jsonify, render_template
 
+from portal.domain import wording
+from portal.services.link_context import practice_contact
+from portal.web import deps
+
 bp = Blueprint("health", __name__)
 
 
@@ -11,4 +15,7 @@ def healthz():
 
 @bp.get("/")
 def index():
-    return render_template("index.html")
+    """The practice's name and phone (one GetItem): someone who lands here has a way forward."""
+    contact = practice_contact(deps())
+    return render_template("index.html", practice_name=contact.name, contact_phone=contact.phone,
+                           contact_tel=wording.tel(contact.phone))

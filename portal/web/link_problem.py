@@ -2,7 +2,7 @@
 tampered with, or naming nothing we hold. It shows no session data, only a way forward."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 
 from portal.domain import wording
 from portal.links import LinkExpired, LinkInvalid
@@ -10,10 +10,17 @@ from portal.services.link_context import LinkGone, LinkNotFound, practice_contac
 from portal.web import deps
 
 
-def page(status: int, kind: str):
+def page(status: int, kind: str, **values):
     contact = practice_contact(deps())
     return render_template("link_problem.html", kind=kind, practice_name=contact.name,
-                           contact_phone=contact.phone, contact_tel=wording.tel(contact.phone)), status
+                           contact_phone=contact.phone, contact_tel=wording.tel(contact.phone),
+                           **values), status
+
+
+def expired_with_fresh_link(_error):
+    """The expired page offers "Send me a fresh link" (a POST naming this token and its kind)."""
+    return page(410, "expired", fresh_token=(request.view_args or {}).get("token", ""),
+                fresh_kind="c" if request.blueprint == "checkin" else "a")
 
 
 def expired(_error):
@@ -26,7 +33,7 @@ def invalid(_error):
 
 def handle_link_problems(bp) -> None:
     """Called once where a link blueprint is defined (LinkNotFound covers its subclasses)."""
-    bp.register_error_handler(LinkExpired, expired)
+    bp.register_error_handler(LinkExpired, expired_with_fresh_link)
     bp.register_error_handler(LinkInvalid, invalid)
     bp.register_error_handler(LinkNotFound, invalid)
     bp.register_error_handler(LinkGone, expired)  # erased on request: 410, nothing shown

@@ -46,7 +46,7 @@ def test_a_check_in_with_a_barrier_leads_to_help_in_two_taps(live_stack, phone_p
     look(page, "checkin-form")
     page.get_by_label("Getting there (transportation)").check()
     page.get_by_label("Anything you'd like to add? (optional)").fill("The bus route changed.")
-    page.get_by_role("button", name="Send my check-in").click()
+    page.get_by_role("button", name="Send my check-in").first.click()  # the one on top
     assert page.get_by_role("heading", name="Thank you").is_visible()
     assert page.get_by_role("heading", name="You could join by video instead").is_visible()
     look(page, "checkin-thanks-barrier")

@@ -88,7 +88,7 @@ def test_a_good_answer_just_says_thank_you(web):
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({}, "Please pick how you&#39;re doing, from 1 to 5."),
+    ({}, "Please choose one answer, from 1 to 5, then tap Send my check-in."),
     ({"score": "9"}, "Please pick how you&#39;re doing, from 1 to 5."),
     ({"score": "3", "barrier": "money"}, "Please pick one of the choices shown."),
     ({"score": "3", "note": "x" * 501}, "Please keep your note under 500 characters."),
@@ -138,7 +138,10 @@ def test_check_in_and_appointment_links_share_one_link_problem_page_with_a_way_f
     clock.advance(timedelta(days=12))
     checkin, appointment = web.http.get(web.path), web.http.get(appointment_path)
     assert checkin.status_code == appointment.status_code == 410
-    assert checkin.get_data() == appointment.get_data()  # one page, one wording
+    def wording(page):  # the hidden fields name the link itself and its kind (a or c)
+        return re.sub(r'<input type="hidden"[^>]*>', "", page.get_data(as_text=True))
+    assert wording(checkin) == wording(appointment)  # one page, one wording
+    assert 'name="kind" value="c"' in checkin.get_data(as_text=True)
     text = checkin.get_data(as_text=True)
     assert "+1 202-555-0100" in text and "Riverbend Counseling" in text and "fresh link" in text
     assert "Alex" not in text and "Thursday" not in text
@@ -154,3 +157,19 @@ def test_a_cancelled_next_session_still_takes_how_they_are_doing(web, store):
     assert "How are you doing today?" in text and "getting in the way" not in text
     assert web.answer(score="3").status_code == 302
     assert store.get_appointment(web.next.id).status is Status.CANCELLED
+
+
+def test_reopening_a_check_in_already_sent_says_thanks_not_a_blank_form(web, clock):
+    web.answer(score="4", note="Better <b>week</b>")
+    again = web.http.get(web.path)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Thanks, you sent this on Monday, March 2 at 9:00 AM" in text
+    assert "4 &middot; Good" in text and "Better &lt;b&gt;week&lt;/b&gt;" in text
+    assert 'name="score"' not in text and f'href="{web.path}?again=1"' in text
+    fresh = web.http.get(web.path + "?again=1").get_data(as_text=True)
+    assert 'name="score" value="4"' in fresh and "Thanks, you sent" not in fresh
+
+
+def test_an_empty_send_says_what_to_do(web):
+    page = web.answer().get_data(as_text=True)
+    assert "Nothing was sent yet. Please choose how you're doing below" in page

@@ -231,3 +231,23 @@ def test_a_crashed_runs_lock_is_taken_over_once_it_expires(deps, store, notifier
     store.abandon_inbound("sms", "stop-2", "crashed")  # the dead run's late clean-up
     assert handle(deps, InboundSms(PHONE, "STOP", message_id="stop-2")) == "duplicate"
     assert len(replies(notifier)) == 1
+
+
+@pytest.mark.parametrize("body, minutes", [("LATE 10", 10), ("late 5", 5), ("Late 15 min", 15), ("late", 10)])
+def test_late_tells_the_therapist_within_the_window(deps, store, notifier, session, clock, body, minutes):
+    therapist, client, appointment = session
+    clock.set(appointment.start - timedelta(minutes=30))
+    assert handle(deps, InboundSms(PHONE, body)) == "late"
+    [item] = store.inbox(therapist.id)
+    assert (item.kind, item.appointment_id) == ("late", appointment.id)
+    assert item.text == f"Running about {minutes} minutes late."
+    [(_, to, email)] = [s for s in notifier.sent if s[0] == "email"]
+    assert to == therapist.email and "Running" not in email.text and client.last_name not in email.text
+    assert f"about {minutes} minutes late" in replies(notifier)[-1]
+
+
+def test_late_far_from_a_session_changes_nothing_and_says_so(deps, store, notifier, session, clock):
+    therapist, client, appointment = session
+    clock.set(appointment.start - timedelta(hours=3))
+    assert handle(deps, InboundSms(PHONE, "LATE 10")) == "late_no_session"
+    assert store.inbox(therapist.id) == [] and "couldn't find a session starting soon" in replies(notifier)[-1]

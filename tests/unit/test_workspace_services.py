@@ -138,13 +138,17 @@ def test_editing_a_client_keeps_what_the_form_does_not_show(deps, store):
 
 
 # --- series ----------------------------------------------------------------------------------
-def test_a_series_tells_the_client_once_of_its_first_session(deps, store, notifier):
+def test_a_series_tells_the_client_once_listing_every_date(deps, store, notifier):
     therapist, client = builders.practice(store)
     first = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)
     results = on_behalf.book_series(deps, therapist, client, first, 1, 3, Mode.TELE, by=therapist)
     assert all(r.booked for r in results)
     told = [payload for channel, to, payload in notifier.sent if channel == "email"]
-    assert len(told) == 1 and "Tue Mar 3, 10 AM EST" in told[0].text
+    assert len(told) == 1 and "booked for 3 sessions" in told[0].text
+    for date in ("Tue Mar 3, 10 AM EST", "Tue Mar 10, 10 AM EDT", "Tue Mar 17, 10 AM EDT"):
+        assert date in told[0].text and date in told[0].html
+    texts = [payload for channel, to, payload in notifier.sent if channel == "sms"]
+    assert all("3 sessions from Tue Mar 3" in t and len(t) <= 160 for t in texts)
 
 
 def test_a_weekly_series_keeps_the_local_time_across_the_clock_change(deps, store):

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from portal.domain.model import Barrier
 from portal.services import checkins
 
-PICK_SCORE = "Please pick how you're doing, from 1 to 5."
+PICK_SCORE = "Please choose one answer, from 1 to 5, then tap Send my check-in."
 NO_BARRIER = ""
 
 

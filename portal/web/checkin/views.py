@@ -30,6 +30,12 @@ def _page(template: str, ctx, status: int = 200, **values):
 @bp.get("/<token>")
 def show(token):
     ctx = checkins.open_checkin(deps(), token)
+    if not request.args.get("again"):
+        sent = checkins.answer_already_sent(deps(), ctx)
+        if sent is not None:
+            return _page("checkin/sent.html", ctx, sent=sent,
+                         sent_when=wording.when(sent.at, ctx.client.timezone),
+                         sent_label=dict(checkins.SCORES).get(sent.score, ""))
     form = CheckinForm(formdata=None)
     score = request.args.get("score", "")
     if score in {str(n) for n, _ in checkins.SCORES}:

@@ -12,6 +12,7 @@ from portal.calendar import calendar_links
 from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.services import client_changes as actions
+from portal.services import client_notes
 from portal.web import deps, filters
 from portal.web.link_problem import handle_link_problems
 
@@ -62,6 +63,7 @@ def session_view(ctx) -> dict:
 
 def page(template: str, ctx, status: int = 200, **values):
     values.setdefault("session", session_view(ctx))
+    values.setdefault("late_open", client_notes.can_say_late(ctx.appointment, now()))
     return render_template(template, ctx=ctx, token=values.pop("token", None) or token_for(ctx.appointment),
                            practice_name=ctx.settings.display_name,
                            contact_phone=ctx.settings.contact_phone,
@@ -76,4 +78,4 @@ def closed(ctx, status: int = 410, notice: str = ""):
 
 
 # Importing the views attaches their routes to ``bp``.
-from portal.web.client import changes, pages  # noqa: E402,F401
+from portal.web.client import changes, notes, pages  # noqa: E402,F401

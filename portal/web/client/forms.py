@@ -77,3 +77,14 @@ def barrier_of(value: str | None) -> Barrier | None:
 
 def mode_of(value: str | None) -> Mode | None:
     return Mode(value) if value in MODES else None
+
+
+class NoteForm(FlaskForm):
+    """A note to the therapist, any time (no version: it changes nothing about the session)."""
+
+    text = TextAreaField(validators=[InputRequired("Please write your note first, then tap Send."),
+                                     Length(max=NOTE_MAX, message=NOTE_TOO_LONG)])
+
+
+class LateForm(FlaskForm):
+    minutes = HiddenField(validators=[AnyOf(("5", "10", "15"), message="Please choose 5, 10 or 15 minutes.")])

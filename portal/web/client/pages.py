@@ -31,6 +31,20 @@ def show(token):
                 undo=moves.undo_offer(deps(), ctx))
 
 
+@bp.get("/<token>/confirm")
+def confirm_page(token):
+    """Where a message's "Yes, I'll be there" lands: one question, one button that POSTs.
+    Opening it changes nothing (mail scanners open links)."""
+    ctx = load(token)
+    if not ctx.appointment.status.is_open:
+        return closed(ctx)
+    choices = actions.choices(ctx, now())
+    if not choices.upcoming:
+        return redirect(url_for("client.show", token=token))
+    return page("client/confirm.html", ctx, choices=choices,
+                ask_when=wording.when(ctx.appointment.start, ctx.client.timezone))
+
+
 @bp.get("/<token>/calendar.ics")
 def calendar_file(token):
     ctx = load(token)
