@@ -19,3 +19,14 @@ def test_the_client_page_splits_upcoming_and_past(deps):
     words = text(web.get("/t/clients/calex01"))
     assert words.index("Upcoming sessions") < words.index("Past sessions")
     assert "not yet confirmed" in words[words.index("Upcoming sessions"):words.index("Past sessions")]
+
+
+def test_zones_read_as_places_and_phones_are_formatted_and_tappable(deps):
+    seeded(deps)
+    web = Web(app_on(deps))
+    web.login(MAYA)
+    page = web.get("/t/clients/cpriy03")
+    assert "Los Angeles time" in text(page) and "America/Los_Angeles" not in text(page)
+    assert '<a href="tel:+12025550145">(202) 555-0145</a>' in page.get_data(as_text=True)
+    for url in ("/t/clients", "/t/appointments", "/t/availability", "/t/"):
+        assert "America/New_York" not in text(web.get(url)), url
