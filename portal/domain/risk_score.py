@@ -218,9 +218,14 @@ ACTIONS = {  # by the strongest reason
 }
 
 
+# What the client told us, or can't receive, decides the action before their history does.
+ACTION_FIRST = ("unreachable", "barrier", "checkin", "unconfirmed")
+
+
 def suggested_action(risk: RiskScore) -> str:
-    reasons = risk.reasons
-    return ACTIONS[reasons[0].kind] if reasons else ""
+    kinds = [f.kind for f in risk.reasons]
+    chosen = next((k for k in ACTION_FIRST if k in kinds), kinds[0] if kinds else None)
+    return ACTIONS[chosen] if chosen else ""
 
 
 def contact_routes(client: Client | None) -> list[str]:

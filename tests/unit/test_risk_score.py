@@ -139,7 +139,7 @@ def test_levels_and_strongest_reason_first():
                  history=regular() + [missed], inbox=[], checkin=CheckIn(T0, 1), now=T0, zone_name=NY)
     assert both.level is Level.HIGH
     assert [f.kind for f in both.reasons] == ["no_show", "unconfirmed", "checkin"]
-    assert risk_score.suggested_action(both).startswith("A friendly reminder")
+    assert risk_score.suggested_action(both).startswith("A short, warm check-in")  # what they told us first
     assert risk_score.suggested_action(RiskScore()) == ""
 
 
