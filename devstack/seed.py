@@ -118,6 +118,8 @@ def seed_demo(deps, password: str, history: bool = True) -> dict:
                 continue  # already there from an earlier run
         if history:
             booked += _seed_history(deps, therapist, availability, own, settings, now)
+    if history:
+        _seed_struggling_week(deps, now)
     return {"seeded": True, "therapists": [t.email for t, _ in THERAPISTS], "appointments": booked}
 
 
@@ -139,10 +141,13 @@ def _seed_history(deps, therapist, availability, clients, settings, now) -> int:
                                   replace(settings, min_notice_hours=0, booking_horizon_days=55),
                                   start_of_history)
             if s.end < now - timedelta(hours=12)]
-    written = 0
+    written, misses = 0, 0
     for n, slot in enumerate(past[::4]):
         status, barrier, via = HISTORY_OUTCOMES[n % len(HISTORY_OUTCOMES)]
         client = clients[n % len(clients)]
+        if status in (Status.NO_SHOW, Status.LATE_CANCELLED):
+            # Misses cluster on a few clients, as in real practices, not one on everyone.
+            client, misses = clients[1 + misses % 3], misses + 1
         mode = Mode.TELE if Mode.IN_PERSON not in slot.modes or n % 3 == 2 else Mode.IN_PERSON
         appointment = Appointment(
             id=f"past{therapist.id[:4]}{n:03d}", therapist_id=therapist.id, client_id=client.id,
@@ -152,6 +157,18 @@ def _seed_history(deps, therapist, availability, clients, settings, now) -> int:
         audit = AuditEvent(appointment.id, now, "system", "seeded", "seed", {"status": status.value})
         written += deps.store.record_past_session(appointment, audit)  # False: already there
     return written
+
+
+def _seed_struggling_week(deps, now):
+    """Priya rated her week 1 of 5 and said she feels unsure: the dashboard should lead with her."""
+    from portal.services.checkins import Answer, record_answer
+
+    upcoming = [a for a in deps.store.client_appointments("cpriy03", now, now + timedelta(days=14))
+                if a.status.is_open]
+    if not upcoming or deps.store.latest_checkins(["cpriy03"]):
+        return
+    ctx = deps.store.load_context(upcoming[0].id, "cpriy03", "mchen1")
+    record_answer(deps, ctx, Answer(1, Barrier.ANXIETY, "Rough week. Not sure I can make it."))
 
 
 def reset_demo_passwords(store, password: str):

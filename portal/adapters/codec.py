@@ -122,6 +122,11 @@ def checkin_key(client_id, at: datetime):
     return client_partition(client_id), f"{CHECKIN_PREFIX}{iso_utc(at)}"
 
 
+def latest_checkin_key(client_id):
+    """A copy of the newest answer, read in batches (outside the CHECKIN# history range)."""
+    return client_partition(client_id), "LATEST_CHECKIN"
+
+
 # Inbound SMS ids; SNS ids of SES events and of SMS delivery events.
 INBOUND_SOURCES = {"sms": "SMSIN", "ses": "SESIN", "smsevent": "SMSEV"}
 

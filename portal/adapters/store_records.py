@@ -6,10 +6,12 @@ Each public method names what it is for; the keys come from ``codec``.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
-from portal.adapters import codec
-from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists
+from portal.adapters import codec, codec_checkin
+from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists, Put
+from portal.domain.model import AuditEvent
 from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc
 from portal.interfaces import InboundClaim
@@ -85,25 +87,49 @@ class SmallRecords:
     # --- check-in answers ---------------------------------------------------------------------
     def record_checkin(self, client_id: str, answer: CheckIn, appointment_id: str,
                        therapist_id: str) -> bool:
-        """Store an answer; False if the client already answered in that same second."""
+        """Store an answer and, when it is the newest, the copy the dashboard reads in batches.
+        False if the client already answered in that same second."""
         item = codec.checkin_to_item(client_id, answer, appointment_id, therapist_id)
+        newer = AnyOf((NotExists(), Below("at", iso_utc(answer.at))))
         try:
+            self.table.transact([Put(item, NotExists()),
+                                 Put(codec_checkin.latest_to_item(client_id, answer), newer)])
+            return True
+        except ConditionFailed as failed:
+            if failed.failed != [1]:
+                return False
+        try:  # an older answer arriving late: kept in the history only
             self.table.put(item, NotExists())
             return True
         except ConditionFailed:
             return False
 
     def latest_checkins(self, client_ids) -> dict[str, CheckIn]:
-        """Each client's newest readable answer (one Query per client); clients without one
-        are left out."""
+        """Each client's newest answer, in one BatchGetItem; clients without one are left out.
+
+        Answers recorded before the copy existed are not seen; they age out of the risk
+        score within 30 days anyway (risk_score.CHECKIN_DAYS)."""
+        return self.availability_with_checkins(None, client_ids)[1]
+
+    def availability_with_checkins(self, therapist_id: str | None, client_ids):
+        """A therapist's availability and the clients' newest answers: one BatchGetItem."""
+        keys = [codec.latest_checkin_key(c) for c in dict.fromkeys(client_ids)]
+        if therapist_id:
+            keys.append(codec.availability_key(therapist_id))
+        items = self.table.batch_get(keys) if keys else {}
         found = {}
         for client_id in dict.fromkeys(client_ids):
-            items = self.table.query(codec.client_partition(client_id), begins=codec.CHECKIN_PREFIX,
-                                     reverse=True, limit=1)
-            answer = codec.checkin_from_item(items[0]) if items else None
+            answer = codec_checkin.latest_from_item(items.get(codec.latest_checkin_key(client_id)))
             if answer is not None:
                 found[client_id] = answer
-        return found
+        availability = codec.availability_from_item(items.get(codec.availability_key(therapist_id))) \
+            if therapist_id else None
+        return availability, found
+
+    # --- a note on a session's history (nothing else changes) --------------------------------
+    def add_audit(self, event: AuditEvent) -> None:
+        """One PutItem under the session; its id makes two notes in one second both stay."""
+        self.table.put(codec.audit_to_item(event, uuid.uuid4().hex[:8]))
 
     def checkin_answer_for(self, client_id: str, appointment_id: str) -> CheckIn | None:
         """The client's newest answer, if it was given from the check-in link of this session

@@ -1,8 +1,10 @@
-"""The therapist's view of the week: sessions with confirmation state and at-risk reasons, and the inbox.
+"""The therapist's view of the week: who to reach out to today, new inbox items, then the
+sessions by day with a risk level each.
 
 Per therapist it reads one calendar Query (90 days back to the end of the view: the
-history the risk rules need comes with it), the client list, the availability, the
-inbox, and one small Query per client with an open session for the latest check-in.
+history the risk score needs comes with it), the client list, the inbox, and one
+BatchGetItem for the availability and the latest check-in of every client with an open
+session: four calls, however many clients.
 """
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from portal.domain.model import Appointment, Client, InboxItem, Status, Therapist
-from portal.domain.risk import HISTORY_DAYS, CheckIn, RiskReason, outside_hours, risk_reasons
+from portal.domain.risk import CheckIn, outside_hours
+from portal.domain.risk_score import (
+    HISTORY_DAYS, Factor, Level, RiskScore, contact_routes, score, suggested_action,
+)
 from portal.domain.timemath import days, local_wall_to_utc, to_local
 from portal.interfaces import Deps
 
@@ -29,9 +34,26 @@ class SessionRow:
     appointment: Appointment
     client: Client | None
     therapist: Therapist
-    reasons: list[RiskReason] = field(default_factory=list)
+    risk: RiskScore = field(default_factory=RiskScore)
     outside_hours: bool = False
     past: bool = False  # it has started: what matters now is marking attendance
+
+    @property
+    def reasons(self) -> list[Factor]:
+        return self.risk.reasons
+
+    @property
+    def level(self) -> Level:
+        return self.risk.level
+
+    @property
+    def action(self) -> str:
+        return suggested_action(self.risk)
+
+    @property
+    def routes(self) -> list[str]:
+        """"sms" / "tel" links to offer, the client's preferred first."""
+        return contact_routes(self.client)
 
     @property
     def confirmation(self) -> str:
@@ -41,7 +63,8 @@ class SessionRow:
 
     @property
     def at_risk(self) -> bool:
-        return bool(self.reasons)
+        """Worth a word before the session: High or Medium."""
+        return self.level is not Level.LOW
 
     @property
     def client_name(self) -> str:
@@ -63,6 +86,9 @@ class InboxRow:
     therapist: Therapist
 
 
+REACH_OUT_MAX = 5
+
+
 @dataclass
 class Dashboard:
     days: list[DayGroup]
@@ -71,6 +97,29 @@ class Dashboard:
     @property
     def at_risk(self) -> list[SessionRow]:
         return [s for d in self.days for s in d.sessions if s.at_risk]
+
+    @property
+    def reach_out(self) -> list[SessionRow]:
+        """Who to reach today: at most five High or Medium sessions, highest score first, one
+        per client (their riskiest, then soonest, session)."""
+        ranked = sorted(self.at_risk, key=lambda s: (-s.risk.points, s.appointment.start))
+        once = {}
+        for row in ranked:
+            once.setdefault(row.appointment.client_id, row)
+        return list(once.values())[:REACH_OUT_MAX]
+
+    @property
+    def new_inbox(self) -> list[InboxRow]:
+        return [r for r in self.inbox if not r.item.handled]
+
+    @property
+    def handled_inbox(self) -> list[InboxRow]:
+        return [r for r in self.inbox if r.item.handled]
+
+    @property
+    def level_counts(self) -> dict[Level, int]:
+        upcoming = [s for d in self.days for s in d.sessions if not s.past and s.appointment.status.is_open]
+        return {level: sum(s.level is level for s in upcoming) for level in Level}
 
     @property
     def session_count(self) -> int:
@@ -88,20 +137,19 @@ def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: dateti
     store, now = deps.store, deps.clock.now()
     calendar = store.therapist_appointments(therapist.id, min(start, now) - timedelta(days=HISTORY_DAYS), end)
     clients = {c.id: c for c in store.list_clients(therapist.id)}
-    availability = store.get_availability(therapist.id)
     inbox = store.inbox(therapist.id) if with_inbox else []
     shown = [a for a in calendar if start <= a.start < end]
-    checkins = store.latest_checkins(
-        sorted({a.client_id for a in shown if a.status.is_open and a.start > now}))
+    availability, checkins = store.availability_with_checkins(
+        therapist.id, sorted({a.client_id for a in shown if a.status.is_open and a.start > now}))
     history_of: dict[str, list[Appointment]] = {}
     for a in calendar:
         if a.start <= now:
             history_of.setdefault(a.client_id, []).append(a)
     rows = []
     for a in shown:
-        reasons = risk_reasons(a, history_of.get(a.client_id, []), inbox, checkins.get(a.client_id),
-                               now, therapist.timezone) if a.start > now else []
-        rows.append(SessionRow(a, clients.get(a.client_id), therapist, reasons,
+        risk = score(a, client=clients.get(a.client_id), history=history_of.get(a.client_id, []),
+                     inbox=inbox, checkin=checkins.get(a.client_id), now=now, zone_name=therapist.timezone)
+        rows.append(SessionRow(a, clients.get(a.client_id), therapist, risk,
                                a.start > now and outside_hours(a, availability, therapist),
                                past=a.start <= now))
     inbox_rows = [InboxRow(i, clients.get(i.client_id), therapist) for i in inbox]

@@ -70,7 +70,7 @@ def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> 
             "status": row.confirmation,
             "unconfirmed": a.status is Status.SCHEDULED,
             "open": a.status.is_open,
-            "reasons": [r.text for r in row.reasons],
+            "reasons": [r.text for r in row.reasons] if row.at_risk else [],  # Medium or High
         })
     new_items = [{
         "client": r.client.short_name if r.client else "A former client",

@@ -73,8 +73,10 @@ def appointment_page(deps: Deps, ctx: AppointmentContext) -> AppointmentPage:
 
 
 def reschedule_days(deps: Deps, ctx: AppointmentContext) -> list[tuple[date, list[Slot]]]:
-    """The times this session could move to, by the therapist's day (one Query)."""
-    return slots_by_day(booking.reschedule_options(deps, ctx), ctx.therapist.timezone)
+    """The times this session could move to, by the therapist's day (one Query); never the
+    time it already has."""
+    options = [s for s in booking.reschedule_options(deps, ctx) if s.start != ctx.appointment.start]
+    return slots_by_day(options, ctx.therapist.timezone)
 
 
 # --- hours --------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_every_workspace_route_answers_404_for_another_therapists_objects(practi
             "status": "attended", "first_name": "Hacked", "timezone": "UTC", "channels": "email",
             "email": "x@example.com", "name": "Mallory", "role": "admin", "display_name": "Hacked",
             "session_minutes": "50", "buffer_minutes": "10", "min_notice_hours": "1",
-            "booking_horizon_days": "3"}
+            "booking_horizon_days": "3", "what": "reached"}
     answers = {}
     for method, url, _ in targets:
         answer = web.get(url) if method == "GET" else web.post(url, form)

@@ -169,7 +169,7 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     trail = store.audit_trail("demomche02")
     assert {(e.action, e.actor, e.via) for e in trail} >= {
         ("rescheduled", "therapist:mchen1", "workspace"), ("mode_switched", "therapist:mchen1", "workspace")}
-    assert "mode switched by you (workspace)" in text(maya.get("/t/appointments/demomche02"))
+    assert "Switched to video by you" in text(maya.get("/t/appointments/demomche02"))
     confirm = maya.post("/t/appointments/demomche05/confirm", {"version": "1"})
     assert confirm.status_code == 302 and store.get_appointment("demomche05").status is Status.CONFIRMED
     cancel = maya.post("/t/appointments/demomche09/cancel", {"version": "1", "barrier": "transport",
@@ -195,11 +195,11 @@ def test_inbox_items_are_marked_handled_by_post(maya, deps):
     deps.store.add_inbox(InboxItem("mchen1", T0 - timedelta(hours=1), "barrier", "cjord02", "demomche01",
                                    Barrier.ANXIETY, "Nervous about it", id="ib1"))
     page = text(maya.get("/t/"))
-    assert "Nervous about it" in page and "Reported: feeling anxious" in page
+    assert "Nervous about it" in page and "Said this is in the way: feeling anxious" in page
     answer = maya.post("/t/inbox/ib1/handled", {"therapist": "mchen1"})
     assert answer.status_code == 302 and answer.location.endswith("#inbox")
     assert deps.store.inbox("mchen1")[0].handled
-    assert "Reported: feeling anxious" not in text(maya.get("/t/"))
+    assert "Said this is in the way: feeling anxious" not in text(maya.get("/t/"))
     assert maya.get("/t/inbox/ib1/handled").status_code == 405  # GET never changes anything
 
 

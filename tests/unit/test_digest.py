@@ -58,7 +58,7 @@ def test_the_digest_goes_at_seven_local_once_with_today_at_a_glance(deps, store,
     text = email.text
     assert "10:00 AM  Alex R., in person. Not yet confirmed." in text
     assert "12:00 PM  Jordan L., in person. Not yet confirmed. At risk:" in text
-    assert "Missed a session on Mon Feb 2" in text and "Reported: the cost" in text
+    assert "Missed a session on Mon Feb 2" in text and "Said this is in the way: the cost" in text
     assert '"money is tight this month"' in text and "old" not in text.split("NEW FROM CLIENTS")[1]
     assert "Rivera" not in text + email.html and "Lee" not in text + email.html
     assert "Tue" not in text.split("TODAY'S SESSIONS")[1].split("NOT YET")[0]

@@ -44,12 +44,16 @@ def test_today_and_the_next_seven_days_with_state_and_risk(deps, store):
     rows = rows_by_id(view)
     assert set(rows) == {"soon", "ok", "moved", "hist", "low"}
     assert rows["soon"].confirmation == "Not yet confirmed"
-    assert [r.kind for r in rows["soon"].reasons] == ["unconfirmed"]
-    assert rows["ok"].confirmation == "Confirmed" and not rows["ok"].at_risk
+    # Nobody here has two attended sessions: "first session" is a reason on every row.
+    assert [r.kind for r in rows["soon"].reasons] == ["unconfirmed", "early"]
+    assert rows["ok"].confirmation == "Confirmed" and [r.kind for r in rows["ok"].reasons] == ["early"]
+    assert not rows["ok"].at_risk  # Low
     assert rows["moved"].appointment.changed_by_client
-    assert [r.text for r in rows["hist"].reasons] == ["Missed a session on Tue Feb 10"]
-    assert [r.text for r in rows["low"].reasons] == ["Low check-in answer (2 of 5) on Sun Mar 1"]
+    assert [r.text for r in rows["hist"].reasons] == ["Missed a session on Tue Feb 10", "First session with you"]
+    assert [r.text for r in rows["low"].reasons][0] == "Rated their week 2 of 5 on Sun Mar 1"
     assert [r.appointment.id for r in view.at_risk] == ["soon", "hist", "low"]
+    # Reach out today: highest score first (the no-show's odds ratio is the largest).
+    assert [r.appointment.id for r in view.reach_out] == ["hist", "soon", "low"]
     assert rows["soon"].client_name == "Alex Rivera"
     deps.clock.advance(timedelta(hours=4))  # "soon" has started and nobody has marked it
     assert rows_by_id(week_ahead(deps, [therapist]))["soon"].confirmation == "Attendance not marked yet"
@@ -63,9 +67,13 @@ def test_inbox_newest_first_and_an_unhandled_barrier_flags_the_session(deps, sto
                               Barrier.TRANSPORT, id="b1"))
     view = week_ahead(deps, [therapist])
     assert [r.item.id for r in view.inbox] == ["b1", "n1"]
-    assert [r.text for r in rows_by_id(view)["next"].reasons] == ["Reported: getting there (transportation)"]
+    assert [r.text for r in rows_by_id(view)["next"].reasons][0] == \
+        "Said this is in the way: getting there (transportation)"
+    assert [r.item.id for r in view.new_inbox] == ["b1", "n1"]
     store.mark_inbox_handled(view.inbox[0].item)
-    assert not rows_by_id(week_ahead(deps, [therapist]))["next"].at_risk
+    after = week_ahead(deps, [therapist])
+    assert [r.kind for r in rows_by_id(after)["next"].reasons] == ["early"]
+    assert [r.item.id for r in after.handled_inbox] == ["b1"]
 
 
 def test_sessions_outside_new_hours_are_flagged_not_moved(deps, store):

@@ -115,6 +115,9 @@ def modes_label(modes) -> str:
 
 
 def register_filters(bp):
+    from portal.domain.history import describe
+
     bp.add_app_template_filter(modes_label, "ws_modes")
+    bp.add_app_template_filter(describe, "history")  # a session's history line, from what to what
     filters.register(bp)
     bp.add_app_template_filter(lambda v: "–" if v is None else f"{v * 100:.0f}%", "ws_pct")

@@ -1,12 +1,16 @@
 """The dashboard: the week ahead with who may miss, and the inbox."""
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.domain.errors import NotFound
-from portal.services import inbox, workspace_access
+from portal.domain.errors import NotFound, ValidationError
+from portal.domain.history import OUTREACH
+from portal.domain.risk_score import Level
+from portal.services import inbox, outreach, workspace_access
 from portal.services.dashboard import week_ahead
 from portal.web import deps
 from portal.web.workspace import bp
-from portal.web.workspace.common import is_id, me, subject_therapist, therapists_for_picker
+from portal.web.workspace.common import (
+    is_id, me, own_appointment, subject_therapist, therapists_for_picker,
+)
 
 
 def _scope():
@@ -27,7 +31,7 @@ def dashboard():
         heading = "Your week" if chosen == me().id else f"{therapists[0].name}: the week ahead"
     return render_template("therapist/dashboard.html", view=view, chosen=chosen, heading=heading,
                            zone_name=therapists[0].timezone, show_therapist=len(therapists) > 1,
-                           therapists=therapists_for_picker())
+                           therapists=therapists_for_picker(), levels=Level, now=deps().clock.now())
 
 
 @bp.post("/inbox/<item_id>/handled")
@@ -43,3 +47,19 @@ def inbox_handled(item_id):
     view = request.form.get("view", "")
     back = {"therapist": view} if view and view != me().id else {}
     return redirect(url_for("workspace.dashboard", **back) + "#inbox")
+
+
+@bp.post("/appointments/<appointment_id>/outreach")
+def outreach_log(appointment_id):
+    """The one-tap "Sent a reminder" / "Reached them" from the reach-out list."""
+    ctx = own_appointment(appointment_id)
+    what = request.form.get("what", "")
+    try:
+        outreach.log_outreach(deps(), ctx, what, me())
+    except ValidationError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("workspace.dashboard") + "#reach-h")
+    flash(f"{OUTREACH[what]}: noted on {ctx.client.first_name}'s session.", "info")
+    view = request.form.get("view", "")
+    back = {"therapist": view} if view and view != me().id else {}
+    return redirect(url_for("workspace.dashboard", **back) + "#reach-h")
