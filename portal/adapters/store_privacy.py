@@ -15,6 +15,8 @@ from portal.domain.privacy import AccessEvent, Tombstone
 
 # What erasure removes from a session's own records: free text a person wrote or was sent.
 FREE_TEXT = ("note", "text", "body", "answer", "message")
+# Copies of the client's name kept for cheap reads (the therapist's calendar feed).
+NAME_COPIES = ("client_label",)
 
 
 class PrivacyRecords:
@@ -88,7 +90,7 @@ class PrivacyRecords:
         """A session keeps its times and status (the figures), loses any free text: its note,
         its messages' details and free text in its history."""
         for item in self.table.query(codec.appointment_partition(appointment_id)):
-            fields = {name: None for name in FREE_TEXT if item.get(name)}
+            fields = {name: None for name in FREE_TEXT + NAME_COPIES if item.get(name)}
             if item["sk"].startswith(codec.MESSAGE_PREFIX) and item.get("detail"):
                 fields["detail"] = None
             detail = item.get("detail") if item["sk"].startswith(codec.AUDIT_PREFIX) else None
@@ -101,6 +103,7 @@ class PrivacyRecords:
         items = self.table.query(codec.client_partition(client_id), begins=codec.CHECKIN_PREFIX)
         for item in items:
             self.table.delete(item["pk"], item["sk"])
+        self.table.delete(*codec.latest_checkin_key(client_id))  # the dashboard's copy of the newest
         return len(items)
 
     def erase_inbox_text(self, therapist_id: str, client_id: str) -> None:
