@@ -10,7 +10,8 @@ from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
 from portal.domain.errors import StaleVersion, ValidationError
-from portal.services import auth, two_step, workspace_access as access
+from portal.services import auth, two_step
+from portal.services import workspace_access as access
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import admin_required, local_path, me, start_session
