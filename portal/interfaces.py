@@ -200,8 +200,18 @@ class DeliveryStore(Protocol):
     def feed_sessions(self, therapist_id: str, since: datetime) -> tuple[str, list[Appointment]]: ...
 
 
+class TwoStepStore(Protocol):
+    """A therapist's two-step sign-in: written only through these (adapters/store_two_step.py)."""
+
+    def enrol_two_step(self, therapist_id: str, secret: str, used_step: int,
+                       recovery_hashes: list[str]) -> None: ...
+    def end_two_step(self, therapist_id: str) -> None: ...
+    def use_code_step(self, therapist_id: str, step: int) -> bool: ...
+    def use_recovery_code(self, therapist_id: str, unused: list[str], left: list[str]) -> bool: ...
+
+
 class Store(SettingsStore, TherapistStore, ClientStore, AppointmentStore, MessageStore, RunStore,
-            InboxStore, CheckinStore, ThrottleStore, InboundStore, DeliveryStore, Protocol):
+            InboxStore, CheckinStore, ThrottleStore, InboundStore, DeliveryStore, TwoStepStore, Protocol):
     """Every role at once: what ``portal.adapters.store.Store`` implements."""
 
 

@@ -183,7 +183,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "quiet_start": s.quiet_start.strftime("%H:%M"), "quiet_end": s.quiet_end.strftime("%H:%M"),
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "version": s.version,
-        "nudge_hours": s.nudge_hours,
+        "nudge_hours": s.nudge_hours, "two_step_required": s.two_step_required,
     }
 
 
@@ -203,6 +203,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         cost_text=item.get("cost_text", ""), crisis_text=item.get("crisis_text", ""),
         tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
         nudge_hours=item.get("nudge_hours", 24),
+        two_step_required=bool(item.get("two_step_required", False)),
     )
 
 
@@ -228,6 +229,9 @@ def therapist_from_item(item: dict) -> Therapist:
         # Written only by Store.set_session_key (never by a profile write), so a page read
         # before a sign-out cannot put back a revoked key.
         session_key=item.get("session_key", ""),
+        # Likewise written only by the store's two-step methods (adapters/store_two_step.py).
+        totp_secret=item.get("totp_secret", ""), totp_last_step=int(item.get("totp_last_step", 0)),
+        recovery_hashes=tuple(item.get("totp_recovery") or ()),
     )
 
 

@@ -13,6 +13,7 @@ from portal.adapters.store_delivery import DeliveryRecords
 from portal.adapters.store_messages import MessageRecords
 from portal.adapters.store_privacy import PrivacyRecords
 from portal.adapters.store_records import SmallRecords
+from portal.adapters.store_two_step import TwoStepRecords
 from portal.adapters.table import (
     AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
 )
@@ -25,7 +26,7 @@ from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
-class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords):
+class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoStepRecords):
     def __init__(self, table):
         self.table = table
 

@@ -126,6 +126,7 @@ class PracticeSettings:
     version: int = 0
     # A session still unconfirmed this many hours before gets one extra short nudge (0: none).
     nudge_hours: int = 24
+    two_step_required: bool = False  # every therapist signs in with a code (services/two_step.py)
 
     def __post_init__(self):
         require_zone(self.timezone)
@@ -148,6 +149,10 @@ class Therapist:
     role: str = "therapist"  # or "admin"
     password_hash: str = ""
     session_key: str = ""  # replaced at sign-out: every session signed with the old one ends
+    # Two-step sign-in (services/two_step.py): empty secret = not enrolled.
+    totp_secret: str = ""
+    totp_last_step: int = 0  # the last 30-second step whose code was used: never accepted again
+    recovery_hashes: tuple[str, ...] = ()
 
     def __post_init__(self):
         require_zone(self.timezone)

@@ -88,6 +88,16 @@ def _reserve(deps: Deps, scope: str, subject: str, index: int, window_end: datet
                                     int(window_end.timestamp()) + 3600)
 
 
+def reserve_attempt(deps: Deps, scope: str, subject: str, limit: int = ACCOUNT_LIMIT):
+    """Count one attempt before checking it (TooManyAttempts past ``limit`` in this window).
+    Returns the give-back to call when it succeeded, so only failures count."""
+    now = deps.clock.now()
+    index, window_end = _window(now)
+    if _reserve(deps, scope, subject, index, window_end) > limit:
+        raise TooManyAttempts(_minutes_left(now, window_end))
+    return lambda: _reserve(deps, scope, subject, index, window_end, -1)
+
+
 def sign_in(deps: Deps, email: str, password: str, client_ip: str) -> Therapist:
     """The therapist, or SignInFailed / TooManyAttempts (never saying which part was wrong)."""
     email = (email or "").strip().lower()

@@ -26,6 +26,8 @@ FIELD_HINTS = {
     "client.rebook_post": {"start", "mode", "csrf_token"},
     "checkins.turn_on": {"csrf_token"},
     "workspace.login": {"email", "password", "next", "csrf_token"},
+    "workspace.login_code": {"code", "csrf_token"},
+    "workspace.login_enrol": {"secret", "code", "csrf_token"},
 }
 EDGES = [
     "", " ", "0", "1", "-1", "5", "26", "27", "336", "99999999999999999999999999999999999999999",

@@ -21,6 +21,10 @@ NOT_ABOUT_OBJECTS = {
     "/t/stats": "practice totals, and per therapist only oneself unless admin (see test_stats)",
     "/t/stats.csv": "the same figures as /t/stats",
     "/t/calendar-feed": "shows and rotates one's own calendar feed address",
+    "/t/login/code": "the second sign-in step, for the person who just gave their password",
+    "/t/login/enrol": "the enrolment the practice requires, for that same person",
+    "/t/two-step": "turns on one's own two-step sign-in",
+    "/t/two-step/off": "turns off one's own, with one's own password and code",
 }
 
 
@@ -92,6 +96,20 @@ def test_a_therapist_sees_their_own_and_the_admin_sees_everyone(practice):
     assert b"Devon" in maya.get("/t/clients?therapist=sokaf1").data
     assert b"Sam Okafor" in maya.get("/t/?therapist=all").data
     assert maya.get("/t/settings").status_code == 200 and sam.get("/t/settings").status_code == 404
+
+
+def test_only_the_admin_can_require_two_step_sign_in(practice):
+    app = app_on(practice)
+    sam = Web(app)
+    sam.login(SAM)
+    version = str(practice.store.get_settings().version)
+    assert sam.post("/t/settings/two-step", {"required": "y", "version": version}).status_code == 404
+    assert "Two-step sign-in" not in sam.get("/t/settings").get_data(as_text=True)  # a 404 page
+    assert not practice.store.get_settings().two_step_required
+    maya = Web(app)
+    maya.login(MAYA)
+    assert maya.post("/t/settings/two-step", {"required": "y", "version": version}).status_code == 302
+    assert practice.store.get_settings().two_step_required
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_and_see_nothing(practice):

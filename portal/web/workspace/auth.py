@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, request, session, url_for
 
 from portal.domain.errors import ValidationError
-from portal.services import auth
+from portal.services import auth, two_step
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import local_path, me, signed_in_therapist, start_session
@@ -31,6 +31,11 @@ def _sign_in(form):
         status = 429 if isinstance(problem, auth.TooManyAttempts) else 200
         form.password.data = ""
         return render_template("therapist/login.html", form=form, problem=str(problem)), status
+    step = two_step.next_step(deps(), therapist)
+    if step is not None:  # the code next (or the enrolment the practice requires)
+        from portal.web.workspace.two_step import begin_pending
+
+        return begin_pending(therapist, step, local_path(form.next.data) or "")
     start_session(therapist)
     return redirect(local_path(form.next.data) or url_for("workspace.dashboard"))
 

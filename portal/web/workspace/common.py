@@ -41,7 +41,8 @@ def start_session(therapist):
 
 def require_sign_in():
     """Blueprint before_request: every page but the sign-in page needs a therapist."""
-    if request.endpoint in ("workspace.login", "workspace.static", "workspace.feed"):
+    if request.endpoint in ("workspace.login", "workspace.static", "workspace.feed",
+                            "workspace.login_code", "workspace.login_enrol"):  # their own check
         return None
     therapist = signed_in_therapist()
     if therapist is None:
