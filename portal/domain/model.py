@@ -148,6 +148,7 @@ class Therapist:
     role: str = "therapist"  # or "admin"
     password_hash: str = ""
     session_key: str = ""  # replaced at sign-out: every session signed with the old one ends
+    active: bool = True  # False: deactivated by the admin: no sign-in, no open times
 
     def __post_init__(self):
         require_zone(self.timezone)
