@@ -9,9 +9,7 @@ from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.clients import zone_names
 from portal.web.workspace.common import admin_required, is_id, me
-from portal.web.workspace.forms import (
-    ReassignForm, SettingsForm, TherapistForm, apply_errors, capped, version_of,
-)
+from portal.web.workspace.forms import ReassignForm, SettingsForm, TherapistForm, apply_errors, capped, version_of
 
 BLANK_RULES = 2
 
