@@ -46,6 +46,11 @@ def slot_key(therapist_id, cell):
     return f"SLOT#{therapist_id}#{cell}", "S"
 
 
+def therapist_event_key(therapist_id, at: datetime, unique: str):
+    """An audit event about a therapist (deactivated, reactivated), in their own partition."""
+    return f"THER#{therapist_id}", f"AUDIT#{iso_utc(at)}#{unique}"
+
+
 def message_key(appointment_id, key):
     return f"APPT#{appointment_id}", f"MSG#{key}"
 
@@ -214,7 +219,7 @@ def therapist_to_item(t: Therapist) -> dict:
         "pk": pk, "sk": sk, "type": "therapist", "id": t.id, "name": t.name, "email": t.email,
         "timezone": t.timezone, "session_minutes": t.session_minutes,
         "buffer_minutes": t.buffer_minutes, "tele_room_url": t.tele_room_url, "role": t.role,
-        "password_hash": t.password_hash,
+        "password_hash": t.password_hash, "active": t.active,
         # Listed through the by_therapist index under one practice-wide key.
         "gsi1pk": THERAPISTS, "gsi1sk": t.email.lower(),
     }
@@ -232,6 +237,7 @@ def therapist_from_item(item: dict) -> Therapist:
         # Likewise written only by the store's two-step methods (adapters/store_two_step.py).
         totp_secret=item.get("totp_secret", ""), totp_last_step=int(item.get("totp_last_step", 0)),
         recovery_hashes=tuple(item.get("totp_recovery") or ()),
+        active=item.get("active", True),  # written only by Store.set_therapist_active after add
     )
 
 

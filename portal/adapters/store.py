@@ -14,6 +14,7 @@ from portal.adapters.store_messages import MessageRecords
 from portal.adapters.store_privacy import PrivacyRecords
 from portal.adapters.store_records import SmallRecords
 from portal.adapters.store_two_step import TwoStepRecords
+from portal.adapters.store_team import TeamRecords
 from portal.adapters.table import (
     AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
 )
@@ -26,7 +27,8 @@ from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
-class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoStepRecords):
+class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoStepRecords,
+            TeamRecords):
     def __init__(self, table):
         self.table = table
 
@@ -73,7 +75,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         and the password hash is set_password_hash's alone, so an edit made from a page read
         earlier cannot put back a password that was just reset."""
         item = codec.therapist_to_item(therapist)
-        fields = {k: v for k, v in item.items() if k not in ("pk", "sk", "email", "password_hash")}
+        fields = {k: v for k, v in item.items() if k not in ("pk", "sk", "email", "password_hash", "active")}
         try:
             self.table.update(item["pk"], item["sk"], fields, Equals("email", therapist.email))
         except ConditionFailed:
@@ -207,7 +209,8 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         item = self.table.get(*codec.appointment_key(appointment_id), consistent=consistent)
         return codec.appointment_from_item(item) if item else None
 
-    def load_context(self, appointment_id, client_id, therapist_id) -> AppointmentContext | None:
+    def load_context(self, appointment_id, client_id, therapist_id,
+                     _reread=False) -> AppointmentContext | None:
         """Appointment, client, therapist, availability and settings: one BatchGetItem."""
         keys = [codec.appointment_key(appointment_id), codec.client_key(client_id),
                 codec.therapist_key(therapist_id), codec.availability_key(therapist_id),
@@ -217,8 +220,12 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         if not appt_item or keys[1] not in found or keys[2] not in found:
             return None
         appointment = codec.appointment_from_item(appt_item)
-        if appointment.client_id != client_id or appointment.therapist_id != therapist_id:
+        if appointment.client_id != client_id:
             return None  # a token never opens another client's session
+        if appointment.therapist_id != therapist_id:
+            # Handed to another therapist since the link was made: the client's link still works.
+            return None if _reread else self.load_context(appointment_id, client_id,
+                                                          appointment.therapist_id, _reread=True)
         return AppointmentContext(
             appointment=appointment,
             client=codec.client_from_item(found[keys[1]]),
@@ -249,17 +256,20 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
     def commit(self, change: AppointmentChange):
         """Apply one change to a session atomically, conditional on the version read."""
         before, after = change.before, change.after
-        tid = before.therapist_id
-        old_cells = set(cells(before.start, change.before_hold_end)) if before.status.is_open else set()
-        new_cells = set(cells(after.start, change.after_hold_end)) if after.status.is_open else set()
+        # Cells are (therapist, cell): a session handed to another therapist (after.therapist_id
+        # differs) releases the old therapist's time and claims the new one's, in this transaction.
+        old_cells = {(before.therapist_id, c) for c in cells(before.start, change.before_hold_end)} \
+            if before.status.is_open else set()
+        new_cells = {(after.therapist_id, c) for c in cells(after.start, change.after_hold_end)} \
+            if after.status.is_open else set()
         if change.keep_messages:
             new_keys = list(change.before_message_keys)
         else:
             new_keys = [m.key for m in change.messages]
         ops = [Put(codec.appointment_to_item(after, new_keys, change.after_hold_end),
                    Equals("version", before.version))]
-        ops += [Delete(*codec.slot_key(tid, c)) for c in sorted(old_cells - new_cells)]
-        ops += [Put(_claim(tid, c, after.id), NotExists()) for c in sorted(new_cells - old_cells)]
+        ops += [Delete(*codec.slot_key(tid, c)) for tid, c in sorted(old_cells - new_cells)]
+        ops += [Put(_claim(tid, c, after.id), NotExists()) for tid, c in sorted(new_cells - old_cells)]
         claim_range = range(1 + len(old_cells - new_cells), 1 + len(old_cells - new_cells) + len(new_cells - old_cells))
         if not change.keep_messages:
             kept = set(new_keys)

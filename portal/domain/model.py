@@ -153,6 +153,7 @@ class Therapist:
     totp_secret: str = ""
     totp_last_step: int = 0  # the last 30-second step whose code was used: never accepted again
     recovery_hashes: tuple[str, ...] = ()
+    active: bool = True  # False: deactivated by the admin: no sign-in, no open times
 
     def __post_init__(self):
         require_zone(self.timezone)

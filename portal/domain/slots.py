@@ -46,8 +46,10 @@ def open_slots(
 
     Windows are in the therapist's wall-clock time; each day is walked in that
     zone, so a window keeps its local hours across DST, and a start the clocks
-    skip is left out.
+    skip is left out. A deactivated therapist offers none.
     """
+    if not therapist.active:
+        return []
     session = timedelta(minutes=therapist.session_minutes)
     buffer = timedelta(minutes=therapist.buffer_minutes)
     step = session + buffer

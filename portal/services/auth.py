@@ -34,6 +34,14 @@ class SignInFailed(DomainError):
         super().__init__("That email and password don't match. Please check them and try again.")
 
 
+class AccountInactive(SignInFailed):
+    """The right password for a deactivated account: said plainly, since only its owner gets here."""
+
+    def __init__(self):
+        DomainError.__init__(self, "This account is switched off. Please ask the practice admin "
+                                   "if you need it back.")
+
+
 class TooManyAttempts(DomainError):
     def __init__(self, minutes: int):
         self.minutes = minutes
@@ -119,6 +127,8 @@ def sign_in(deps: Deps, email: str, password: str, client_ip: str) -> Therapist:
     # A right password gives back its reservations: only failures count.
     _reserve(deps, "ip", ip, index, window_end, -1)
     _reserve(deps, "acct", email, index, window_end, -1)
+    if not therapist.active:
+        raise AccountInactive()
     return therapist
 
 

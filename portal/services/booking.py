@@ -41,6 +41,8 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
                      status: Status = Status.SCHEDULED) -> Appointment:
     if client.therapist_id != therapist.id:
         raise ValidationError("That client sees another therapist.")
+    if not therapist.active:
+        raise SlotUnavailable(f"{therapist.name} isn't taking new sessions.")
     if not is_on_cell(start):
         raise ValidationError("Pick a start time on a 5-minute step.")
     store, now = deps.store, deps.clock.now()

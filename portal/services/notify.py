@@ -16,13 +16,14 @@ from portal.services.compose import client_values, fit_sms, render
 
 log = logging.getLogger(__name__)
 
-KINDS = ("confirmed", "rescheduled", "mode", "cancelled", "rebooked")
+KINDS = ("confirmed", "rescheduled", "mode", "cancelled", "rebooked", "therapist")
 SUBJECTS = {
     "confirmed": "Confirmed: your session on {when}",
     "rescheduled": "New time: your session on {when}",
     "mode": "Your session on {when} is now {mode}",
     "cancelled": "Cancelled: your session on {when}",
     "rebooked": "Booked: your session on {when}",
+    "therapist": "Same time, with a colleague: your session on {when}",
 }
 SENT, FAILED = "sent", "failed"
 

@@ -131,6 +131,8 @@ class Practice:
             from tests.workspace_support import DEMO_PASSWORD
 
             reset_demo_passwords(self.store, DEMO_PASSWORD)  # a fuzzed reset may have changed it
+            for tid in ("mchen1", "sokaf1"):  # and a fuzzed deactivation switched one off
+                self.store.set_therapist_active(tid, True)
             self._password_alone()  # a fuzzed admin may have required two-step sign-in
             assert web.login({"maya": MAYA, "sam": SAM}[who]).status_code == 302
         web.get("/t/password" if who else "/t/login")  # a page with this session's CSRF token

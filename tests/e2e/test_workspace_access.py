@@ -161,3 +161,19 @@ def test_outside_dev_the_cookie_is_secure_httponly_lax_and_expires_with_hsts(pra
     for part in ("Secure", "HttpOnly", "SameSite=Lax", "Expires="):
         assert part in cookie
     assert "Strict-Transport-Security" in answer.headers
+
+
+def test_the_admins_team_pages_answer_404_for_a_session_of_another_therapist(practice):
+    """Sam's sessions page may change only Sam's sessions: Maya's session named under his id
+    is not there, even for the admin."""
+    web = Web(app_on(practice))
+    web.login(MAYA)
+    before = _snapshot(practice.store)
+    for action in ("reassign", "cancel"):
+        answer = web.post(f"/t/therapists/sokaf1/sessions/{MAYA_IDS['appointment_id']}/{action}",
+                          {"version": "1", "to": "sokaf1"})
+        assert answer.status_code == 404
+    for path in ("/t/therapists/nobody1/sessions", "/t/therapists/nobody1/deactivate"):
+        assert web.get(path).status_code == 404
+    assert web.post("/t/therapists/nobody1/reactivate").status_code == 404
+    assert _snapshot(practice.store) == before

@@ -448,3 +448,70 @@ def test_the_unreachable_flag_is_the_events_alone(any_store):
     any_store.update_client(replace(client, first_name="Alexandra"))  # a page read before
     stored = any_store.get_client(client.id)
     assert stored.sms_unreachable and stored.first_name == "Alexandra"
+
+
+def _reassign(store, ctx, to_tid, messages=()):
+    after = replace(ctx.appointment, therapist_id=to_tid, version=ctx.appointment.version + 1)
+    store.commit(AppointmentChange(
+        before=ctx.appointment, after=after, before_message_keys=ctx.message_keys,
+        before_hold_end=ctx.hold_end, after_hold_end=after.end + timedelta(minutes=10),
+        messages=list(messages), audit=audit(after.id, "reassigned", T0 + timedelta(minutes=1))))
+    return after
+
+
+def test_a_session_handed_to_another_therapist_moves_its_time_claims_in_one_transaction(any_store):
+    t, c = builders.practice(any_store)
+    other = builders.therapist(tid="ther02")
+    any_store.add_therapist(other)
+    appt = appointment()
+    reminder = PendingMessage(appt.id, "r24", Channel.EMAIL, appt.start - timedelta(hours=24),
+                              for_start=appt.start)
+    book(any_store, appt, messages=[reminder])
+    ctx = any_store.load_context(appt.id, c.id, t.id)
+    rewritten = replace(reminder, kind="r2", channel=Channel.SMS, due_at=appt.start - timedelta(hours=2))
+    after = _reassign(any_store, ctx, other.id, [rewritten])
+    assert any_store.get_appointment(appt.id) == after
+    assert [m.key for m in any_store.messages_of(appt.id)] == [rewritten.key]  # rewritten with it
+    assert [e.action for e in any_store.audit_trail(appt.id)] == ["booked", "reassigned"]
+    assert [a.id for a in any_store.therapist_appointments(other.id, T0, T0 + timedelta(days=7))] == [appt.id]
+    assert any_store.therapist_appointments(t.id, T0, T0 + timedelta(days=7)) == []
+    # The first therapist's time is free again; the new therapist's is held.
+    book(any_store, appointment("appt03", start=appt.start))
+    with pytest.raises(SlotTaken):
+        book(any_store, appointment("appt04", start=appt.start, therapist_id=other.id))
+    # An old link (made for the first therapist) still opens the session, now with the new one.
+    assert any_store.load_context(appt.id, c.id, t.id).therapist.id == other.id
+    # A stale page cannot hand it on again.
+    with pytest.raises(StaleVersion):
+        _reassign(any_store, ctx, t.id)
+
+
+def test_a_handover_to_a_therapist_busy_then_is_refused_and_changes_nothing(any_store):
+    t, c = builders.practice(any_store)
+    other = builders.therapist(tid="ther02")
+    any_store.add_therapist(other)
+    appt = appointment()
+    book(any_store, appt)
+    book(any_store, appointment("appt05", start=appt.start + timedelta(minutes=30), therapist_id=other.id))
+    ctx = any_store.load_context(appt.id, c.id, t.id)
+    with pytest.raises(SlotTaken):
+        _reassign(any_store, ctx, other.id)
+    assert any_store.get_appointment(appt.id) == appt
+    with pytest.raises(SlotTaken):  # the first therapist still holds the time
+        book(any_store, appointment("appt06", start=appt.start))
+    assert [e.action for e in any_store.audit_trail(appt.id)] == ["booked"]
+
+
+def test_deactivation_is_one_attribute_a_profile_edit_cannot_undo(any_store):
+    t, _ = builders.practice(any_store)
+    seen = any_store.get_therapist(t.id)
+    assert seen.active
+    any_store.set_therapist_active(t.id, False, "fresh-key")
+    any_store.update_therapist(replace(seen, buffer_minutes=15))  # an edit from a page read before
+    stored = any_store.get_therapist(t.id)
+    assert (stored.active, stored.session_key, stored.buffer_minutes) == (False, "fresh-key", 15)
+    any_store.record_therapist_event(t.id, AuditEvent("", T0, "therapist:admin1", "deactivated", "workspace"))
+    assert [e.action for e in any_store.therapist_events(t.id)] == ["deactivated"]
+    assert any_store.therapist_with_availability(t.id)[0] == stored  # the event is not the profile
+    any_store.set_therapist_active(t.id, True)
+    assert any_store.get_therapist(t.id).active

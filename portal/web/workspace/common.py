@@ -25,7 +25,7 @@ def signed_in_therapist():
     if not issued <= now + 60 or now - issued > hours * 3600:
         return None
     therapist = access.therapist(deps(), tid)
-    if therapist is None or session.get("stamp") != session_stamp(therapist):
+    if therapist is None or not therapist.active or session.get("stamp") != session_stamp(therapist):
         return None
     return therapist
 

@@ -120,6 +120,12 @@ class CancelForm(FlaskForm):
     note = TextAreaField("Note (optional, only therapists see it)", cap(NOTE_MAX))
 
 
+class ReassignForm(FlaskForm):
+    """A deactivated therapist's session: handed to ``to``, or cancelled kindly (version only)."""
+    version = HiddenField(validators=cap(SHORT))
+    to = StringField("Reassign to", cap(SHORT * 4))
+
+
 class ReminderRuleForm(Form):
     hours_before = StringField("Hours before", cap(NUMBER), widget=NumberInput(min=1, max=336))
     channels = MultiCheckboxField("Send by", choices=CHANNEL_CHOICES)

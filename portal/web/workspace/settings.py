@@ -1,14 +1,15 @@
 """Practice admin: practice settings and the therapists of the practice."""
 from flask import abort, flash, redirect, render_template, url_for
 
-from portal.domain.errors import StaleVersion, ValidationError
+from portal.domain.errors import InvalidTransition, NotFound, SlotTaken, StaleVersion, ValidationError
 from portal.services import auth, practice, workspace_access
+from portal.services import therapists as team
 from portal.services.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.clients import zone_names
-from portal.web.workspace.common import admin_required, is_id
-from portal.web.workspace.forms import SettingsForm, TherapistForm, apply_errors, capped
+from portal.web.workspace.common import admin_required, is_id, me
+from portal.web.workspace.forms import ReassignForm, SettingsForm, TherapistForm, apply_errors, capped, version_of
 
 BLANK_RULES = 2
 
@@ -62,9 +63,7 @@ def save_settings():
 @bp.get("/therapists")
 @admin_required
 def therapists():
-    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
-                           form=TherapistForm(data={"timezone": practice.current_settings(deps()).timezone}),
-                           zones=zone_names(), created=None, password=None, general=[])
+    return _team_page()
 
 
 @bp.post("/therapists")
@@ -101,3 +100,104 @@ def reset_password(therapist_id):
                            form=TherapistForm(formdata=None, data={"timezone": therapist.timezone}),
                            zones=zone_names(), created=therapist, password=password, reset=True,
                            general=[])
+
+
+# --- deactivate, reactivate, and the deactivated therapist's sessions ----------------------------
+def _team_page(status=200, general=()):
+    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
+                           form=TherapistForm(data={"timezone": practice.current_settings(deps()).timezone}),
+                           zones=zone_names(), created=None, password=None, general=list(general)), status
+
+
+def _checked_id(value):
+    if not is_id(value):
+        abort(404)
+    return value
+
+
+@bp.get("/therapists/<therapist_id>/deactivate")
+@admin_required
+def confirm_deactivate(therapist_id):
+    try:
+        therapist, ahead = team.confirm_deactivate(deps(), me(), _checked_id(therapist_id))
+    except NotFound:
+        abort(404)
+    return render_template("therapist/deactivate.html", therapist=therapist, ahead=ahead)
+
+
+@bp.post("/therapists/<therapist_id>/deactivate")
+@admin_required
+def deactivate(therapist_id):
+    try:
+        therapist = team.deactivate(deps(), me(), _checked_id(therapist_id))
+    except NotFound:
+        abort(404)
+    except ValidationError as problem:
+        return _team_page(400, [str(problem)])
+    flash(f"{therapist.name} is deactivated: they can't sign in, and clients see no open times "
+          "with them. Their sessions ahead are below.", "info")
+    return redirect(url_for("workspace.team_sessions", therapist_id=therapist.id))
+
+
+@bp.post("/therapists/<therapist_id>/reactivate")
+@admin_required
+def reactivate(therapist_id):
+    try:
+        therapist = team.reactivate(deps(), me(), _checked_id(therapist_id))
+    except NotFound:
+        abort(404)
+    flash(f"{therapist.name} is active again: they can sign in, and their open times are back.", "info")
+    return redirect(url_for("workspace.therapists"))
+
+
+def _sessions_page(therapist_id, status=200, problem=None):
+    try:
+        found = team.future_sessions(deps(), me(), _checked_id(therapist_id))
+    except NotFound:
+        abort(404)
+    return render_template("therapist/team_sessions.html", team=found, problem=problem,
+                           form=ReassignForm()), status
+
+
+@bp.get("/therapists/<therapist_id>/sessions")
+@admin_required
+def team_sessions(therapist_id):
+    return _sessions_page(therapist_id)
+
+
+@bp.post("/therapists/<therapist_id>/sessions/<appointment_id>/reassign")
+@admin_required
+@capped(ReassignForm)
+def reassign_session(therapist_id, appointment_id):
+    form = ReassignForm()
+    return _session_change(therapist_id, appointment_id, lambda version: team.reassign(
+        deps(), me(), therapist_id, appointment_id, version, form.to.data or ""),
+        "Reassigned. The client has been told: same time, another therapist.")
+
+
+@bp.post("/therapists/<therapist_id>/sessions/<appointment_id>/cancel")
+@admin_required
+@capped(ReassignForm)
+def cancel_session(therapist_id, appointment_id):
+    return _session_change(therapist_id, appointment_id, lambda version: team.cancel_kindly(
+        deps(), me(), therapist_id, appointment_id, version),
+        "Cancelled. The client has been told kindly, with a way to book a new time.")
+
+
+def _session_change(therapist_id, appointment_id, change, done: str):
+    """Run one change of a session on the sessions page; a stale page or a taken time is a kind 409."""
+    _checked_id(therapist_id), _checked_id(appointment_id)
+    try:
+        change(version_of(ReassignForm().version.data))
+    except NotFound:
+        abort(404)
+    except SlotTaken:
+        return _sessions_page(therapist_id, 409, "That therapist already has a session at that time. "
+                                                 "Nothing was changed; please pick someone else.")
+    except (StaleVersion, InvalidTransition):
+        return _sessions_page(therapist_id, 409, "This session changed while the page was open. "
+                                                 "Nothing was changed; here is the list as it is now.")
+    except ValidationError as problem:
+        return _sessions_page(therapist_id, 400, str(problem))
+    flash(done, "info")
+    return redirect(url_for("workspace.team_sessions", therapist_id=therapist_id))
