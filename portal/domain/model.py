@@ -126,12 +126,16 @@ class PracticeSettings:
     version: int = 0
     # A session still unconfirmed this many hours before gets one extra short nudge (0: none).
     nudge_hours: int = 24
+    # A client's own change is confirmed this many minutes later, coalesced (0: at once).
+    change_grace_minutes: int = 3
 
     def __post_init__(self):
         require_zone(self.timezone)
         for name in ("late_cancel_hours", "min_notice_hours", "nudge_hours"):
             if not 0 <= getattr(self, name) <= 24 * 14:
                 raise ValidationError(f"{name.replace('_', ' ')} must be between 0 and 336")
+        if not 0 <= self.change_grace_minutes <= 30:
+            raise ValidationError("The wait before confirming a change must be 0 to 30 minutes.")
         if not 1 <= self.booking_horizon_days <= 365:
             raise ValidationError("The booking horizon must be between 1 and 365 days.")
 
