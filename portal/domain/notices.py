@@ -61,29 +61,29 @@ def plan_notices(existing: list[PendingMessage], before: Appointment | None, aft
     due = now + timedelta(minutes=settings.change_grace_minutes)
     planned = []
     for channel in confirmation_channels(client):
-        told, fallback = _last_told(by_channel.get(channel), before, kind)
+        told, kinds = _last_told(by_channel.get(channel), before, kind)
         when = due
         if channel in PHONE_CHANNELS:
             when = first_allowed_from(due, client.timezone, settings.quiet_start, settings.quiet_end)
         planned.append(PendingMessage(
             appointment_id=after.id, kind=CHANGE_NOTICE, channel=channel, due_at=when,
-            detail={"client": client.id, "rev": after.version, "told": told, "fallback": fallback}))
+            detail={"client": client.id, "rev": after.version, "told": told, "kinds": kinds}))
     return planned
 
 
 def _last_told(notice: PendingMessage | None, before: Appointment | None, kind: str):
-    """(the state the client was last told of, or None if unknown; what to say if unknown)."""
+    """(the state the client was last told of, or None if unknown; the kinds of change made
+    since, the first being what to say when the state told is unknown)."""
     if before is None:  # a new session: nothing told yet
-        return None, kind
+        return None, [kind]
     if notice is None or notice.detail.get("rev") != before.version:
         # No notice, or one superseded by a change told at once: the client knows ``before``.
-        return state_of(before), kind
+        return state_of(before), [kind]
     if notice.status == CLAIMED:  # being sent right now: what it will say is unknown
-        return None, kind
-    told = notice.detail.get("told")
-    if told is None and notice.status == PENDING:  # still untold: keep what it will say
-        return None, notice.detail.get("fallback") or kind
-    return told, kind
+        return None, [kind]
+    if notice.status == PENDING:  # not told yet: this change joins it
+        return notice.detail.get("told"), list(notice.detail.get("kinds") or ()) + [kind]
+    return notice.detail.get("told"), [kind]
 
 
 def what_to_tell(notice: PendingMessage, appointment: Appointment) -> str | None:
@@ -91,9 +91,9 @@ def what_to_tell(notice: PendingMessage, appointment: Appointment) -> str | None
     tell: it is back as the client was last told, or a later change was told at once)."""
     if appointment.version != notice.detail.get("rev"):
         return None
-    told = notice.detail.get("told")
+    told, kinds = notice.detail.get("told"), notice.detail.get("kinds") or [RESCHEDULED]
     if told is None:
-        return notice.detail.get("fallback") or RESCHEDULED
+        return kinds[0]
     now = state_of(appointment)
     if now == told:
         return None
@@ -103,7 +103,9 @@ def what_to_tell(notice: PendingMessage, appointment: Appointment) -> str | None
         return RESCHEDULED
     if now["mode"] != told["mode"]:
         return MODE
-    return CONFIRMED if appointment.status is Status.CONFIRMED else None
+    # Only the status differs: a confirm is news; a move and its undo (which left the session
+    # confirmed, as the client chose the time) is not.
+    return CONFIRMED if appointment.status is Status.CONFIRMED and CONFIRMED in kinds else None
 
 
 def mode_changed(notice: PendingMessage, appointment: Appointment) -> bool:
