@@ -22,7 +22,6 @@ from portal.domain.model import Appointment, Channel, Client, PracticeSettings, 
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.timemath import iso_utc
 
-GRACE_MAX_MINUTES = 30
 NOTICE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.VOICE)
 # What a notice says when nothing is known of what the client was told: a session booked
 # from the link ("rebooked"), or a notice replaced while it was being sent.
