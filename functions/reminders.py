@@ -1,5 +1,6 @@
 """Scheduled, every 5 minutes: send the reminders and nudges that are due, then the client
-notices (fresh links asked for on an expired link's page)."""
+notices (fresh links asked for on an expired link's page, and the confirmations of clients' changes
+once their grace period is over)."""
 
 
 def handler(event, context):

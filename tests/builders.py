@@ -34,3 +34,15 @@ def practice(store, t=None, a=None, c=None):
     c = c or client(tid=t.id)
     store.add_client(c)
     return t, c
+
+
+def after_grace(deps):
+    """Move the clock past the grace period of a client's change and run the change-notice
+    lane of the reminders run: what the client hears once the grace is over."""
+    from datetime import timedelta
+
+    from portal.services.change_notices import send_change_notices
+
+    grace = deps.store.get_settings().change_grace_minutes
+    deps.clock.advance(timedelta(minutes=grace, seconds=1))
+    return send_change_notices(deps)

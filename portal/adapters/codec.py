@@ -10,6 +10,7 @@ from portal.domain.model import (
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
 from portal.domain.timemath import iso_utc, parse_utc
+from portal.adapters import codec_notices
 from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
 
 # --- keys ----------------------------------------------------------------------------------
@@ -189,6 +190,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "version": s.version,
         "nudge_hours": s.nudge_hours, "two_step_required": s.two_step_required,
+        "change_grace_minutes": s.change_grace_minutes,
     }
 
 
@@ -209,6 +211,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
         nudge_hours=item.get("nudge_hours", 24),
         two_step_required=bool(item.get("two_step_required", False)),
+        change_grace_minutes=item.get("change_grace_minutes", 3),
     )
 
 
@@ -391,6 +394,7 @@ def message_to_item(m: PendingMessage) -> dict:
         "provider_id": m.provider_id or None,
         "claimed_until": iso_utc(m.claimed_until) if m.claimed_until else None,
         "detail": m.detail or None,
+        **codec_notices.revision_fields(m),  # a change notice's: its claim and marks check them
     }
     if m.status in (PENDING, CLAIMED):  # sparse: only unsent messages sit in the due index
         item["due_bucket"], item["due_sk"] = due_bucket(m.due_at, m.lane), due_sort(m)

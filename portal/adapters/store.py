@@ -20,6 +20,7 @@ from portal.adapters.table import (
 )
 from portal.domain.errors import NotFound, SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import SENT, PendingMessage
+from portal.domain.notices import NOTICE_CHANNELS, notice_key
 from portal.domain.model import (
     Appointment, AuditEvent, Availability, Client, PracticeSettings, Therapist,
 )
@@ -211,11 +212,13 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
 
     def load_context(self, appointment_id, client_id, therapist_id,
                      _reread=False) -> AppointmentContext | None:
-        """Appointment, client, therapist, availability and settings: one BatchGetItem."""
+        """Appointment, client, therapist, availability, settings and the pending change
+        notices: one BatchGetItem."""
         keys = [codec.appointment_key(appointment_id), codec.client_key(client_id),
                 codec.therapist_key(therapist_id), codec.availability_key(therapist_id),
                 codec.SETTINGS_KEY]
-        found = self.table.batch_get(keys)
+        notice_keys = [codec.message_key(appointment_id, notice_key(c)) for c in NOTICE_CHANNELS]
+        found = self.table.batch_get(keys + notice_keys)
         appt_item = found.get(keys[0])
         if not appt_item or keys[1] not in found or keys[2] not in found:
             return None
@@ -234,6 +237,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
             settings=codec.settings_from_item(found.get(keys[4])),
             message_keys=list(appt_item.get("message_keys") or []),
             hold_end=codec.datetime_or_none(appt_item.get("hold_end")),
+            pending_notices=[codec.message_from_item(found[k]) for k in notice_keys if k in found],
         )
 
     def book(self, appointment: Appointment, hold_end: datetime,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.adapters import codec, codec_delivery
+from portal.adapters import codec, codec_delivery, codec_notices
 from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, Exists, NotExists, Put
 from portal.domain.messages import CLAIMED, PENDING, SENT, PendingMessage
 from portal.domain.timemath import iso_utc
@@ -27,6 +27,10 @@ class MessageRecords:
         claimed = replace(message, status=CLAIMED, claimed_until=lease_until)
         condition = AnyOf((Equals("status", PENDING),
                            Below("claimed_until", iso_utc(now))))
+        if codec_notices.revision_of(message) is not None:  # rewritten in place: as read, or not at all
+            if message.status == CLAIMED and message.claimed_until and message.claimed_until >= now:
+                return False
+            condition = Equals("tag", codec_notices.state_tag(message))
         try:
             self.table.put(codec.message_to_item(claimed), condition)
             return True
@@ -44,10 +48,10 @@ class MessageRecords:
         item = codec.message_to_item(done)
         try:
             if status == SENT and provider_id:  # findable by the provider's delivery events
-                self.table.transact([Put(codec_delivery.with_sent_outcome(item), Exists()),
+                self.table.transact([Put(codec_delivery.with_sent_outcome(item), _unchanged(message)),
                                      Put(codec_delivery.sent_lookup_item(done, provider_id))])
             else:
-                self.table.put(item, Exists())
+                self.table.put(item, _unchanged(message))
             return True
         except ConditionFailed:
             return False
@@ -59,7 +63,7 @@ class MessageRecords:
 
         try:
             self.table.put(codec.message_to_item(replace(message, status=PENDING, claimed_until=None)),
-                           Exists())
+                           _unchanged(message))
             return True
         except ConditionFailed:
             return False
@@ -82,6 +86,11 @@ class MessageRecords:
                 out["therapists"][item["id"]] = codec.therapist_from_item(item)
         return out
 
+    @staticmethod
+    def message_record(message: PendingMessage) -> dict:
+        """The record for a message: pass it as ``extra`` to write it with a change."""
+        return codec.message_to_item(message)
+
     def put_message(self, message: PendingMessage) -> bool:
         """Schedule a one-off message once: a second call with the same key does nothing."""
         try:
@@ -89,3 +98,10 @@ class MessageRecords:
             return True
         except ConditionFailed:
             return False
+
+
+def _unchanged(message: PendingMessage):
+    """A mark or a release must not undo a newer write: a change notice replaced while it was
+    being sent carries a new ``rev``, so the old one's mark fails and the new one stays due."""
+    rev = codec_notices.revision_of(message)
+    return Exists() if rev is None else Equals("rev", rev)

@@ -109,6 +109,9 @@ DEFAULT_CRISIS_TEXT = (
 )
 
 
+CHANGE_GRACE_MAX = 30  # minutes
+
+
 @dataclass(frozen=True)
 class PracticeSettings:
     display_name: str = "Attune Practice"
@@ -127,12 +130,16 @@ class PracticeSettings:
     # A session still unconfirmed this many hours before gets one extra short nudge (0: none).
     nudge_hours: int = 24
     two_step_required: bool = False  # every therapist signs in with a code (services/two_step.py)
+    # A client's own change is confirmed this many minutes later, coalesced (0: at once).
+    change_grace_minutes: int = 3
 
     def __post_init__(self):
         require_zone(self.timezone)
         for name in ("late_cancel_hours", "min_notice_hours", "nudge_hours"):
             if not 0 <= getattr(self, name) <= 24 * 14:
                 raise ValidationError(f"{name.replace('_', ' ')} must be between 0 and 336")
+        if not 0 <= self.change_grace_minutes <= CHANGE_GRACE_MAX:
+            raise ValidationError("The wait before confirming a change must be 0 to 30 minutes.")
         if not 1 <= self.booking_horizon_days <= 365:
             raise ValidationError("The booking horizon must be between 1 and 365 days.")
 

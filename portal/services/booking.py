@@ -15,6 +15,7 @@ from portal.domain.model import (
     Actor, Appointment, AuditEvent, Barrier, Client, Mode, Status, Therapist,
 )
 from portal.domain.moves import MovedFrom
+from portal.domain.notices import plan_notices
 from portal.domain.slots import find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
 from portal.interfaces import AppointmentChange, AppointmentContext, Deps
@@ -38,7 +39,8 @@ def join_url_for(appointment_id: str, therapist: Therapist, settings) -> str:
 def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: datetime,
                      mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
-                     status: Status = Status.SCHEDULED) -> Appointment:
+                     status: Status = Status.SCHEDULED, tell_later: bool = False) -> Appointment:
+    """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices)."""
     if client.therapist_id != therapist.id:
         raise ValidationError("That client sees another therapist.")
     if not therapist.active:
@@ -68,14 +70,22 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
     messages = plan_reminders(appointment, client, settings, now)
     audit = AuditEvent(appointment.id, now, actor.label, "booked", actor.via,
                        {"start": appointment.start.isoformat(), "mode": mode.value})
-    store.book(appointment, hold_end(appointment, therapist), messages, audit)
+    notices = plan_notices([], None, appointment, client, settings, now, "rebooked") if tell_later else []
+    store.book(appointment, hold_end(appointment, therapist), messages, audit,
+               extra=[store.message_record(n) for n in notices])
     return appointment
 
 
 def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: Actor,
-            action: str, detail: dict | None = None, keep_messages=False, extra=()) -> Appointment:
-    """Commit one change to a session, conditional on the version the caller saw."""
+            action: str, detail: dict | None = None, keep_messages=False, extra=(),
+            tell_later: str = "") -> Appointment:
+    """Commit one change to a session, conditional on the version the caller saw.
+    ``tell_later``: the confirmation's kind, told by a change notice written in the same
+    transaction (replacing a pending one) instead of at once by the caller."""
     now = deps.clock.now()
+    if tell_later:
+        extra = list(extra) + [deps.store.message_record(n) for n in plan_notices(
+            ctx.pending_notices, ctx.appointment, after, ctx.client, ctx.settings, now, tell_later)]
     before = ctx.appointment
     if keep_messages:
         messages = []
@@ -103,14 +113,16 @@ def _expect_version(ctx: AppointmentContext, version: int):
         raise StaleVersion()
 
 
-def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor: Actor):
+def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor: Actor,
+            tell_later: bool = False):
     """One tap. Confirming a confirmed session writes nothing and returns None."""
     appointment = ctx.appointment
     if appointment.status is Status.CONFIRMED:
         return None
     _expect_version(ctx, version)
     after = replace(appointment.transition(Status.CONFIRMED), confirmed_via=actor.via)
-    return _change(deps, ctx, after, actor=actor, action="confirmed", keep_messages=True)
+    return _change(deps, ctx, after, actor=actor, action="confirmed", keep_messages=True,
+                   tell_later="confirmed" if tell_later else "")
 
 
 def reschedule_options(deps: Deps, ctx: AppointmentContext, mode: Mode | None = None):
@@ -132,7 +144,7 @@ def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
                actor: Actor, mode: Mode | None = None, slots=None,
-               undoable: bool = False) -> Appointment:
+               undoable: bool = False, tell_later: bool = False) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
 
     ``slots`` may be passed by a caller that just computed them; otherwise the
@@ -158,7 +170,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
         after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
     return _change(deps, ctx, after, actor=actor, action="rescheduled",
                    detail={"from": appointment.start.isoformat(), "to": new_start.isoformat(),
-                           "mode": new_mode.value})
+                           "mode": new_mode.value}, tell_later="rescheduled" if tell_later else "")
 
 
 def mode_at(slot, wanted: Mode) -> Mode:
@@ -178,7 +190,7 @@ def modes_available(ctx: AppointmentContext) -> frozenset[Mode]:
 
 
 def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int, *,
-                actor: Actor) -> Appointment:
+                actor: Actor, tell_later: bool = False) -> Appointment:
     _expect_version(ctx, version)
     appointment = ctx.appointment
     if not appointment.status.is_open:
@@ -192,7 +204,8 @@ def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int, *
                     location=appointment.location,
                     changed_by_client=appointment.changed_by_client or actor.is_client)
     return _change(deps, ctx, after, actor=actor, action="mode_switched",
-                   detail={"mode": mode.value}, keep_messages=True)
+                   detail={"mode": mode.value}, keep_messages=True,
+                   tell_later="mode" if tell_later else "")
 
 
 def is_late_cancel(ctx: AppointmentContext, now: datetime) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.domain.errors import SlotTaken, SlotUnavailable, ValidationError
+from portal.domain import notices
 from portal.domain.ids import new_id
 from portal.domain.model import Actor, Appointment, Barrier, InboxItem, Mode, Status
 from portal.domain.slots import find_slot
@@ -67,8 +68,9 @@ def _require_upcoming(deps: Deps, ctx: AppointmentContext):
 def confirm(deps: Deps, ctx: AppointmentContext, version: int) -> Appointment | None:
     """None when it was already confirmed: nothing written, nothing sent."""
     _require_upcoming(deps, ctx)
-    after = booking.confirm(deps, ctx, version, actor=Actor.client("link"))
-    if after is not None:
+    later = notices.waits(ctx.settings)
+    after = booking.confirm(deps, ctx, version, actor=Actor.client("link"), tell_later=later)
+    if after is not None and not later:
         notify.send_change(deps, "confirmed", after, ctx.client, ctx.therapist, ctx.settings)
     return after
 
@@ -77,16 +79,20 @@ def reschedule(deps: Deps, ctx: AppointmentContext, start: datetime, version: in
                mode: Mode | None = None) -> Appointment:
     _require_upcoming(deps, ctx)
     slots = bookable_times(ctx, deps.clock.now())
+    later = notices.waits(ctx.settings)
     after = booking.reschedule(deps, ctx, start, version, actor=Actor.client("link"),
-                               mode=mode or ctx.appointment.mode, slots=slots, undoable=True)
-    notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
+                               mode=mode or ctx.appointment.mode, slots=slots, undoable=True,
+                               tell_later=later)
+    if not later:
+        notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
     return after
 
 
 def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int) -> Appointment:
     _require_upcoming(deps, ctx)
-    after = booking.switch_mode(deps, ctx, mode, version, actor=Actor.client("link"))
-    if after.version != ctx.appointment.version:
+    later = notices.waits(ctx.settings)
+    after = booking.switch_mode(deps, ctx, mode, version, actor=Actor.client("link"), tell_later=later)
+    if after.version != ctx.appointment.version and not later:
         notify.send_change(deps, "mode", after, ctx.client, ctx.therapist, ctx.settings)
     return after
 
@@ -94,7 +100,9 @@ def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int) -
 def cancel(deps: Deps, ctx: AppointmentContext, version: int, barrier: Barrier | None = None,
            note: str = "") -> Appointment:
     """Cancel, keeping what the client told us: on the session and, in the same
-    transaction, in the therapist's inbox. Then the client and the therapist hear of it."""
+    transaction, in the therapist's inbox. Then the client and the therapist hear of it,
+    at once: a cancel is final for the client (nothing to coalesce), and it frees the time.
+    A change notice still pending is superseded by it (portal.domain.notices)."""
     note = (note or "").strip()
     extra = []
     if barrier or note:
@@ -127,18 +135,20 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
     preferred = mode or ctx.appointment.mode
     chosen = preferred if preferred in slot.modes else sorted(slot.modes, key=lambda m: m.value)[0]
     new_id_ = rebook_id(ctx.appointment.id)
+    later = notices.waits(ctx.settings)
     try:  # checked against the grid above; the claims in the transaction refuse a taken time
         booked = booking.book_appointment(
             deps, ctx.therapist, ctx.client, start, chosen, actor=Actor.client("link"),
             location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False,
-            status=Status.CONFIRMED)  # the client chose this time themselves
+            status=Status.CONFIRMED, tell_later=later)  # the client chose this time themselves
     except (ValidationError, SlotUnavailable, SlotTaken):
         # A second tap finds its own booking holding the time: answer with that booking.
         existing = deps.store.get_appointment(new_id_, consistent=True)
         if existing is not None and existing.client_id == ctx.client.id:
             return existing, False
         raise
-    notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings)
+    if not later:
+        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings)
     return booked, True
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.domain import wording
+from portal.domain import notices, wording
 from portal.domain.errors import SlotUnavailable, StaleVersion
 from portal.domain.model import Actor, Appointment, Mode
 from portal.domain.moves import Move, plan_move, undo_target
@@ -84,9 +84,11 @@ def undo(deps: Deps, ctx: AppointmentContext, version: int) -> Appointment:
     earlier = undo_target(a.moved_from, version, now)
     if earlier is None or version != a.version:
         raise StaleVersion()
+    later = notices.waits(ctx.settings)
     after = booking.reschedule(deps, ctx, earlier.start, version, actor=Actor.client("link"),
-                               mode=Mode(earlier.mode), slots=bookable_times(ctx, now))
-    notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
+                               mode=Mode(earlier.mode), slots=bookable_times(ctx, now), tell_later=later)
+    if not later:  # otherwise a move and its undo coalesce: usually nothing is sent
+        notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
     return after
 
 

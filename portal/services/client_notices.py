@@ -1,10 +1,13 @@
 """The client-notice lanes of the due index, sent by the reminders run (every 5 minutes):
-fresh links asked for from expired links' pages."""
+fresh links asked for from expired links' pages, and the confirmations of a client's
+changes after their grace period (portal.services.change_notices)."""
 from __future__ import annotations
 
 from portal.interfaces import Deps
+from portal.services.change_notices import send_change_notices
 from portal.services.fresh_links import send_fresh_links
 
 
 def send_client_notices(deps: Deps, **options) -> dict:
-    return {"fresh_links": send_fresh_links(deps, **options)}
+    return {"fresh_links": send_fresh_links(deps, **options),
+            "changes": send_change_notices(deps, **options)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from portal.domain.model import Channel, Status
+from portal.domain.notices import confirmation_channels
 from portal.interfaces import Attachment, Email
 from portal.domain.wording import message_when
 from portal.services.compose import client_values, fit_sms, render
@@ -28,12 +29,14 @@ SUBJECTS = {
 SENT, FAILED = "sent", "failed"
 
 
-def _values(kind, appointment, client, settings, link, rebook_link="", series=()):
-    """``series``: every session of a series booked at once (one message lists them all)."""
+def _values(kind, appointment, client, settings, link, rebook_link="", series=(), mode_changed=None):
+    """``series``: every session of a series booked at once (one message lists them all).
+    ``mode_changed``: known by a change notice (since the client was last told); else the last move's."""
     dates = [message_when(a.start, client.timezone) for a in series] if len(series) > 1 else []
+    if mode_changed is None:
+        mode_changed = _mode_changed(kind, appointment)
     return client_values(appointment, client, settings, link, kind=kind,
-                         rebook_link=rebook_link or link, mode_changed=_mode_changed(kind, appointment),
-                         series=dates)
+                         rebook_link=rebook_link or link, mode_changed=mode_changed, series=dates)
 
 
 def _mode_changed(kind, appointment) -> bool:
@@ -78,20 +81,28 @@ def send_change(deps, kind: str, appointment, client, therapist, settings,
     ``series``: the sessions of a series booked at once, listed in one message."""
     if kind not in KINDS:
         raise ValueError(f"unknown change {kind!r}")
+    outcome = {}
+    for channel in confirmation_channels(client):
+        outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(
+            deps, kind, c, appointment, client, therapist, settings, series=series))
+    return outcome
+
+
+def send_on(deps, kind: str, channel: Channel, appointment, client, therapist, settings,
+            series=(), mode_changed=None) -> str:
+    """One confirmation on one channel; returns the provider's id, raises what the provider
+    raised (a change notice's run retries or records it; send_change logs it)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown change {kind!r}")
     link = deps.links.appointment_url(appointment)
     rebook_link = deps.links.appointment_url(appointment, "/rebook") if kind == "cancelled" else ""
-    values = _values(kind, appointment, client, settings, link, rebook_link, series)
-    outcome = {}
-    if client.wants(Channel.EMAIL):
-        email = change_email(kind, appointment, client, therapist, settings, link, deps.clock.now(),
-                             rebook_link, series)
-        outcome["email"] = _attempt("email", lambda: deps.notifier.send_email(email))
-    if client.wants(Channel.SMS):
-        outcome["sms"] = _attempt("sms", lambda: deps.notifier.send_sms(client.phone, sms_text(values)))
-    if not outcome and client.wants(Channel.VOICE):  # a voice-only client still hears it
-        text = " ".join(render("change_voice.txt", **values).split())
-        outcome["voice"] = _attempt("voice", lambda: deps.notifier.send_voice(client.phone, text))
-    return outcome
+    values = _values(kind, appointment, client, settings, link, rebook_link, series, mode_changed)
+    if channel is Channel.EMAIL:
+        return deps.notifier.send_email(change_email(kind, appointment, client, therapist, settings,
+                                                     link, deps.clock.now(), rebook_link, series))
+    if channel is Channel.SMS:
+        return deps.notifier.send_sms(client.phone, sms_text(values))
+    return deps.notifier.send_voice(client.phone, " ".join(render("change_voice.txt", **values).split()))
 
 
 def notify_therapist_of_cancel(deps, appointment, client, therapist, settings) -> str:

@@ -5,7 +5,7 @@ from dataclasses import replace
 from urllib.parse import urlparse
 
 from portal.domain.errors import ValidationError
-from portal.domain.model import Channel, PracticeSettings, ReminderRule
+from portal.domain.model import CHANGE_GRACE_MAX, Channel, PracticeSettings, ReminderRule
 from portal.interfaces import Deps
 from portal.services.inputs import FormErrors, normalized_phone, parse_time
 
@@ -61,6 +61,8 @@ def settings_from_input(current: PracticeSettings, values: dict,
         ("min_notice_hours", lambda v: _whole(v, "the minimum notice", 0, 336)),
         ("booking_horizon_days", lambda v: _whole(v, "the booking horizon", 1, 365)),
         ("nudge_hours", lambda v: _whole(v or "0", "the nudge", 0, 336)),
+        ("change_grace_minutes", lambda v: _whole(v or str(PracticeSettings.change_grace_minutes),
+                                                  "the wait before confirming a change", 0, CHANGE_GRACE_MAX)),
         ("quiet_start", parse_time), ("quiet_end", parse_time),
         ("tele_link_template", _tele_template),
     )

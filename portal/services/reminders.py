@@ -195,8 +195,8 @@ def _deliver(run: Run, out: Outgoing):
     except Exception:  # a provider error, a bad address: never let one message stop the run
         log.exception("could not send %s for %s", message.key, message.appointment_id)
         _failed(run, message)
-    else:
-        store.finish_message(message, SENT if provider_id else SKIPPED, provider_id or "")
+    else:  # as the sender left it (a change notice records what it told)
+        store.finish_message(out.message, SENT if provider_id else SKIPPED, provider_id or "")
         run.summary["sent" if provider_id else "skipped"] += 1
 
 

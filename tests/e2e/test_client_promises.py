@@ -79,6 +79,7 @@ def test_a_video_only_time_is_labelled_and_asks_first(web):
     assert done.status_code == 302 and stored.start == SAT_10 and stored.mode is Mode.TELE
     banner = text_of(web.http.get(done.headers["Location"]))
     assert "by video. Join at https://meet.test/maya" in banner
+    web.after_grace()
     sms = [s[2] for s in web.notifier.of("sms")]
     emails = [s[2] for s in web.notifier.of("email") if s[1] == web.client.email]
     assert sms and all("by video" in text for text in sms)

@@ -214,13 +214,17 @@ def test_practice_settings_are_validated_and_version_guarded(maya, deps):
             "cost_text": "Sliding scale.", "crisis_text": "Call or text 988.",
             "tele_link_template": "https://meet.example.org/rb-{appointment_id}"}
     bad = maya.post("/t/settings", dict(data, late_cancel_hours="a day", quiet_end="9am",
-                                        tele_link_template="http://x", **{"reminders-1-channels": []}))
+                                        tele_link_template="http://x", change_grace_minutes="45",
+                                        **{"reminders-1-channels": []}))
     assert bad.status_code == 400
     for words in ("the late-cancel window as a whole number", "Use a time such as 09:00",
+                  "the wait before confirming a change between 0 and 30",
                   "Use an https:// address", "Pick at least one way to send this reminder."):
         assert words in text(bad)
-    assert maya.post("/t/settings", data).status_code == 302
+    assert 'name="change_grace_minutes"' in page
+    assert maya.post("/t/settings", dict(data, change_grace_minutes="5")).status_code == 302
     saved = deps.store.get_settings()
+    assert saved.change_grace_minutes == 5
     assert (saved.display_name, saved.late_cancel_hours, saved.booking_horizon_days) == ("Riverbend", 48, 21)
     assert [(r.hours_before, [c.value for c in r.channels]) for r in saved.reminder_schedule] == [
         (48, ["email"]), (3, ["sms", "voice"])]

@@ -91,3 +91,27 @@ def test_the_dev_panel_plays_a_bounce_and_an_sms_failure_through_the_event_funct
     states = {(m.channel.value, outcome) for m, outcome in
               container.store.history_and_messages(bounced.appointment_id)[1]}
     assert ("email", "bounced") in states
+
+
+def test_the_dev_scheduler_sends_a_client_change_once_after_its_grace(dev_stack):
+    from portal.services import client_changes
+
+    container, web = dev_stack
+    store, now = container.store, container.clock.now()
+    session = next(a for t in store.list_therapists()
+                   for a in store.therapist_appointments(t.id, now + timedelta(days=1), now + timedelta(days=14))
+                   if a.status is Status.SCHEDULED)
+    client = store.get_client(session.client_id)
+    ctx = store.load_context(session.id, session.client_id, session.therapist_id)
+    client_changes.confirm(container.deps, ctx, session.version)
+
+    def outbox():
+        return [m for m in web.get("/dev/outbox.json").get_json() if m["to"] in (client.email, client.phone)]
+
+    assert outbox() == []  # within the grace: nothing yet
+    scheduler = Scheduler(container, scheduled_functions("dev"))
+    container.clock.advance(timedelta(minutes=6))
+    scheduler.tick()
+    summary = dict(scheduler.runs)["reminders"]
+    assert summary["notices"]["changes"]["sent"] == len(outbox()) >= 1, summary
+    assert all(m.get("subject", "").startswith("Confirmed") or "Thanks" in m["text"] for m in outbox())

@@ -81,11 +81,14 @@ def test_confirm_writes_once_and_tells_the_client_once(deps, practice, store, no
     ctx = book(deps, t, c, THU_10)
     after = actions.confirm(deps, ctx, ctx.appointment.version)
     assert after.status is Status.CONFIRMED and after.confirmed_via == "link"
+    assert notifier.sent == []  # told after the grace period, in case there is more to tell
+    builders.after_grace(deps)
     assert [s[0] for s in notifier.sent] == ["email", "sms"]
     again = store.load_context(after.id, c.id, t.id)
     assert actions.confirm(deps, again, again.appointment.version) is None
     assert actions.confirm(deps, again, 1) is None  # even from an old page: no second write
     assert store.get_appointment(after.id).version == after.version
+    builders.after_grace(deps)
     assert len(notifier.sent) == 2
     trail = [(e.actor, e.action, e.via) for e in store.audit_trail(after.id)]
     assert trail.count(("client", "confirmed", "link")) == 1
@@ -114,11 +117,12 @@ def test_reschedule_moves_the_session_reminders_and_audit_in_one_change(deps, pr
     new_start = THU_10 + timedelta(days=1)  # Friday 10:00
     after = actions.reschedule(deps, ctx, new_start, ctx.appointment.version)
     assert after.start == new_start and after.version == ctx.appointment.version + 1
-    stored = store.messages_of(after.id)
+    stored = [m for m in store.messages_of(after.id) if m.is_reminder]
     assert stored and {m.for_start for m in stored} == {new_start}
     assert not old_keys & {m.key for m in stored}
     moved = [e for e in store.audit_trail(after.id) if e.action == "rescheduled"]
     assert [(e.actor, e.via) for e in moved] == [("client", "link")]
+    builders.after_grace(deps)
     sms = notifier.of("sms")[-1][2]
     assert "Fri Mar 6, 10 AM EST" in sms and "https://portal.test/a/" in sms
     # The old time is free again: another client can take it.
@@ -148,6 +152,7 @@ def test_reschedule_into_a_taken_time_changes_nothing(deps, practice, store, not
     with pytest.raises(SlotTaken):
         actions.reschedule(deps, ctx, taken, ctx.appointment.version)
     assert store.get_appointment(ctx.appointment.id) == ctx.appointment
+    builders.after_grace(deps)  # no notice was written either
     assert notifier.sent == []
 
 
@@ -180,6 +185,7 @@ def test_switch_to_video_gives_a_join_link_and_says_so(deps, practice, store, no
     ctx = book(deps, t, c, THU_10)
     after = actions.switch_mode(deps, ctx, Mode.TELE, ctx.appointment.version)
     assert after.mode is Mode.TELE and after.join_url == t.tele_room_url
+    builders.after_grace(deps)
     email = notifier.of("email")[-1][2]
     assert t.tele_room_url in email.text and t.tele_room_url in email.html
     assert t.tele_room_url.encode() in email.attachments[0].data
@@ -251,6 +257,7 @@ def test_a_note_too_long_is_refused_and_nothing_is_stored(deps, practice, store,
     with pytest.raises(ValidationError, match="under 500"):
         actions.cancel(deps, ctx, ctx.appointment.version, Barrier.COST, "x" * (NOTE_MAX + 1))
     assert store.get_appointment(ctx.appointment.id) == ctx.appointment
+    builders.after_grace(deps)
     assert store.inbox(t.id) == [] and notifier.sent == []
 
 
@@ -316,6 +323,8 @@ def test_rebook_after_a_cancel_books_once_with_the_same_therapist(deps, practice
     assert created and booked.therapist_id == t.id and booked.client_id == c.id
     assert booked.start == new_start and booked.status is Status.CONFIRMED  # they chose it
     assert [(e.actor, e.action, e.via) for e in store.audit_trail(booked.id)] == [("client", "booked", "link")]
+    assert "cancelled" in notifier.of("sms")[-1][2]  # a cancel is told at once; the booking waits
+    builders.after_grace(deps)
     assert "booked: Mon Mar 9, 11 AM EDT" in notifier.of("sms")[-1][2]
     again, created_again = actions.rebook(deps, closed, new_start)  # a double tap
     assert again.id == booked.id and not created_again

@@ -106,3 +106,14 @@ def test_only_ones_own_inbox_item_can_be_marked_handled(deps, store, two_practic
     assert [i.handled for i in store.inbox(sam.id)] == [False]
     inbox.mark_handled(deps, sam, "i1")
     assert [i.handled for i in store.inbox(sam.id)] in ([True], [])
+
+
+def test_the_wait_before_confirming_a_change_is_set_within_0_to_30_minutes(deps, store):
+    rows = [{"hours_before": "24", "channels": ["email"]}]
+    assert practice.change_settings(deps, settings_values(), rows).change_grace_minutes == 3  # blank: default
+    for bad in ("31", "-1", "soon"):
+        with pytest.raises(practice.SettingsProblems) as refused:
+            practice.change_settings(deps, settings_values(change_grace_minutes=bad, version="1"), rows)
+        assert set(refused.value.fields) == {"change_grace_minutes"}
+    saved = practice.change_settings(deps, settings_values(change_grace_minutes="0", version="1"), rows)
+    assert saved.change_grace_minutes == 0 == store.get_settings().change_grace_minutes

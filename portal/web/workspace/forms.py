@@ -150,6 +150,8 @@ class SettingsForm(FlaskForm):
     cost_text = TextAreaField("Help with cost (shown to clients who say cost is in the way)", cap(TEXT_MAX))
     crisis_text = TextAreaField("Crisis resources (shown to clients)", cap(TEXT_MAX))
     tele_link_template = StringField("Teletherapy link template ({appointment_id} is replaced)", cap(URL))
+    change_grace_minutes = StringField("Wait before confirming a client's change (minutes)", cap(NUMBER),
+                                       widget=NumberInput(min=0, max=30))
 
 
 class TherapistForm(FlaskForm):
