@@ -266,17 +266,20 @@ def test_a_crash_after_sending_and_before_marking_sends_that_message_at_most_twi
     crashed = []
 
     def crash_on_first_mark(params, **_):
+        """Marking sent is one transaction (the message and its provider-id lookup)."""
         from botocore.exceptions import ReadTimeoutError
 
-        if not crashed and params.get("Item", {}).get("status") == {"S": SENT}:
-            crashed.append(params["Item"]["sk"]["S"])
+        items = [op["Put"]["Item"] for op in params.get("TransactItems", []) if "Put" in op]
+        marks = [i for i in items if i.get("status") == {"S": SENT}]
+        if not crashed and marks:
+            crashed.append(marks[0]["sk"]["S"])
             raise ReadTimeoutError(endpoint_url="http://injected")
     events = aws.client("dynamodb").meta.events
-    events.register("before-parameter-build.dynamodb.PutItem", crash_on_first_mark)
+    events.register("before-parameter-build.dynamodb.TransactWriteItems", crash_on_first_mark)
     clock.set(T0 + timedelta(hours=2, minutes=1))  # the 24-hour reminders are due
     with pytest.raises(ServiceBusy):
         send_due_reminders(aws.deps)
-    events.unregister("before-parameter-build.dynamodb.PutItem", crash_on_first_mark)
+    events.unregister("before-parameter-build.dynamodb.TransactWriteItems", crash_on_first_mark)
     assert crashed and len(sends) == 1  # sent, then the run died before marking it
     clock.advance(LEASE + timedelta(minutes=1))  # the crashed run's claims run out
     send_due_reminders(aws.deps)

@@ -115,9 +115,10 @@ def test_calls_per_message_are_few_and_the_sessions_are_re_read_consistently(aws
     assert send_due_reminders(aws.deps)["sent"] == 20
     assert calls["Scan"] == 0
     assert reads and all(request["ConsistentRead"] for r in reads for request in r.values())
-    # Per message: claim and mark (2 PutItems); per text, the once-a-day record (2 more).
+    # Per message: the claim (a PutItem) and the mark (one TransactWriteItems: the message and
+    # its provider-id lookup for delivery events); per text, the once-a-day record (2 PutItems).
     # Plus one batch read and the run's cursor.
-    assert calls["PutItem"] == 20 * 2 + 10 * 2 + 1
+    assert calls["PutItem"] == 20 + 10 * 2 + 1 and calls["TransactWriteItems"] == 20
     assert calls["BatchGetItem"] <= 2 and calls["GetItem"] <= 2
     clock.advance(timedelta(minutes=5))
     calls.clear()
