@@ -273,7 +273,7 @@ def test_figures_page_and_csv(app, deps, clock):
         booking.mark_attendance(deps, ctx, status, ctx.appointment.version, actor=Actor.system("test"))
     page = maya.get("/t/stats").get_data(as_text=True)
     assert page.count('role="img"') == 4 and "<title id=\"chart-rates-t\">" in page
-    assert "Attended: 50%" in page  # the chart's description, for screen readers
+    assert "Attended: 50% of 2 sessions due" in page  # the chart says what each rate counts
     csv_answer = maya.get("/t/stats.csv")
     assert csv_answer.mimetype == "text/csv" and "attachment" in csv_answer.headers["Content-Disposition"]
     assert "attendance,Practice,30,no_show_rate,0.500" in csv_answer.get_data(as_text=True)
