@@ -9,10 +9,11 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from portal.domain.model import WEEKDAYS, Appointment, Barrier, InboxItem, Status, Therapist
 from portal.domain.timemath import to_local
+from portal.domain.wording import wall_clock
 from portal.interfaces import Deps
 
 PERIODS = (30, 90)
@@ -44,6 +45,7 @@ class Rates:
 
     @property
     def kept_to_time(self) -> int:
+        """Sessions that have happened: due, plus those not marked yet (the reminder share's base)."""
         return self.due + self.unmarked
 
     def rate(self, status: Status) -> float | None:
@@ -91,7 +93,7 @@ def _buckets(appointments: list[Appointment], zone_name: str):
         if a.status not in (Status.ATTENDED, *MISSED):
             continue
         local = to_local(a.start, zone_name)
-        hour = hours.setdefault(local.hour, Bucket(f"{local.hour:02d}:00"))
+        hour = hours.setdefault(local.hour, Bucket(wall_clock(time(local.hour), compact=True)))
         for bucket in (weekdays[local.weekday()], hour):
             bucket.due += 1
             bucket.missed += a.status in MISSED

@@ -1,4 +1,5 @@
 """Whole workspace journeys through the Flask test client on the seeded demo practice."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -59,6 +60,62 @@ def test_a_saturday_window_shows_at_once_in_a_clients_reschedule_choices(app, ma
     url = deps.links.appointment_url(ctx.appointment, "/reschedule").removeprefix("https://portal.test")
     client_page = Web(app).get(url + "?only=evening-weekend")
     assert client_page.status_code == 200 and "Saturday" in text(client_page)
+
+
+def window_rows(page):
+    """(legend, start value) of each window row the page shows, in order."""
+    return re.findall(r'<legend>((?:New w|W)indow[^<]*)</legend>.*?name="windows-\d+-start"[^>]*?(?:value="([^"]*)")?>',
+                      page, re.S)
+
+
+def test_the_hours_page_shows_the_windows_in_use_and_one_blank_row(maya, deps):
+    page = maya.get("/t/availability").get_data(as_text=True)
+    in_use = len(deps.store.get_availability("mchen1").windows)
+    rows = window_rows(page)
+    assert len(rows) == in_use + 1 and rows[-1] == ("New window", "")
+    assert all(start for _, start in rows[:-1])
+    assert len(re.findall(r'name="time_off-\d+-first_day"', page)) == len(
+        deps.store.get_availability("mchen1").time_off) + 1
+    assert '>Add a window</button>' in page and '>Add time off</button>' in page
+
+
+def test_add_a_window_keeps_what_was_typed_adds_a_row_and_saves_nothing(maya, deps):
+    store = deps.store
+    before = store.get_availability("mchen1")
+    rows = existing_rows(store, "mchen1") + [(5, "10:00", "14:00", ["tele"])]
+    answer = maya.post("/t/availability", {**availability_form(maya, "mchen1", store, rows), "add": "windows"})
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    shown = window_rows(page)
+    assert len(shown) == len(rows) + 1 and shown[-2][1] == "10:00" and shown[-1] == ("New window", "")
+    assert f'<select autofocus id="windows-{len(rows)}-weekday"' in page and page.count("autofocus") == 1
+    assert "Nothing is saved until you press Save hours" in text(answer)
+    assert store.get_availability("mchen1") == before
+    off = [("2026-03-20", "2026-03-21")]
+    more_off = maya.post("/t/availability", {**availability_form(maya, "mchen1", store, rows, off), "add": "time_off"})
+    days_off = re.findall(r'name="time_off-\d+-first_day"(?: type="date")?(?: value="([^"]*)")?',
+                          more_off.get_data(as_text=True))
+    assert days_off == ["2026-03-20", ""]  # what was typed, then the new row
+    assert store.get_availability("mchen1") == before
+
+
+def test_add_a_window_needs_the_forms_token_and_a_get_never_adds(maya, deps):
+    store = deps.store
+    before = store.get_availability("mchen1")
+    form = {**availability_form(maya, "mchen1", store, existing_rows(store, "mchen1")), "add": "windows"}
+    assert maya.post("/t/availability", form, csrf=False).status_code == 400
+    page = maya.get("/t/availability?add=windows").get_data(as_text=True)
+    assert len(window_rows(page)) == len(before.windows) + 1
+    assert store.get_availability("mchen1") == before
+
+
+def test_a_ticked_remove_takes_a_window_away(maya, deps):
+    store = deps.store
+    rows = existing_rows(store, "mchen1")
+    form = {**availability_form(maya, "mchen1", store, rows), "windows-0-remove": "y"}
+    assert maya.post("/t/availability", form).status_code == 302
+    left = existing_rows(store, "mchen1")
+    assert len(left) == len(rows) - 1 and rows[0] not in left
 
 
 def test_bad_windows_get_inline_messages_and_nothing_is_saved(maya, deps):
@@ -277,7 +334,7 @@ def test_figures_page_and_csv(app, deps, clock):
         booking.mark_attendance(deps, ctx, status, ctx.appointment.version, actor=Actor.system("test"))
     page = maya.get("/t/stats").get_data(as_text=True)
     assert page.count('role="img"') == 4 and "<title id=\"chart-rates-t\">" in page
-    assert "Attended: 50%" in page  # the chart's description, for screen readers
+    assert "Attended: 50% of 2 sessions due" in page  # the chart says what each rate counts
     csv_answer = maya.get("/t/stats.csv")
     assert csv_answer.mimetype == "text/csv" and "attachment" in csv_answer.headers["Content-Disposition"]
     assert "attendance,Practice,30,no_show_rate,0.500" in csv_answer.get_data(as_text=True)

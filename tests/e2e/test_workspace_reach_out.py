@@ -24,7 +24,8 @@ def test_reach_out_comes_first_with_reasons_links_and_a_one_tap_log(deps):
     assert words.index("Reach out today") < words.index("New from clients") < words.index("Today,") \
         < words.index("The rest of the week")
     first = words[words.index("Reach out today"):words.index("New from clients")]
-    assert first.split()[3:6] == ["High", "Priya", "Natarajan"]  # the first row, after the heading
+    assert first.split()[3:5] == ["Priya", "Natarajan"]  # the first row, after the heading
+    assert first.split()[11:14] == ["High", "risk", "Missed"]  # its level badge leads its reasons
     assert "Said this is in the way: feeling anxious" in first and "2 more reasons" in first
     assert "Rated their week 1 of 5" in first  # behind "2 more reasons", one tap away
     assert 'href="sms:+12025550145"' in html and 'href="tel:+12025550145"' in html

@@ -79,7 +79,7 @@ def test_by_weekday_and_hour_in_the_practice_zone(deps, practice):
     weekday = {b.label: (b.due, b.missed) for b in figures.by_weekday}
     assert weekday == {"Tuesday": (5, 2), "Saturday": (2, 0)}
     hour = {b.label: (b.due, b.missed) for b in figures.by_hour}
-    assert hour == {"10:00": (2, 0), "18:00": (5, 2)}
+    assert hour == {"10 AM": (2, 0), "6 PM": (5, 2)}  # 12-hour, as everywhere
 
 
 def test_barriers_by_kind_each_session_once(deps, practice):

@@ -10,21 +10,22 @@ from portal.web.workspace import bp
 from portal.web.workspace.common import me, subject_therapist
 from portal.web.workspace.forms import AvailabilityForm, BookingRulesForm, capped, version_of
 
-BLANK_WINDOWS, BLANK_TIME_OFF = 3, 2
+# The rows in use plus one blank row each; "Add a window" / "Add time off" gives one more.
+BLANK_ROWS = {"windows": {"weekday": "0", "modes": [Mode.IN_PERSON.value, Mode.TELE.value]}, "time_off": {}}
 
 
 def _form_data(therapist, availability: Availability) -> dict:
     windows = [{"weekday": str(w.weekday), "start": f"{w.start:%H:%M}", "end": f"{w.end:%H:%M}",
                 "modes": sorted(m.value for m in w.modes)}
                for w in sorted(availability.windows, key=lambda w: (w.weekday, w.start))]
-    windows += [{"weekday": "0", "modes": [Mode.IN_PERSON.value, Mode.TELE.value]}] * BLANK_WINDOWS
+    windows.append(BLANK_ROWS["windows"])
     time_off = [{"first_day": o.first_day.isoformat(), "last_day": o.last_day.isoformat(),
-                 "reason": o.reason} for o in availability.time_off] + [{}] * BLANK_TIME_OFF
+                 "reason": o.reason} for o in availability.time_off] + [BLANK_ROWS["time_off"]]
     return {"version": str(availability.version), "session_minutes": str(therapist.session_minutes),
             "buffer_minutes": str(therapist.buffer_minutes), "windows": windows, "time_off": time_off}
 
 
-def _page(therapist, view, form, status=200, general=(), row_errors=None, off_errors=None):
+def _page(therapist, view, form, status=200, general=(), row_errors=None, off_errors=None, focus=None):
     settings = view.settings
     rules = BookingRulesForm(data={"version": str(settings.version),
                                    "min_notice_hours": str(settings.min_notice_hours),
@@ -33,7 +34,7 @@ def _page(therapist, view, form, status=200, general=(), row_errors=None, off_er
     return render_template(
         "therapist/availability.html", therapist=therapist, form=form, rules=rules,
         settings=settings, grid=grid, preview=view.preview, outside=view.outside,
-        general=list(general), row_errors=row_errors or {}, off_errors=off_errors or {},
+        general=list(general), row_errors=row_errors or {}, off_errors=off_errors or {}, focus=focus,
     ), status
 
 
@@ -51,11 +52,26 @@ def _rows(entries, names):
     return rows
 
 
+def _one_more_row(therapist, form, rows: str):
+    """The form as entered plus one blank row: nothing is saved."""
+    entries = form[rows]
+    if len(entries.entries) >= entries.max_entries:
+        flash("That is as many rows as one save takes. Save these first, then add more.", "warning")
+        focus = None
+    else:
+        entries.append_entry(BLANK_ROWS[rows])
+        focus = entries.entries[-1].id
+        flash("A new row is ready. Nothing is saved until you press Save hours.", "info")
+    return _page(therapist, workspace_pages.availability_page(deps(), therapist), form, focus=focus)
+
+
 @bp.post("/availability")
 @capped(AvailabilityForm)
 def save_availability():
     therapist = subject_therapist(request.form.get("therapist"))
     form = AvailabilityForm()
+    if request.form.get("add") in BLANK_ROWS:
+        return _one_more_row(therapist, form, request.form["add"])
     windows, row_errors = hours.parse_windows(
         _rows(form.windows.entries, ("weekday", "start", "end", "modes", "remove")))
     time_off, off_errors = hours.parse_time_off(

@@ -8,21 +8,25 @@ from portal.web.svg_charts import Bar, bar_chart
 from portal.web.workspace import bp
 from portal.web.workspace.common import me
 
+DUE, HAPPENED = "sessions due", "sessions that have happened"
 
-def _pct(value):
-    return "none yet" if value is None else f"{value * 100:.0f}%"
+
+def share(rate, base: int, counted: str) -> str:
+    """A rate with what it counts: "67% of 36 sessions that have happened"."""
+    return f"none yet (no {counted})" if rate is None else f"{rate * 100:.0f}% of {base} {counted}"
 
 
 def _charts(figures):
     practice = figures.practice[max(PERIODS)]
-    rates = [Bar(label, rate or 0, _pct(rate)) for label, rate in (
-        ("Attended", practice.rate(Status.ATTENDED)),
-        ("Cancelled late", practice.rate(Status.LATE_CANCELLED)),
-        ("No-show", practice.rate(Status.NO_SHOW)),
-        ("From a reminder", practice.reminder_share))]
-    weekday = [Bar(b.label, b.missed_rate or 0, f"{_pct(b.missed_rate)} of {b.due}") for b in figures.by_weekday]
-    hour = [Bar(b.label, b.missed_rate or 0, f"{_pct(b.missed_rate)} of {b.due}") for b in figures.by_hour]
-    barriers = [Bar(barrier.label, count, str(count)) for barrier, count in figures.barriers]
+    rates = [Bar(label, rate or 0, share(rate, base, counted)) for label, rate, base, counted in (
+        ("Attended", practice.rate(Status.ATTENDED), practice.due, DUE),
+        ("Cancelled late", practice.rate(Status.LATE_CANCELLED), practice.due, DUE),
+        ("No-show", practice.rate(Status.NO_SHOW), practice.due, DUE),
+        ("Confirmed from a reminder", practice.reminder_share, practice.kept_to_time, HAPPENED))]
+    weekday = [Bar(b.label, b.missed_rate or 0, share(b.missed_rate, b.due, DUE)) for b in figures.by_weekday]
+    hour = [Bar(b.label, b.missed_rate or 0, share(b.missed_rate, b.due, DUE)) for b in figures.by_hour]
+    barriers = [Bar(barrier.label, count, f"{count} session{'' if count == 1 else 's'}")
+                for barrier, count in figures.barriers]
     return {
         "rates": bar_chart("chart-rates", "Practice, last 90 days: share of sessions", rates, maximum=1),
         "weekday": bar_chart("chart-weekday", "Missed or cancelled late, by weekday (90 days)",
