@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, Signer
 
 APPOINTMENT_SALT = "attune.appointment-link"
 CHECKIN_SALT = "attune.checkin-link"
+OFFER_SALT = "attune.waitlist-offer"  # names an opening and the client it was offered to
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Links:
         self.base_url = base_url.rstrip("/")
         self.ttl = timedelta(days=ttl_days)
         self._signers = {salt: Signer(secret_key, salt=salt, sep=".")
-                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT)}
+                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT, OFFER_SALT)}
 
     def token(self, appointment, salt=APPOINTMENT_SALT) -> str:
         expires = int((appointment.end + self.ttl).timestamp())
@@ -63,6 +64,11 @@ class Links:
 
     def checkin_url(self, appointment) -> str:
         return f"{self.base_url}/c/{self.token(appointment, CHECKIN_SALT)}"
+
+    def offer_url(self, opening, client_id: str) -> str:
+        """A waitlist offer: valid until the offered time starts (the claim settles the rest)."""
+        payload = f"{opening.id}-{client_id}-{opening.therapist_id}-{_b36(int(opening.start.timestamp()))}"
+        return f"{self.base_url}/o/{self._signers[OFFER_SALT].sign(payload).decode()}"
 
     def read(self, token: str, now: datetime, salt=APPOINTMENT_SALT) -> LinkClaims:
         try:

@@ -10,6 +10,7 @@ from portal.domain.model import (
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
 from portal.domain.timemath import iso_utc, parse_utc
+from portal.adapters.codec_settings import waitlist_settings_from_item, waitlist_settings_to_item
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"
@@ -128,6 +129,24 @@ def inbound_key(source: str, message_id: str):
     return f"{INBOUND_SOURCES[source]}#{message_id}", "S"
 
 
+def waitlist_key(client_id):
+    """A client's one waitlist entry; in the by_therapist index under ``W#`` while it lasts."""
+    return client_partition(client_id), "WAITLIST"
+
+
+def opening_key(opening_id):
+    """A freed time and its offers; in the by_therapist index under ``O#<start>``."""
+    return f"OPENING#{opening_id}", "O"
+
+
+def offer_day_key(client_id, day: date, n: int):
+    """The n-th waitlist offer of a client-local day (a cap of two a day)."""
+    return client_partition(client_id), f"OFFERDAY#{day.isoformat()}#{n}"
+
+
+WAITLIST_SORT_PREFIX, OPENING_SORT_PREFIX = "W#", "O#"
+
+
 def _time(text):
     return time.fromisoformat(text)
 
@@ -150,7 +169,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "quiet_start": s.quiet_start.strftime("%H:%M"), "quiet_end": s.quiet_end.strftime("%H:%M"),
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "version": s.version,
-        "nudge_hours": s.nudge_hours,
+        "nudge_hours": s.nudge_hours, "waitlist": waitlist_settings_to_item(s),
     }
 
 
@@ -169,7 +188,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         quiet_start=_time(item["quiet_start"]), quiet_end=_time(item["quiet_end"]),
         cost_text=item.get("cost_text", ""), crisis_text=item.get("crisis_text", ""),
         tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
-        nudge_hours=item.get("nudge_hours", 24),
+        nudge_hours=item.get("nudge_hours", 24), **waitlist_settings_from_item(item.get("waitlist")),
     )
 
 

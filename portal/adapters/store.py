@@ -11,6 +11,7 @@ from datetime import datetime
 from portal.adapters import codec
 from portal.adapters.store_messages import MessageRecords
 from portal.adapters.store_records import SmallRecords
+from portal.adapters.store_waitlist import WaitlistRecords
 from portal.adapters.table import (
     AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
 )
@@ -23,7 +24,7 @@ from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
-class Store(MessageRecords, SmallRecords):
+class Store(MessageRecords, SmallRecords, WaitlistRecords):
     def __init__(self, table):
         self.table = table
 

@@ -125,6 +125,11 @@ class PracticeSettings:
     version: int = 0
     # A session still unconfirmed this many hours before gets one extra short nudge (0: none).
     nudge_hours: int = 24
+    # The waitlist (portal.domain.waitlist.WavePolicy checks these).
+    waitlist_on: bool = True
+    wave_size: int = 3
+    claim_minutes: int = 15
+    grace_minutes: int = 3
 
     def __post_init__(self):
         require_zone(self.timezone)

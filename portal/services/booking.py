@@ -17,6 +17,7 @@ from portal.domain.model import (
 from portal.domain.slots import find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
 from portal.interfaces import AppointmentChange, AppointmentContext, Deps
+from portal.services import waitlist_waves
 
 NOTE_MAX = 500
 
@@ -37,7 +38,7 @@ def join_url_for(appointment_id: str, therapist: Therapist, settings) -> str:
 def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: datetime,
                      mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
-                     status: Status = Status.SCHEDULED) -> Appointment:
+                     status: Status = Status.SCHEDULED, extra=()) -> Appointment:
     if client.therapist_id != therapist.id:
         raise ValidationError("That client sees another therapist.")
     if not is_on_cell(start):
@@ -65,7 +66,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
     messages = plan_reminders(appointment, client, settings, now)
     audit = AuditEvent(appointment.id, now, actor.label, "booked", actor.via,
                        {"start": appointment.start.isoformat(), "mode": mode.value})
-    store.book(appointment, hold_end(appointment, therapist), messages, audit)
+    store.book(appointment, hold_end(appointment, therapist), messages, audit, extra)
     return appointment
 
 
@@ -80,6 +81,8 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: A
         messages = plan_reminders(after, ctx.client, ctx.settings, now)
     else:  # a missed or late-cancelled session gets its "we missed you" in the same transaction
         messages = plan_followup(after, ctx.client, ctx.settings, now)
+    # A time this change frees is offered to the waitlist: planned in this same transaction.
+    extra = list(extra) + waitlist_waves.freed_records(deps, ctx, before, after, now)
     deps.store.commit(AppointmentChange(
         before=before, after=after,
         before_message_keys=ctx.message_keys,
@@ -128,7 +131,7 @@ def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
 
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
-               actor: Actor, mode: Mode | None = None, slots=None) -> Appointment:
+               actor: Actor, mode: Mode | None = None, slots=None, extra=()) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
 
     ``slots`` may be passed by a caller that just computed them; otherwise the
@@ -153,7 +156,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
         after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
     return _change(deps, ctx, after, actor=actor, action="rescheduled",
                    detail={"from": appointment.start.isoformat(), "to": new_start.isoformat(),
-                           "mode": new_mode.value})
+                           "mode": new_mode.value}, extra=extra)
 
 
 def _join(appointment: Appointment, mode: Mode, ctx: AppointmentContext) -> str:
