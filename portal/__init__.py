@@ -9,7 +9,7 @@ def create_app(config=None, *, container=None, **overrides):
 
     from portal import config as config_module
     from portal.paths import STATIC, TEMPLATES
-    from portal.web import checkin, client, errors, health, security, workspace
+    from portal.web import checkin, client, errors, health, offers, security, workspace
     from portal.web.workspace.cli import import_appointments, import_clients
     from portal.wiring import Container
 
@@ -46,6 +46,7 @@ def create_app(config=None, *, container=None, **overrides):
     app.register_blueprint(health.bp)
     app.register_blueprint(client.bp)
     app.register_blueprint(checkin.bp)
+    app.register_blueprint(offers.bp)
     app.register_blueprint(workspace.bp)
     app.cli.add_command(import_clients)
     app.cli.add_command(import_appointments)
