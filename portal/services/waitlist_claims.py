@@ -172,9 +172,28 @@ def claim_by_text(deps: Deps, client: Client, offer_ref) -> Offer | None:
     return _claim(deps, offer)
 
 
-def stop_offers(deps: Deps, client: Client) -> bool:
-    """"N": off the list, so no more offers."""
-    return deps.store.remove_waitlist_entry(client.id)
+CLAIM_WORDS, STOP_WORDS = {"Y", "YES"}, {"N", "NO"}
+TEXT_ANSWERS = {MINE: "offer_claimed", TAKEN: "offer_taken", MOVED: "offer_moved", LEFT: "offer_moved"}
 
 
-__all__ = ["read_offer", "claim", "Offer", "claim_by_text", "outstanding_offer", "stop_offers"]
+def answer_text(deps: Deps, client: Client, command: str):
+    """A "Y" or "N" that answers a waitlist offer: (reply kind, values), or None when the text
+    is about something else. "Y" claims only while an offer to this client stands (otherwise
+    it confirms the next session as before); "N" takes the client off the list."""
+    if command not in CLAIM_WORDS | STOP_WORDS:
+        return None
+    if command in STOP_WORDS:
+        return ("offers_stopped", {}) if deps.store.remove_waitlist_entry(client.id) else None
+    ref = outstanding_offer(deps, client)
+    offer = claim_by_text(deps, client, ref) if ref else None
+    if offer is None:
+        return None
+    from portal.domain.wording import message_when
+
+    session = offer.session if offer.session is not None and offer.session.status.is_open else None
+    return TEXT_ANSWERS.get(offer.state, "offer_taken"), {
+        "when": message_when(offer.opening.start, client.timezone),
+        "link": deps.links.appointment_url(session) if session else ""}
+
+
+__all__ = ["read_offer", "claim", "Offer", "claim_by_text", "outstanding_offer", "answer_text"]

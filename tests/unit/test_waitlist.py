@@ -153,3 +153,29 @@ def test_leaving_stops_offers_and_expired_entries_are_ignored(deps, store, clock
     notifier.sent.clear()
     send_due_offers(deps)
     assert [to for _, to, _ in notifier.of("sms")] == [listed[1][0].phone]
+
+
+# --- by text -----------------------------------------------------------------------------------
+def test_yes_claims_a_standing_offer_and_otherwise_still_confirms(deps, store, clock, notifier, practice):
+    from portal.services.sms_inbound import InboundSms, handle
+
+    (c1, a1), (c2, a2) = waitlisted(deps, practice, 2)
+    assert handle(deps, InboundSms(c1.phone, "YES", message_id="y0")) == "confirmed"  # no offer yet
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    send_due_offers(deps)
+    notifier.sent.clear()
+    assert handle(deps, InboundSms(c2.phone, "Y", message_id="y1")) == "offer_claimed"
+    assert store.get_appointment(a2.id).start == FREED
+    assert "Your session is now Wed Mar 4, 10 AM EST" in notifier.of("sms")[-1][2]
+    assert handle(deps, InboundSms(c1.phone, "yes", message_id="y2")) == "offer_taken"
+    assert store.get_appointment(a1.id).start == a1.start
+
+
+def test_n_stops_offers(deps, store, clock, notifier, practice):
+    from portal.services.sms_inbound import InboundSms, handle
+
+    (c1, _), = waitlisted(deps, practice, 1)
+    assert handle(deps, InboundSms(c1.phone, "N", message_id="n1")) == "offers_stopped"
+    assert store.waitlist_entry(c1.id) is None
+    assert handle(deps, InboundSms(c1.phone, "N", message_id="n2")) == "inbox"  # nothing to stop
