@@ -77,3 +77,21 @@ def therapist_waitlist(deps: Deps, therapist_id: str) -> list[tuple[WaitlistEntr
         return []
     clients = deps.store.read_for_sending((), [e.client_id for e in entries], consistent=False)["clients"]
     return [(e, clients[e.client_id]) for e in entries if e.client_id in clients]
+
+
+# --- what the workspace shows --------------------------------------------------------------------
+def slot_story(deps: Deps, appointment) -> list[dict]:
+    """The freed times of this session (its cancel, or a move away) and what became of each:
+    offered to whom and when, and who claimed it. Two reads: its therapist's openings at
+    that time (one Query) and the names of those offered it (one BatchGetItem)."""
+    openings = [o for o in deps.store.openings_of(appointment.therapist_id, appointment.start - timedelta(days=60),
+                                                  appointment.start + timedelta(days=60))
+                if o.source_appointment_id == appointment.id]
+    ids = {s.client_id for o in openings for s in o.offers} | {o.claimed_by for o in openings if o.claimed_by}
+    names = {}
+    if ids:
+        clients = deps.store.read_for_sending((), sorted(ids), consistent=False)["clients"]
+        names = {cid: c.short_name for cid, c in clients.items()}
+    return [{"opening": o, "offers": [(s, names.get(s.client_id, "a client")) for s in o.offers],
+             "claimed_by": names.get(o.claimed_by, "") if o.claimed_by else ""}
+            for o in sorted(openings, key=lambda o: o.freed_at)]

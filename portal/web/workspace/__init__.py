@@ -12,5 +12,5 @@ register_filters(bp)
 
 # Importing the views attaches their routes to ``bp``.
 from portal.web.workspace import (  # noqa: E402,F401
-    appointments, auth, availability, clients, dashboard, settings, stats,
+    appointments, auth, availability, clients, dashboard, settings, stats, waitlist,
 )

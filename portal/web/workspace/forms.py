@@ -144,6 +144,13 @@ class SettingsForm(FlaskForm):
     cost_text = TextAreaField("Help with cost (shown to clients who say cost is in the way)", cap(TEXT_MAX))
     crisis_text = TextAreaField("Crisis resources (shown to clients)", cap(TEXT_MAX))
     tele_link_template = StringField("Teletherapy link template ({appointment_id} is replaced)", cap(URL))
+    # The waitlist (templates/therapist/_waitlist_settings.html)
+    waitlist_on = BooleanField("Offer freed times to clients on the waitlist")
+    wave_size = StringField("Clients per wave", cap(NUMBER), widget=NumberInput(min=1, max=10))
+    claim_minutes = StringField("Claim window (minutes before the next wave)", cap(NUMBER),
+                                widget=NumberInput(min=5, max=120))
+    grace_minutes = StringField("Grace period after a change (minutes)", cap(NUMBER),
+                                widget=NumberInput(min=0, max=60))
 
 
 class TherapistForm(FlaskForm):
