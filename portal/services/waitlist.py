@@ -11,7 +11,7 @@ from datetime import timedelta
 from portal.domain.errors import ValidationError
 from portal.domain.model import Client
 from portal.domain.waitlist import (
-    DEFAULT_STAY_DAYS, WaitlistEntry, WaitlistPrefs, entry_expiry,
+    DEFAULT_STAY_DAYS, WaitlistEntry, WaitlistFigures, WaitlistPrefs, entry_expiry, figures,
 )
 from portal.interfaces import AppointmentContext, Deps
 
@@ -95,3 +95,18 @@ def slot_story(deps: Deps, appointment) -> list[dict]:
     return [{"opening": o, "offers": [(s, names.get(s.client_id, "a client")) for s in o.offers],
              "claimed_by": names.get(o.claimed_by, "") if o.claimed_by else ""}
             for o in sorted(openings, key=lambda o: o.freed_at)]
+
+
+FIGURES_DAYS = 90
+
+
+def figures_for(deps: Deps, viewer) -> WaitlistFigures:
+    """Freed times of the last 90 days (one Query per therapist shown): everyone's for the
+    admin, one's own otherwise."""
+    now = deps.clock.now()
+    therapists = deps.store.list_therapists() if viewer.is_admin else [viewer]
+    since = now - timedelta(days=FIGURES_DAYS)
+    openings = [o for t in therapists
+                for o in deps.store.openings_of(t.id, since, now + timedelta(days=400))
+                if o.freed_at >= since]
+    return figures(openings)

@@ -179,3 +179,20 @@ def test_n_stops_offers(deps, store, clock, notifier, practice):
     assert handle(deps, InboundSms(c1.phone, "N", message_id="n1")) == "offers_stopped"
     assert store.waitlist_entry(c1.id) is None
     assert handle(deps, InboundSms(c1.phone, "N", message_id="n2")) == "inbox"  # nothing to stop
+
+
+def test_figures_count_freed_offered_refilled_and_the_medians(deps, store, clock, notifier, practice):
+    listed = waitlisted(deps, practice, 2)
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    notifier.sent.clear()
+    send_due_offers(deps)
+    clock.advance(timedelta(minutes=7))
+    token = offer_links(notifier)[0].removeprefix(BASE_URL + "/o/")
+    assert waitlist_claims.claim(deps, token).state == waitlist_claims.MINE
+    shown = waitlist.figures_for(deps, practice)
+    # Two freed (the cancel, then the claimant's old time), one offered, one refilled.
+    assert (shown.freed, shown.offered, shown.refilled, shown.refill_rate) == (2, 1, 1, 1.0)
+    assert shown.median_minutes_to_refill == 10
+    gained = (max(a.start for _, a in listed) - FREED).total_seconds() / 86400
+    assert abs(shown.median_days_gained - gained) < 0.01

@@ -9,7 +9,7 @@ from portal.domain.errors import DomainError
 from portal.services import waitlist
 from portal.web import deps
 from portal.web.workspace import bp
-from portal.web.workspace.common import own_client
+from portal.web.workspace.common import me, own_client
 
 
 @bp.post("/clients/<client_id>/waitlist")
@@ -40,4 +40,5 @@ def waitlist_views():
         "waitlist_entry_of": lambda client_id: waitlist.entry_for(deps(), client_id),
         "waitlist_of": lambda therapist_id: waitlist.therapist_waitlist(deps(), therapist_id),
         "slot_story_of": lambda appointment: waitlist.slot_story(deps(), appointment),
+        "waitlist_figures": lambda: waitlist.figures_for(deps(), me()),
     }
