@@ -11,7 +11,12 @@ from datetime import timedelta
 from portal.domain.errors import ValidationError
 from portal.domain.model import Client
 from portal.domain.waitlist import (
-    DEFAULT_STAY_DAYS, WaitlistEntry, WaitlistFigures, WaitlistPrefs, entry_expiry, figures,
+    DEFAULT_STAY_DAYS,
+    WaitlistEntry,
+    WaitlistFigures,
+    WaitlistPrefs,
+    entry_expiry,
+    figures,
 )
 from portal.interfaces import AppointmentContext, Deps
 

@@ -68,16 +68,17 @@ def _state(deps: Deps, offer: Offer, check_calendar: bool) -> str:
         return TAKEN
     if entry is None or not entry.is_live(deps.clock.now()):
         return LEFT
+    if not check_calendar:  # a claim: its own read of the session and its transaction settle it
+        return OPEN_STATE
     if entry.appointment_id:
         offer.session = deps.store.get_appointment(entry.appointment_id)
         session = offer.session
         if session is None or not session.status.is_open or session.start <= opening.start:
             return MOVED
-    if check_calendar:  # a time the therapist booked again: say so before the tap, not after
-        from portal.services.waitlist_waves import still_free
+    from portal.services.waitlist_waves import still_free
 
-        if not still_free(deps, opening, offer.therapist):
-            return TAKEN
+    if not still_free(deps, opening, offer.therapist):  # booked again: say so before the tap
+        return TAKEN
     return OPEN_STATE
 
 
@@ -102,8 +103,7 @@ def _claim(deps: Deps, offer: Offer) -> Offer:
         offer.state = TAKEN
         return with_other_times(deps, offer)
     except DomainError:  # the session changed a moment ago (another tap, another device)
-        again = offer_for(deps, offer.opening.id, offer.client.id, offer.therapist.id,
-                          check_calendar=False)
+        again = offer_for(deps, offer.opening.id, offer.client.id, offer.therapist.id)
         again.state = again.state if again.state != OPEN_STATE else TAKEN
         return with_other_times(deps, again)
     offer.state, offer.session = MINE, after

@@ -19,7 +19,14 @@ from portal.domain.model import Appointment, Channel, Status
 from portal.domain.quiet_hours import local_day
 from portal.domain.slots import busy_intervals, modes_offered_at
 from portal.domain.waitlist import (
-    OPEN, Candidate, OfferRef, OfferSent, Opening, is_freed, policy_of, rank,
+    OPEN,
+    Candidate,
+    OfferRef,
+    OfferSent,
+    Opening,
+    is_freed,
+    policy_of,
+    rank,
     worth_offering,
 )
 from portal.interfaces import AppointmentContext, Deps
