@@ -62,6 +62,7 @@ class AppointmentContext:
     settings: PracticeSettings
     message_keys: list[str] = field(default_factory=list)
     hold_end: datetime | None = None
+    waitlist_entry: object = None  # the client's waitlist entry, read in the same BatchGetItem
 
 
 @dataclass

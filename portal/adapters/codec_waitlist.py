@@ -23,7 +23,7 @@ def entry_to_item(e: WaitlistEntry) -> dict:
         "current_start": iso_utc(e.current_start) if e.current_start else None,
         "offer": ({"opening": e.offer.opening_id, "until": iso_utc(e.offer.until)}
                   if e.offer else None),
-        "added_by": e.added_by,
+        "added_by": e.added_by, "name": e.name,
         # Sparse: only entries sit in the therapist's W# range; DynamoDB's TTL removes it late,
         # so the code checks ``until`` itself.
         "gsi1pk": codec.therapist_partition(e.therapist_id),
@@ -44,7 +44,7 @@ def entry_from_item(item: dict) -> WaitlistEntry:
         appointment_id=item.get("appointment_id") or "",
         current_start=_opt(item.get("current_start")),
         offer=OfferRef(offer["opening"], parse_utc(offer["until"])) if offer else None,
-        added_by=item.get("added_by", "client"),
+        added_by=item.get("added_by", "client"), name=item.get("name", ""),
     )
 
 

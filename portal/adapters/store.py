@@ -201,7 +201,7 @@ class Store(MessageRecords, SmallRecords, WaitlistRecords):
         """Appointment, client, therapist, availability and settings: one BatchGetItem."""
         keys = [codec.appointment_key(appointment_id), codec.client_key(client_id),
                 codec.therapist_key(therapist_id), codec.availability_key(therapist_id),
-                codec.SETTINGS_KEY]
+                codec.SETTINGS_KEY, codec.waitlist_key(client_id)]
         found = self.table.batch_get(keys)
         appt_item = found.get(keys[0])
         if not appt_item or keys[1] not in found or keys[2] not in found:
@@ -217,6 +217,7 @@ class Store(MessageRecords, SmallRecords, WaitlistRecords):
             settings=codec.settings_from_item(found.get(keys[4])),
             message_keys=list(appt_item.get("message_keys") or []),
             hold_end=codec.datetime_or_none(appt_item.get("hold_end")),
+            waitlist_entry=self.waitlist_from_item(found.get(keys[5])),
         )
 
     def book(self, appointment: Appointment, hold_end: datetime,

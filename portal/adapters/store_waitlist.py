@@ -19,7 +19,11 @@ from portal.domain.waitlist import OFFERS_A_DAY, OfferRef, Opening, WaitlistEntr
 class WaitlistRecords:
     # --- entries ------------------------------------------------------------------------------
     def waitlist_entry(self, client_id: str, consistent=False) -> WaitlistEntry | None:
-        item = self.table.get(*codec.waitlist_key(client_id), consistent=consistent)
+        return self.waitlist_from_item(self.table.get(*codec.waitlist_key(client_id), consistent=consistent))
+
+    @staticmethod
+    def waitlist_from_item(item) -> WaitlistEntry | None:
+        """An entry still on the list (one that got its time is kept, out of the index)."""
         return codec_waitlist.entry_from_item(item) if item and codec.is_type(item, "waitlist") else None
 
     def save_waitlist_entry(self, entry: WaitlistEntry) -> None:

@@ -66,6 +66,7 @@ class WaitlistEntry:
     current_start: datetime | None = None
     offer: OfferRef | None = None
     added_by: str = "client"  # or "therapist"
+    name: str = ""  # first name and last initial, for the therapist's list without a read
 
     def is_live(self, now: datetime) -> bool:
         return now < self.expires_at

@@ -25,7 +25,10 @@ NEXT_SESSION_WITHIN = timedelta(days=DEFAULT_STAY_DAYS)
 
 def entry_for(deps: Deps, client_id: str) -> WaitlistEntry | None:
     """The client's entry while it lasts (one GetItem); the TTL deletes late, so check here."""
-    entry = deps.store.waitlist_entry(client_id)
+    return live(deps, deps.store.waitlist_entry(client_id))
+
+
+def live(deps: Deps, entry: WaitlistEntry | None) -> WaitlistEntry | None:
     return entry if entry is not None and entry.is_live(deps.clock.now()) else None
 
 
@@ -38,7 +41,8 @@ def join(deps: Deps, ctx: AppointmentContext, prefs: WaitlistPrefs) -> WaitlistE
     entry = WaitlistEntry(
         client_id=ctx.client.id, therapist_id=ctx.therapist.id, timezone=ctx.client.timezone,
         prefs=prefs, joined_at=_joined(deps, ctx.client.id, now), expires_at=appointment.start,
-        appointment_id=appointment.id, current_start=appointment.start)
+        appointment_id=appointment.id, current_start=appointment.start,
+        name=ctx.client.short_name)
     deps.store.save_waitlist_entry(entry)
     return entry
 
@@ -64,7 +68,8 @@ def add_by_therapist(deps: Deps, therapist_id: str, client: Client,
         joined_at=current.joined_at if current else now,
         expires_at=entry_expiry(now, session.start if session else None),
         appointment_id=session.id if session else "",
-        current_start=session.start if session else None, added_by="therapist")
+        current_start=session.start if session else None, added_by="therapist",
+        name=client.short_name)
     deps.store.save_waitlist_entry(entry)
     return entry
 
@@ -74,14 +79,11 @@ def leave(deps: Deps, client_id: str) -> bool:
     return deps.store.remove_waitlist_entry(client_id)
 
 
-def therapist_waitlist(deps: Deps, therapist_id: str) -> list[tuple[WaitlistEntry, Client]]:
-    """The therapist's live entries with their clients, longest on the list first."""
+def therapist_waitlist(deps: Deps, therapist_id: str) -> list[WaitlistEntry]:
+    """The therapist's live entries, longest on the list first (one Query: each entry
+    carries the client's short name)."""
     now = deps.clock.now()
-    entries = [e for e in deps.store.waitlist_of(therapist_id) if e.is_live(now)]
-    if not entries:
-        return []
-    clients = deps.store.read_for_sending((), [e.client_id for e in entries], consistent=False)["clients"]
-    return [(e, clients[e.client_id]) for e in entries if e.client_id in clients]
+    return [e for e in deps.store.waitlist_of(therapist_id) if e.is_live(now)]
 
 
 # --- what the workspace shows --------------------------------------------------------------------

@@ -100,5 +100,6 @@ def earlier_leave(token):
 
 @bp.context_processor
 def waitlist_helpers():
-    """For the appointment page's include: where this client stands (one GetItem)."""
-    return {"waitlist_entry_of": lambda client_id: waitlist.entry_for(deps(), client_id)}
+    """For the appointment page's include: where this client stands. The entry came with the
+    page's one BatchGetItem (``ctx.waitlist_entry``): no read here."""
+    return {"live_waitlist_entry": lambda ctx: waitlist.live(deps(), ctx.waitlist_entry)}
