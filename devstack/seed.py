@@ -116,11 +116,27 @@ def seed_demo(deps, password: str, history: bool = True) -> dict:
                 booked += 1
             except DomainError:
                 continue  # already there from an earlier run
+        _seed_waitlist(deps, therapist, own, len(picks))
         if history:
             booked += _seed_history(deps, therapist, availability, own, settings, now)
     if history:
         _seed_struggling_week(deps, now)
     return {"seeded": True, "therapists": [t.email for t, _ in THERAPISTS], "appointments": booked}
+
+
+WAITLISTED = 3  # per therapist: cancel a demo session and its time is offered to them
+
+
+def _seed_waitlist(deps, therapist, clients, booked: int):
+    """The first few clients would take an earlier time than their later session."""
+    from portal.domain.waitlist import WaitlistPrefs
+    from portal.services import waitlist
+
+    for n in range(len(clients), min(booked, len(clients) + WAITLISTED)):
+        client = clients[n % len(clients)]
+        ctx = deps.store.load_context(f"demo{therapist.id[:4]}{n:02d}", client.id, therapist.id)
+        if ctx is not None and ctx.appointment.status.is_open:
+            waitlist.join(deps, ctx, WaitlistPrefs(notice_hours=2))
 
 
 # What eight past weeks looked like, so the figures page and the at-risk flags have something

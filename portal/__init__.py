@@ -9,7 +9,7 @@ def create_app(config=None, *, container=None, **overrides):
 
     from portal import config as config_module
     from portal.paths import STATIC, TEMPLATES
-    from portal.web import checkin, client, errors, fresh_link, health, security, workspace
+    from portal.web import checkin, client, errors, fresh_link, health, offers, security, workspace
     from portal.web.workspace.cli import import_appointments, import_clients
     from portal.web.workspace.privacy_cli import erase_client_command, export_client_command
     from portal.wiring import Container
@@ -48,6 +48,7 @@ def create_app(config=None, *, container=None, **overrides):
     app.register_blueprint(client.bp)
     app.register_blueprint(checkin.bp)
     app.register_blueprint(fresh_link.bp)
+    app.register_blueprint(offers.bp)
     app.register_blueprint(workspace.bp)
     app.cli.add_command(import_clients)
     app.cli.add_command(import_appointments)

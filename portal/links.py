@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, Signer
 APPOINTMENT_SALT = "attune.appointment-link"
 CHECKIN_SALT = "attune.checkin-link"
 FEED_SALT = "attune.calendar-feed"
+OFFER_SALT = "attune.waitlist-offer"  # names an opening and the client it was offered to
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Links:
         self.base_url = base_url.rstrip("/")
         self.ttl = timedelta(days=ttl_days)
         self._signers = {salt: Signer(secret_key, salt=salt, sep=".")
-                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT, FEED_SALT)}
+                         for salt in (APPOINTMENT_SALT, CHECKIN_SALT, FEED_SALT, OFFER_SALT)}
 
     def token(self, appointment, salt=APPOINTMENT_SALT) -> str:
         expires = int((appointment.end + self.ttl).timestamp())
@@ -80,6 +81,11 @@ class Links:
         except (BadSignature, ValueError, UnicodeError):
             raise LinkInvalid() from None
         return therapist_id, feed_key
+
+    def offer_url(self, opening, client_id: str) -> str:
+        """A waitlist offer: valid until the offered time starts (the claim settles the rest)."""
+        payload = f"{opening.id}-{client_id}-{opening.therapist_id}-{_b36(int(opening.start.timestamp()))}"
+        return f"{self.base_url}/o/{self._signers[OFFER_SALT].sign(payload).decode()}"
 
     def read(self, token: str, now: datetime, salt=APPOINTMENT_SALT) -> LinkClaims:
         try:

@@ -12,6 +12,7 @@ from portal.domain.model import (
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.adapters import codec_notices
 from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
+from portal.adapters.codec_settings import waitlist_settings_from_item, waitlist_settings_to_item
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"
@@ -167,6 +168,24 @@ def tombstone_key(client_id):
     return client_partition(client_id), "ERASED"
 
 
+def waitlist_key(client_id):
+    """A client's one waitlist entry; in the by_therapist index under ``W#`` while it lasts."""
+    return client_partition(client_id), "WAITLIST"
+
+
+def opening_key(opening_id):
+    """A freed time and its offers; in the by_therapist index under ``O#<start>``."""
+    return f"OPENING#{opening_id}", "O"
+
+
+def offer_day_key(client_id, day: date, n: int):
+    """The n-th waitlist offer of a client-local day (a cap of two a day)."""
+    return client_partition(client_id), f"OFFERDAY#{day.isoformat()}#{n}"
+
+
+WAITLIST_SORT_PREFIX, OPENING_SORT_PREFIX = "W#", "O#"
+
+
 def _time(text):
     return time.fromisoformat(text)
 
@@ -190,7 +209,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "version": s.version,
         "nudge_hours": s.nudge_hours, "two_step_required": s.two_step_required,
-        "change_grace_minutes": s.change_grace_minutes,
+        "change_grace_minutes": s.change_grace_minutes, "waitlist": waitlist_settings_to_item(s),
     }
 
 
@@ -212,6 +231,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         nudge_hours=item.get("nudge_hours", 24),
         two_step_required=bool(item.get("two_step_required", False)),
         change_grace_minutes=item.get("change_grace_minutes", 3),
+        **waitlist_settings_from_item(item.get("waitlist")),
     )
 
 

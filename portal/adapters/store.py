@@ -15,6 +15,7 @@ from portal.adapters.store_privacy import PrivacyRecords
 from portal.adapters.store_records import SmallRecords
 from portal.adapters.store_two_step import TwoStepRecords
 from portal.adapters.store_team import TeamRecords
+from portal.adapters.store_waitlist import WaitlistRecords
 from portal.adapters.table import (
     AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
 )
@@ -29,7 +30,7 @@ from portal.interfaces import AppointmentChange, AppointmentContext
 
 
 class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoStepRecords,
-            TeamRecords):
+            TeamRecords, WaitlistRecords):
     def __init__(self, table):
         self.table = table
 
@@ -216,7 +217,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         notices: one BatchGetItem."""
         keys = [codec.appointment_key(appointment_id), codec.client_key(client_id),
                 codec.therapist_key(therapist_id), codec.availability_key(therapist_id),
-                codec.SETTINGS_KEY]
+                codec.SETTINGS_KEY, codec.waitlist_key(client_id)]
         notice_keys = [codec.message_key(appointment_id, notice_key(c)) for c in NOTICE_CHANNELS]
         found = self.table.batch_get(keys + notice_keys)
         appt_item = found.get(keys[0])
@@ -238,6 +239,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
             message_keys=list(appt_item.get("message_keys") or []),
             hold_end=codec.datetime_or_none(appt_item.get("hold_end")),
             pending_notices=[codec.message_from_item(found[k]) for k in notice_keys if k in found],
+            waitlist_entry=self.waitlist_from_item(found.get(keys[5])),
         )
 
     def book(self, appointment: Appointment, hold_end: datetime,

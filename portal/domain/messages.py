@@ -69,8 +69,13 @@ class PendingMessage:
         return self.lane == ""
 
 
+OFFER = "offer"  # a waitlist wave: "offer" (wave 1), "offer2", ... (see services/waitlist_waves)
+
+
 def lane_of(kind: str) -> str:
     """"" for reminders and nudges (the reminders function), else the kind's own lane."""
+    if kind.startswith(OFFER):
+        return OFFER
     return LANES.get(kind, "")
 
 

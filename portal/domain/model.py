@@ -132,6 +132,11 @@ class PracticeSettings:
     two_step_required: bool = False  # every therapist signs in with a code (services/two_step.py)
     # A client's own change is confirmed this many minutes later, coalesced (0: at once).
     change_grace_minutes: int = 3
+    # The waitlist (portal.domain.waitlist.WavePolicy checks these).
+    waitlist_on: bool = True
+    wave_size: int = 3
+    claim_minutes: int = 15
+    grace_minutes: int = 3
 
     def __post_init__(self):
         require_zone(self.timezone)

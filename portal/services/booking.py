@@ -19,6 +19,7 @@ from portal.domain.notices import plan_notices
 from portal.domain.slots import find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
 from portal.interfaces import AppointmentChange, AppointmentContext, Deps
+from portal.services import waitlist_waves
 
 NOTE_MAX = 500
 
@@ -39,8 +40,10 @@ def join_url_for(appointment_id: str, therapist: Therapist, settings) -> str:
 def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: datetime,
                      mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
-                     status: Status = Status.SCHEDULED, tell_later: bool = False) -> Appointment:
-    """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices)."""
+                     status: Status = Status.SCHEDULED, tell_later: bool = False,
+                     extra=()) -> Appointment:
+    """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices).
+    ``extra``: records written in the same transaction (the waitlist's claim)."""
     if client.therapist_id != therapist.id:
         raise ValidationError("That client sees another therapist.")
     if not therapist.active:
@@ -72,7 +75,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
                        {"start": appointment.start.isoformat(), "mode": mode.value})
     notices = plan_notices([], None, appointment, client, settings, now, "rebooked") if tell_later else []
     store.book(appointment, hold_end(appointment, therapist), messages, audit,
-               extra=[store.message_record(n) for n in notices])
+               extra=[store.message_record(n) for n in notices] + list(extra))
     return appointment
 
 
@@ -93,6 +96,8 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: A
         messages = plan_reminders(after, ctx.client, ctx.settings, now)
     else:  # a missed or late-cancelled session gets its "we missed you" in the same transaction
         messages = plan_followup(after, ctx.client, ctx.settings, now)
+    # A time this change frees is offered to the waitlist: planned in this same transaction.
+    extra = list(extra) + waitlist_waves.freed_records(deps, ctx, before, after, now)
     deps.store.commit(AppointmentChange(
         before=before, after=after,
         before_message_keys=ctx.message_keys,
@@ -144,7 +149,7 @@ def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
                actor: Actor, mode: Mode | None = None, slots=None,
-               undoable: bool = False, tell_later: bool = False) -> Appointment:
+               undoable: bool = False, tell_later: bool = False, extra=()) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
 
     ``slots`` may be passed by a caller that just computed them; otherwise the
@@ -170,7 +175,8 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
         after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
     return _change(deps, ctx, after, actor=actor, action="rescheduled",
                    detail={"from": appointment.start.isoformat(), "to": new_start.isoformat(),
-                           "mode": new_mode.value}, tell_later="rescheduled" if tell_later else "")
+                           "mode": new_mode.value}, extra=extra,
+                   tell_later="rescheduled" if tell_later else "")
 
 
 def mode_at(slot, wanted: Mode) -> Mode:

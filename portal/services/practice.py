@@ -65,7 +65,11 @@ def settings_from_input(current: PracticeSettings, values: dict,
                                                   "the wait before confirming a change", 0, CHANGE_GRACE_MAX)),
         ("quiet_start", parse_time), ("quiet_end", parse_time),
         ("tele_link_template", _tele_template),
+        ("wave_size", lambda v: _whole(v or "3", "the clients per wave", 1, 10)),
+        ("claim_minutes", lambda v: _whole(v or "15", "the claim window", 5, 120)),
+        ("grace_minutes", lambda v: _whole(v or "3", "the grace period", 0, 60)),
     )
+    out["waitlist_on"] = bool(values.get("waitlist_on"))
     for name, check in checks:
         try:
             out[name] = check(values.get(name) or "")

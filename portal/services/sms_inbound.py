@@ -110,7 +110,9 @@ def _handle(deps: Deps, sms: InboundSms, sleep) -> str:
         kind = "stop" if command in STOP else "start" if command in START else "help"
         _reply(deps, number, sleep, kind, **values)  # carriers require these answers
         return kind
-    kind, more = _act(deps, client, upcoming, command, sms.body, now)
+    from portal.services.waitlist_claims import answer_text
+
+    kind, more = answer_text(deps, client, command) or _act(deps, client, upcoming, command, sms.body, now)
     if client.sms_opted_out:
         log.info("not answering a client who opted out of texts")
     else:

@@ -105,12 +105,23 @@ class Practice:
         return {"appointment_id": upcoming.id, "client_id": upcoming.client_id, "therapist_id": "sokaf1",
                 "item_id": "inbox1", "filename": "css/attune.css",
                 "token": self.links.token(upcoming), "checkin_token": self.links.token(upcoming, CHECKIN_SALT),
-                "feed_token": self._feed_token()}
+                "feed_token": self._feed_token(), "offer_token": self._offer_token(upcoming)}
 
     def _feed_token(self) -> str:
         """Maya's current calendar-feed token (her key is set once, before any snapshot)."""
         self.store.set_feed_key("mchen1", "walkfeedkey")
         return self.links.feed_token("mchen1", "walkfeedkey")
+
+    def _offer_token(self, upcoming) -> str:
+        """An offer of a freed time to the upcoming session's client (the waitlist's /o/ pages)."""
+        from portal.domain.waitlist import OfferSent, Opening
+
+        start = upcoming.start - timedelta(days=1)
+        opening = Opening("open1", upcoming.therapist_id, start, start + timedelta(minutes=50),
+                          frozenset({upcoming.mode}), "gone1", T0,
+                          offers=(OfferSent(upcoming.client_id, 1, T0, "sms"),))
+        self.store.table.put(self.store.opening_record(opening))
+        return self.links.offer_url(opening, upcoming.client_id).rsplit("/", 1)[-1]
 
     def rules(self):
         """(rule, endpoint, methods) of every route but the static files' own."""
@@ -120,6 +131,8 @@ class Practice:
         values = dict(self.values, **(overrides or {}))
         if endpoint.startswith("checkins."):
             values["token"] = values["checkin_token"]
+        if endpoint.startswith("offers."):
+            values["token"] = values["offer_token"]
         return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: values[m.group(1)], rule)
 
     def browser(self, who: str | None) -> Web:

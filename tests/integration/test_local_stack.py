@@ -112,9 +112,9 @@ def test_scheduler_fires_functions_when_the_dev_clock_passes_their_time(dev_stac
     assert scheduler.runs == []  # nothing due yet
     container.clock.advance(timedelta(minutes=6))
     scheduler.tick()
-    assert [name for name, _ in scheduler.runs] == ["reminders"]
+    assert [name for name, _ in scheduler.runs] == ["reminders", "waitlist"]
     scheduler.tick()
-    assert len(scheduler.runs) == 1  # once per due time
+    assert len(scheduler.runs) == 2  # once per due time
 
 
 def _run_stack(env_extra, timeout=60):

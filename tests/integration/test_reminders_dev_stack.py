@@ -22,8 +22,8 @@ def dev_stack(moto_endpoint, clock):
 def test_every_function_is_listed_and_each_runs_from_the_dev_panel(dev_stack):
     container, web = dev_stack
     assert set(all_functions()) >= {"reminders", "followups", "checkins", "digest", "sms_inbound", "bounces"}
-    assert set(scheduled_functions()) == {"reminders", "followups", "checkins", "digest"}
-    for name in ("reminders", "followups", "checkins", "digest", "sms_inbound"):
+    assert set(scheduled_functions()) == {"reminders", "waitlist", "followups", "checkins", "digest"}
+    for name in ("reminders", "waitlist", "followups", "checkins", "digest", "sms_inbound"):
         ran = web.post(f"/dev/run/{name}", json={})
         assert ran.status_code == 200, name
         assert "error" not in ran.get_json()["summary"], (name, ran.get_json())
@@ -50,7 +50,7 @@ def test_the_dev_scheduler_fires_each_function_on_its_own_rate(dev_stack):
     scheduler = Scheduler(container, scheduled_functions("dev"))
     container.clock.advance(timedelta(hours=1, minutes=1))
     scheduler.tick()
-    assert sorted(name for name, _ in scheduler.runs) == ["checkins", "digest", "followups", "reminders"]
+    assert sorted(name for name, _ in scheduler.runs) == ["checkins", "digest", "followups", "reminders", "waitlist"]
     assert all("error" not in summary for _, summary in scheduler.runs)
 
 

@@ -78,4 +78,4 @@ def closed(ctx, status: int = 410, notice: str = ""):
 
 
 # Importing the views attaches their routes to ``bp``.
-from portal.web.client import changes, notes, pages  # noqa: E402,F401
+from portal.web.client import changes, notes, pages, waitlist  # noqa: E402,F401

@@ -25,6 +25,8 @@ def _settings_data(s) -> dict:
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "nudge_hours": str(s.nudge_hours),
         "change_grace_minutes": str(s.change_grace_minutes),
+        "waitlist_on": s.waitlist_on, "wave_size": str(s.wave_size),
+        "claim_minutes": str(s.claim_minutes), "grace_minutes": str(s.grace_minutes),
     }
 
 

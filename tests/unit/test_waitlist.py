@@ -1,0 +1,198 @@
+"""The waitlist on the in-memory fakes: a cancel frees a time, the grace period, waves of
+offers by the due lane, a claim that moves the later session, the withdrawal of the rest."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from portal.domain.model import Actor, Mode, PracticeSettings, Status
+from portal.domain.waitlist import CLAIMED, WaitlistPrefs
+from portal.services import booking, waitlist, waitlist_claims
+from portal.services.waitlist_waves import send_due_offers
+from tests import builders
+from tests.conftest import BASE_URL, T0
+
+FREED = T0 + timedelta(days=2, hours=1)  # Wednesday 10:00 in New York
+NEXT_WEEK = T0 + timedelta(days=7)  # Monday 9:00 in New York
+
+
+@pytest.fixture
+def practice(store):
+    store.save_settings(PracticeSettings(display_name="Riverbend Counseling"))
+    t = builders.therapist()
+    store.add_therapist(t, builders.weekday_availability())
+    return t
+
+
+def add_client(deps, t, n, start, phone=True):
+    c = builders.client(cid=f"cli{n:03d}", tid=t.id, first_name=f"Sam{n}",
+                        phone=f"+1202555{n:04d}" if phone else "")
+    deps.store.add_client(c)
+    a = booking.book_appointment(deps, t, c, start, Mode.TELE, actor=Actor.system("test"),
+                                 require_open_slot=False) if start else None
+    return c, a
+
+
+def waitlisted(deps, t, count):
+    """``count`` clients with sessions next week, each on the list; later sessions gain most."""
+    found = []
+    for n in range(count):
+        c, a = add_client(deps, t, n + 1, NEXT_WEEK + timedelta(days=n % 5, hours=n // 5))
+        ctx = deps.store.load_context(a.id, c.id, t.id)
+        waitlist.join(deps, ctx, WaitlistPrefs())
+        found.append((c, a))
+    return found
+
+
+def cancel_freed(deps, t):
+    c, a = add_client(deps, t, 99, FREED)
+    ctx = deps.store.load_context(a.id, c.id, t.id)
+    booking.cancel(deps, ctx, a.version, actor=Actor.client())
+    return a
+
+
+def offer_links(notifier):
+    return [re.search(r"(https://\S+/o/\S+)", text).group(1) for _, _, text in notifier.of("sms")]
+
+
+def test_a_cancel_offers_its_time_in_waves_after_the_grace_period(deps, store, clock, notifier, practice):
+    waitlisted(deps, practice, 5)
+    cancel_freed(deps, practice)
+    notifier.sent.clear()
+    assert send_due_offers(deps)["sent"] == 0  # the grace period: an undo would offer nothing
+    clock.advance(timedelta(minutes=3))
+    assert send_due_offers(deps)["sent"] == 1
+    first = [to for _, to, _ in notifier.of("sms")]
+    assert len(first) == 3
+    # The greatest gain first: the latest sessions (clients 5, 4, 3) hear of it first.
+    assert first == ["+12025550005", "+12025550004", "+12025550003"]
+    text = notifier.of("sms")[0][2]
+    assert "Wed Mar 4, 10 AM EST (video)" in text and "Reply N" in text and len(text) <= 160
+    clock.advance(timedelta(minutes=10))
+    send_due_offers(deps)
+    assert len(notifier.of("sms")) == 3  # the claim window is not over yet
+    clock.advance(timedelta(minutes=5))
+    send_due_offers(deps)
+    assert [to for _, to, _ in notifier.of("sms")][3:] == ["+12025550002", "+12025550001"]
+
+
+def test_the_first_claim_moves_the_later_session_and_withdraws_the_rest(deps, store, clock, notifier,
+                                                                       practice):
+    listed = waitlisted(deps, practice, 3)
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    notifier.sent.clear()
+    send_due_offers(deps)
+    tokens = [link.removeprefix(BASE_URL + "/o/") for link in offer_links(notifier)]
+    assert len(tokens) == 3
+    winner = waitlist_claims.claim(deps, tokens[1])
+    assert winner.state == waitlist_claims.MINE
+    moved = store.get_appointment(listed[1][1].id)
+    assert moved.start == FREED and moved.status is Status.CONFIRMED
+    assert [e.action for e in store.audit_trail(moved.id)][-1] == "rescheduled"
+    assert {m.for_start for m in store.messages_of(moved.id) if m.kind.startswith("r")} == {FREED}
+    for token in (tokens[0], tokens[2]):
+        later = waitlist_claims.claim(deps, token)
+        assert later.state == waitlist_claims.TAKEN and later.other_times
+    again = waitlist_claims.read_offer(deps, tokens[1])
+    assert again.state == waitlist_claims.MINE  # a second tap shows the time is theirs
+    opening = store.openings_of(practice.id, FREED, FREED)[0]
+    assert opening.status == CLAIMED and opening.claimed_by == listed[1][0].id
+    assert waitlist.entry_for(deps, listed[1][0].id) is None  # done: off the list
+    # The claimant's old time is freed in turn, and offered in its own waves.
+    assert len(store.openings_of(practice.id, listed[1][1].start, listed[1][1].start)) == 1
+
+
+def test_undo_within_the_grace_period_offers_nothing(deps, store, clock, notifier, practice):
+    waitlisted(deps, practice, 2)
+    c, a = add_client(deps, practice, 50, FREED)
+    ctx = store.load_context(a.id, c.id, practice.id)
+    booking.reschedule(deps, ctx, FREED + timedelta(hours=2), a.version, actor=Actor.client())
+    ctx = store.load_context(a.id, c.id, practice.id)
+    booking.reschedule(deps, ctx, FREED, ctx.appointment.version, actor=Actor.client())
+    notifier.sent.clear()
+    clock.advance(timedelta(minutes=5))
+    send_due_offers(deps)
+    texts = [text for _, _, text in notifier.of("sms")]
+    assert texts and not any("10 AM" in text for text in texts)  # only the 12 PM time it left
+
+
+def test_a_client_with_no_session_is_booked_into_the_time(deps, store, clock, notifier, practice):
+    c, _ = add_client(deps, practice, 7, None)
+    waitlist.add_by_therapist(deps, practice.id, c)
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    notifier.sent.clear()
+    send_due_offers(deps)
+    token = offer_links(notifier)[0].removeprefix(BASE_URL + "/o/")
+    assert waitlist_claims.claim(deps, token).state == waitlist_claims.MINE
+    booked = store.client_appointments(c.id, FREED, FREED)
+    assert [a.status for a in booked] == [Status.CONFIRMED]
+
+
+def test_offers_respect_the_cap_of_two_a_day_and_the_notice(deps, store, clock, notifier, practice):
+    c, a = add_client(deps, practice, 1, NEXT_WEEK)
+    ctx = store.load_context(a.id, c.id, practice.id)
+    waitlist.join(deps, ctx, WaitlistPrefs(notice_hours=48))
+    cancel_freed(deps, practice)  # 49 hours away: fits the notice
+    for hour in (2, 3, 4):
+        other, b = add_client(deps, practice, 60 + hour, FREED + timedelta(hours=hour))
+        booking.cancel(deps, store.load_context(b.id, other.id, practice.id), b.version,
+                       actor=Actor.client())
+    notifier.sent.clear()
+    clock.advance(timedelta(minutes=3))
+    send_due_offers(deps)
+    assert len(notifier.of("sms")) == 2  # four times fit; two offers a day
+
+
+def test_leaving_stops_offers_and_expired_entries_are_ignored(deps, store, clock, notifier, practice):
+    listed = waitlisted(deps, practice, 2)
+    assert waitlist.leave(deps, listed[0][0].id) and not waitlist.leave(deps, listed[0][0].id)
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    notifier.sent.clear()
+    send_due_offers(deps)
+    assert [to for _, to, _ in notifier.of("sms")] == [listed[1][0].phone]
+
+
+# --- by text -----------------------------------------------------------------------------------
+def test_yes_claims_a_standing_offer_and_otherwise_still_confirms(deps, store, clock, notifier, practice):
+    from portal.services.sms_inbound import InboundSms, handle
+
+    (c1, a1), (c2, a2) = waitlisted(deps, practice, 2)
+    assert handle(deps, InboundSms(c1.phone, "YES", message_id="y0")) == "confirmed"  # no offer yet
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    send_due_offers(deps)
+    notifier.sent.clear()
+    assert handle(deps, InboundSms(c2.phone, "Y", message_id="y1")) == "offer_claimed"
+    assert store.get_appointment(a2.id).start == FREED
+    assert "Your session is now Wed Mar 4, 10 AM EST" in notifier.of("sms")[-1][2]
+    assert handle(deps, InboundSms(c1.phone, "yes", message_id="y2")) == "offer_taken"
+    assert store.get_appointment(a1.id).start == a1.start
+
+
+def test_n_stops_offers(deps, store, clock, notifier, practice):
+    from portal.services.sms_inbound import InboundSms, handle
+
+    (c1, _), = waitlisted(deps, practice, 1)
+    assert handle(deps, InboundSms(c1.phone, "N", message_id="n1")) == "offers_stopped"
+    assert store.waitlist_entry(c1.id) is None
+    assert handle(deps, InboundSms(c1.phone, "N", message_id="n2")) == "inbox"  # nothing to stop
+
+
+def test_figures_count_freed_offered_refilled_and_the_medians(deps, store, clock, notifier, practice):
+    listed = waitlisted(deps, practice, 2)
+    cancel_freed(deps, practice)
+    clock.advance(timedelta(minutes=3))
+    notifier.sent.clear()
+    send_due_offers(deps)
+    clock.advance(timedelta(minutes=7))
+    token = offer_links(notifier)[0].removeprefix(BASE_URL + "/o/")
+    assert waitlist_claims.claim(deps, token).state == waitlist_claims.MINE
+    shown = waitlist.figures_for(deps, practice)
+    # Two freed (the cancel, then the claimant's old time), one offered, one refilled.
+    assert (shown.freed, shown.offered, shown.refilled, shown.refill_rate) == (2, 1, 1, 1.0)
+    assert shown.median_minutes_to_refill == 10
+    gained = (max(a.start for _, a in listed) - FREED).total_seconds() / 86400
+    assert abs(shown.median_days_gained - gained) < 0.01
