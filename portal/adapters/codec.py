@@ -9,6 +9,7 @@ from portal.domain.model import (
     Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode,
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
+from portal.domain.retention import AUDIT_RETENTION, BODY_DAYS, MARKER_DAYS, expiry_epoch
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
 
@@ -178,7 +179,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "quiet_start": s.quiet_start.strftime("%H:%M"), "quiet_end": s.quiet_end.strftime("%H:%M"),
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "version": s.version,
-        "nudge_hours": s.nudge_hours,
+        "nudge_hours": s.nudge_hours, "body_days": s.body_days, "marker_days": s.marker_days,
     }
 
 
@@ -198,6 +199,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         cost_text=item.get("cost_text", ""), crisis_text=item.get("crisis_text", ""),
         tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
         nudge_hours=item.get("nudge_hours", 24),
+        body_days=int(item.get("body_days", BODY_DAYS)), marker_days=int(item.get("marker_days", MARKER_DAYS)),
     )
 
 
@@ -339,6 +341,7 @@ def audit_to_item(event: AuditEvent, unique: str) -> dict:
         "pk": appointment_partition(event.appointment_id), "sk": f"{AUDIT_PREFIX}{iso_utc(event.at)}#{unique}",
         "type": "audit", "appointment_id": event.appointment_id, "at": iso_utc(event.at),
         "actor": event.actor, "action": event.action, "via": event.via, "detail": event.detail,
+        "expires_at": expiry_epoch(event.at, AUDIT_RETENTION),
     }
 
 

@@ -27,9 +27,10 @@ from portal.domain.messages import (
 from portal.domain.model import Barrier, Channel, InboxItem
 from portal.domain.risk import CheckIn
 from portal.domain.quiet_hours import first_allowed_from
+from portal.domain.retention import marker_expiry
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.link_context import LinkNotFound, open_context
-from portal.services.reminders import ONCE_TTL, Defer, Outgoing, Skip, send_due
+from portal.services.reminders import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def send_checkin(deps: Deps, out: Outgoing) -> str | None:
         raise Skip("already checked in for this gap")
     provider_id = _send(deps, out)
     deps.store.finish_checkin_message(message.appointment_id, after, out.owner,
-                                      int((now + ONCE_TTL * 30).timestamp()))
+                                      marker_expiry(now, out.settings.marker_days))
     return provider_id
 
 

@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from portal.domain.model import Mode, Status, Therapist
+from portal.domain.retention import marker_expiry
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import Deps
 
@@ -21,7 +22,6 @@ log = logging.getLogger(__name__)
 
 DIGEST_HOURS = (7, 8, 9)
 NEW_ITEMS_SINCE = timedelta(hours=24)
-KEEP_RECORD = timedelta(days=3)
 NOTE_PREVIEW = 200
 
 
@@ -46,7 +46,7 @@ def send_digests(deps: Deps) -> dict:
             store.release_digest(therapist.id, day, owner)
             summary["failed"] += 1
             continue
-        store.finish_digest(therapist.id, day, owner, int((now + KEEP_RECORD).timestamp()))
+        store.finish_digest(therapist.id, day, owner, marker_expiry(now, settings.marker_days))
         summary[outcome] += 1
     return summary
 
