@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 from portal.domain.errors import ValidationError
 from portal.domain.model import Channel, PracticeSettings, ReminderRule
+from portal.domain.retention import BODY_DAYS, BODY_DAYS_RANGE, MARKER_DAYS, MARKER_DAYS_RANGE
 from portal.interfaces import Deps
 from portal.services.inputs import FormErrors, normalized_phone, parse_time
 
@@ -63,6 +64,9 @@ def settings_from_input(current: PracticeSettings, values: dict,
         ("nudge_hours", lambda v: _whole(v or "0", "the nudge", 0, 336)),
         ("quiet_start", parse_time), ("quiet_end", parse_time),
         ("tele_link_template", _tele_template),
+        ("body_days", lambda v: _whole(v or BODY_DAYS, "how long message texts are kept", *BODY_DAYS_RANGE)),
+        ("marker_days", lambda v: _whole(v or MARKER_DAYS, "how long sending records are kept",
+                                         *MARKER_DAYS_RANGE)),
     )
     for name, check in checks:
         try:

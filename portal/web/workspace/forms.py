@@ -144,6 +144,10 @@ class SettingsForm(FlaskForm):
     cost_text = TextAreaField("Help with cost (shown to clients who say cost is in the way)", cap(TEXT_MAX))
     crisis_text = TextAreaField("Crisis resources (shown to clients)", cap(TEXT_MAX))
     tele_link_template = StringField("Teletherapy link template ({appointment_id} is replaced)", cap(URL))
+    body_days = StringField("Keep the text of sent messages (days)", cap(NUMBER),
+                            widget=NumberInput(min=7, max=365))
+    marker_days = StringField("Keep records of one-off messages sent (days)", cap(NUMBER),
+                              widget=NumberInput(min=7, max=90))
 
 
 class TherapistForm(FlaskForm):

@@ -23,6 +23,7 @@ def _settings_data(s) -> dict:
         "quiet_start": f"{s.quiet_start:%H:%M}", "quiet_end": f"{s.quiet_end:%H:%M}",
         "cost_text": s.cost_text, "crisis_text": s.crisis_text,
         "tele_link_template": s.tele_link_template, "nudge_hours": str(s.nudge_hours),
+        "body_days": str(s.body_days), "marker_days": str(s.marker_days),
     }
 
 
