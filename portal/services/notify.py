@@ -9,9 +9,8 @@ committed, and the client must still see that it worked.
 from __future__ import annotations
 
 import logging
-from portal.domain.model import Channel, Status
+from portal.domain.model import Channel
 from portal.interfaces import Attachment, Email
-from portal.domain.wording import message_when
 from portal.services.compose import client_values, fit_sms, render
 
 log = logging.getLogger(__name__)
@@ -89,15 +88,10 @@ def send_change(deps, kind: str, appointment, client, therapist, settings) -> di
 
 
 def notify_therapist_of_cancel(deps, appointment, client, therapist, settings) -> str:
-    """A short email to the therapist: who, when, late or not, what got in the way, the note."""
-    when = message_when(appointment.start, therapist.timezone)
-    values = dict(
-        client_name=client.short_name, when=when,
-        late=appointment.status is Status.LATE_CANCELLED, late_hours=settings.late_cancel_hours,
-        barrier=appointment.barrier.label if appointment.barrier else "",
-        note=appointment.note, practice=settings.display_name,
-        workspace=f"{getattr(deps.links, 'base_url', '')}/t/",
-    )
-    email = Email(to=therapist.email, subject=f"Cancelled: {client.short_name}, {when}",
+    """A short email to the therapist: who (first name, last initial) cancelled, and a link to
+    the signed-in session page. Minimum necessary: no time, barrier, note or late flag here."""
+    values = dict(client_name=client.short_name, practice=settings.display_name,
+                  link=f"{getattr(deps.links, 'base_url', '')}/t/appointments/{appointment.id}")
+    email = Email(to=therapist.email, subject=f"{client.short_name} cancelled a session",
                   text=render("therapist_barrier_notice.txt", **values))
     return _attempt("therapist email", lambda: deps.notifier.send_email(email))
