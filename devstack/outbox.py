@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from portal.domain.retention import body_expiry
+
 OUTBOX_PK = "DEVOUTBOX"
 LINK = re.compile(r"https?://[^\s\"'<>)]+")
 
@@ -31,6 +33,9 @@ class SentLog:
             "pk": OUTBOX_PK, "sk": f"{now.isoformat()}#{uuid.uuid4().hex[:6]}", "type": "outbox",
             "id": message_id, "channel": channel, "to": to, "subject": subject, "text": text,
             "sent_at": now.isoformat(),
+            # The one place a sent message's body is kept: it goes after the practice's window
+            # (the message's status stays on its own record).
+            "expires_at": body_expiry(now, self.store.get_settings().body_days),
         })
         return message_id
 
@@ -47,7 +52,7 @@ class SentLog:
 
 def read_outbox(store) -> list[dict]:
     """Newest first."""
-    records = store.table.query(OUTBOX_PK, reverse=True)
+    records = store.live_items(store.table.query(OUTBOX_PK, reverse=True))
     return [{"id": r["id"], "channel": r["channel"], "to": r["to"], "subject": r.get("subject", ""),
              "text": r["text"], "links": list(dict.fromkeys(LINK.findall(r["text"]))),
              "sent_at": r["sent_at"]} for r in records]

@@ -18,6 +18,9 @@ Neither lets a ``TypeError`` escape: Zappa then calls the handler again as
 import logging
 from datetime import timedelta
 
+from portal.logs import configure_logging
+
+configure_logging()  # JSON lines, allow-listed fields (portal/logs.py): no PHI in the logs
 log = logging.getLogger("attune.functions")
 SAFETY_MS = 20_000  # stop starting new sends this long before Lambda's timeout
 

@@ -9,7 +9,8 @@ def create_app(config=None, *, container=None, **overrides):
 
     from portal import config as config_module
     from portal.paths import STATIC, TEMPLATES
-    from portal.web import checkin, client, errors, fresh_link, health, offers, security, workspace
+    from portal.logs import configure_logging
+    from portal.web import checkin, client, errors, fresh_link, health, offers, request_log, security, workspace
     from portal.web.workspace.cli import import_appointments, import_clients
     from portal.web.workspace.privacy_cli import erase_client_command, export_client_command
     from portal.wiring import Container
@@ -42,8 +43,10 @@ def create_app(config=None, *, container=None, **overrides):
         devstack.init_app(app)  # the dev panel
     app.extensions["attune"] = container or Container(config)
 
+    configure_logging()  # JSON lines, allow-listed fields: no PHI in the logs
     security.init_app(app)
     errors.init_app(app)
+    request_log.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(client.bp)
     app.register_blueprint(checkin.bp)

@@ -52,12 +52,15 @@ class Container:
 
     @cached_property
     def store(self):
-        if self._given["store"] is not None:
-            return self._given["store"]
+        given = self._given["store"]
+        if given is not None:
+            if getattr(given, "clock", False) is None:  # a test's store reads expiry on our clock
+                given.clock = self.clock
+            return given
         from portal.adapters.dynamo_table import DynamoTable
         from portal.adapters.store import Store
 
-        return Store(DynamoTable(self.client("dynamodb"), self.config.table_name))
+        return Store(DynamoTable(self.client("dynamodb"), self.config.table_name), clock=self.clock)
 
     @cached_property
     def notifier(self):

@@ -32,8 +32,8 @@ def clock():
 
 
 @pytest.fixture
-def store():
-    return Store(MemoryTable())
+def store(clock):
+    return Store(MemoryTable(), clock=clock)  # expiry is read on the test's clock
 
 
 @pytest.fixture

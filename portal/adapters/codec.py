@@ -9,6 +9,7 @@ from portal.domain.model import (
     Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode,
     PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
 )
+from portal.domain.retention import AUDIT_RETENTION, BODY_DAYS, MARKER_DAYS, expiry_epoch
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.adapters import codec_notices
 from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
@@ -210,6 +211,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
         "tele_link_template": s.tele_link_template, "version": s.version,
         "nudge_hours": s.nudge_hours, "two_step_required": s.two_step_required,
         "change_grace_minutes": s.change_grace_minutes, "waitlist": waitlist_settings_to_item(s),
+        "body_days": s.body_days, "marker_days": s.marker_days,
     }
 
 
@@ -232,6 +234,7 @@ def settings_from_item(item: dict | None) -> PracticeSettings:
         two_step_required=bool(item.get("two_step_required", False)),
         change_grace_minutes=item.get("change_grace_minutes", 3),
         **waitlist_settings_from_item(item.get("waitlist")),
+        body_days=int(item.get("body_days", BODY_DAYS)), marker_days=int(item.get("marker_days", MARKER_DAYS)),
     )
 
 
@@ -377,6 +380,7 @@ def audit_to_item(event: AuditEvent, unique: str) -> dict:
         "pk": appointment_partition(event.appointment_id), "sk": f"{AUDIT_PREFIX}{iso_utc(event.at)}#{unique}",
         "type": "audit", "appointment_id": event.appointment_id, "at": iso_utc(event.at),
         "actor": event.actor, "action": event.action, "via": event.via, "detail": event.detail,
+        "expires_at": expiry_epoch(event.at, AUDIT_RETENTION),
     }
 
 

@@ -98,7 +98,7 @@ class AwsNotifier:
         try:
             return voice.send_text_message(**params)["MessageId"]
         except voice.exceptions.ClientError as error:
-            _raise_throttled(error)
+            _raise_mapped(error)
 
     def send_voice(self, to: str, text: str) -> str:
         if self.voice_recorder is not None:

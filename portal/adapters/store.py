@@ -6,7 +6,7 @@ thing. Every write that must not race is one conditional write or one transactio
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 
 from portal.adapters import codec
 from portal.adapters.store_delivery import DeliveryRecords
@@ -17,7 +17,7 @@ from portal.adapters.store_two_step import TwoStepRecords
 from portal.adapters.store_team import TeamRecords
 from portal.adapters.store_waitlist import WaitlistRecords
 from portal.adapters.table import (
-    AnyOf, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
+    AnyOf, Below, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
 )
 from portal.domain.errors import NotFound, SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import SENT, PendingMessage
@@ -25,14 +25,32 @@ from portal.domain.notices import NOTICE_CHANNELS, notice_key
 from portal.domain.model import (
     Appointment, AuditEvent, Availability, Client, PracticeSettings, Therapist,
 )
+from portal.domain.retention import expired
 from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
 
 
 class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoStepRecords,
             TeamRecords, WaitlistRecords):
-    def __init__(self, table):
+    def __init__(self, table, clock=None):
         self.table = table
+        self.clock = clock  # for expiry checks; the Container hands over its clock
+
+    # --- expiry: DynamoDB's TTL deletes late, so reads check expires_at themselves -----------
+    def now(self) -> datetime:
+        return self.clock.now() if self.clock is not None else datetime.now(timezone.utc)
+
+    def live(self, item: dict | None) -> dict | None:
+        """The item, or None once its expires_at has passed."""
+        return None if expired(item, self.now()) else item
+
+    def live_items(self, items: list[dict]) -> list[dict]:
+        now = self.now()
+        return [i for i in items if not expired(i, now)]
+
+    def expired_by_now(self) -> Below:
+        """A write condition that holds on an item whose time has passed (as if absent)."""
+        return Below("expires_at", int(self.now().timestamp()) + 1)
 
     # --- practice settings ------------------------------------------------------------------
     def get_settings(self) -> PracticeSettings:

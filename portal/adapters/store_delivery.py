@@ -18,7 +18,7 @@ class DeliveryRecords:
         """The message a provider's id names (one GetItem); None when unknown or expired."""
         if not provider_id or len(provider_id) > 200:
             return None
-        return codec_delivery.sent_ref_from_item(self.table.get(*codec.sent_lookup_key(provider_id)))
+        return codec_delivery.sent_ref_from_item(self.live(self.table.get(*codec.sent_lookup_key(provider_id))))
 
     def record_delivery(self, ref: SentRef, outcome: str) -> bool:
         """Raise the message's outcome (one conditional UpdateItem). False when the report
@@ -34,9 +34,9 @@ class DeliveryRecords:
     def history_and_messages(self, appointment_id: str):
         """The session's audit events and its messages with their outcomes: one Query over
         the session's partition (AUDIT#... up to MSG#...)."""
-        items = self.table.query(codec.appointment_partition(appointment_id),
-                                 between=(codec.AUDIT_PREFIX, codec.MESSAGE_PREFIX + "~"),
-                                 consistent=True)
+        items = self.live_items(self.table.query(codec.appointment_partition(appointment_id),
+                                                 between=(codec.AUDIT_PREFIX, codec.MESSAGE_PREFIX + "~"),
+                                                 consistent=True))
         audit = [codec.audit_from_item(i) for i in items if codec.is_type(i, "audit")]
         messages = [(codec.message_from_item(i), codec_delivery.outcome_of(i))
                     for i in items if codec.is_type(i, "message")]

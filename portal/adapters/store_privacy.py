@@ -33,13 +33,14 @@ class PrivacyRecords:
             items = [i for i in items if i["sk"] != older_than][:limit + 1]
         else:
             items = self.table.query(pk, reverse=True, limit=limit + 1)
+        items = self.live_items(items)
         more = len(items) > limit
         items = items[:limit]
         mark = records.access_page_mark(items[-1]) if more and items else ""
         return [records.access_from_item(i) for i in items], mark
 
     def whole_access_log(self, client_id: str) -> list[AccessEvent]:
-        items = self.table.query(codec.access_log_partition(client_id), reverse=True)
+        items = self.live_items(self.table.query(codec.access_log_partition(client_id), reverse=True))
         return [records.access_from_item(i) for i in items]
 
     # --- what an export reads ----------------------------------------------------------------
@@ -51,7 +52,7 @@ class PrivacyRecords:
 
     def session_records(self, appointment_id: str):
         """A session's history and messages: one Query of its partition."""
-        items = self.table.query(codec.appointment_partition(appointment_id))
+        items = self.live_items(self.table.query(codec.appointment_partition(appointment_id)))
         history = [codec.audit_from_item(i) for i in items if i["sk"].startswith(codec.AUDIT_PREFIX)]
         messages = [codec.message_from_item(i) for i in items if i["sk"].startswith(codec.MESSAGE_PREFIX)]
         return history, messages

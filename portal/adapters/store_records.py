@@ -12,6 +12,7 @@ from datetime import date, datetime
 from portal.adapters import codec, codec_checkin
 from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists, Put
 from portal.domain.model import AuditEvent
+from portal.domain.retention import marker_expiry
 from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc
 from portal.interfaces import InboundClaim
@@ -66,9 +67,10 @@ class SmallRecords:
         """One conditional write. True if the record is ours (new, or already held by the same
         owner and not done), False if someone else holds it or it is done."""
         item = {"pk": key[0], "sk": key[1], "type": "once", "holder": f"{owner}#open",
-                "expires_at": expires_at}
-        try:
-            self.table.put(item, AnyOf((NotExists(), Equals("holder", f"{owner}#open"))))
+                "expires_at": expires_at or marker_expiry(self.now())}
+        try:  # a record past its expires_at counts as gone (the TTL deletes late)
+            self.table.put(item, AnyOf((NotExists(), Equals("holder", f"{owner}#open"),
+                                        self.expired_by_now())))
             return True
         except ConditionFailed:
             return False
@@ -76,7 +78,7 @@ class SmallRecords:
     def _finish_once(self, key, owner: str, expires_at: int | None = None) -> None:
         """The thing happened: nobody can hold this record again."""
         self.table.put({"pk": key[0], "sk": key[1], "type": "once", "holder": f"{owner}#done",
-                        "expires_at": expires_at})
+                        "expires_at": expires_at or marker_expiry(self.now())})
 
     def _release_once(self, key, owner: str) -> None:
         try:
@@ -157,11 +159,12 @@ class SmallRecords:
         expiry is checked here, not left to the TTL, which deletes late."""
         item = codec.inbound_to_item(source, message_id, IN_PROGRESS, owner, lock_until, expires_at)
         try:
-            self.table.put(item, AnyOf((NotExists(), Below("lock_until", iso_utc(now)))))
+            self.table.put(item, AnyOf((NotExists(), Below("lock_until", iso_utc(now)),
+                                        self.expired_by_now())))
             return InboundClaim.STARTED
         except ConditionFailed:
             pass
-        current = self.table.get(*codec.inbound_key(source, message_id), consistent=True)
+        current = self.live(self.table.get(*codec.inbound_key(source, message_id), consistent=True))
         if current is None or current.get("lock_until"):  # released or held a moment ago
             return InboundClaim.BUSY
         return InboundClaim.DONE

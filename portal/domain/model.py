@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from portal.domain.errors import InvalidTransition, ValidationError
 from portal.domain.moves import MovedFrom
+from portal.domain.retention import BODY_DAYS, MARKER_DAYS, check_windows
 
 
 class Mode(str, enum.Enum):
@@ -137,9 +138,12 @@ class PracticeSettings:
     wave_size: int = 3
     claim_minutes: int = 15
     grace_minutes: int = 3
+    body_days: int = BODY_DAYS  # how long a sent message's text is kept (retention)
+    marker_days: int = MARKER_DAYS  # how long one-off sending records are kept
 
     def __post_init__(self):
         require_zone(self.timezone)
+        check_windows(self.body_days, self.marker_days)
         for name in ("late_cancel_hours", "min_notice_hours", "nudge_hours"):
             if not 0 <= getattr(self, name) <= 24 * 14:
                 raise ValidationError(f"{name.replace('_', ' ')} must be between 0 and 336")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+
+from portal.domain.retention import AUDIT_RETENTION, AUDIT_YEARS, expiry_epoch  # noqa: F401
 
 # What a read was of: the access log's "what" column, in words an auditor reads.
 READS = {
@@ -16,9 +18,7 @@ READS = {
     "erase": "erased the client's data",
 }
 
-# Retention (documented in the README): the audit trail outlives everything else.
-AUDIT_YEARS = 6
-AUDIT_RETENTION = timedelta(days=365 * AUDIT_YEARS + 2)  # leap days included
+# Retention (AUDIT_RETENTION, expiry_epoch, re-exported here) lives in domain/retention.py.
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,3 @@ def truncate_ip(address: str | None) -> str:
         return ""
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
-
-
-def expiry_epoch(at: datetime, keep: timedelta) -> int:
-    """A DynamoDB TTL value: seconds since the epoch when the item may go."""
-    return int((at + keep).timestamp())

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.model import Therapist
+from portal.domain.retention import SIGN_IN_COUNTER, expiry_epoch
 from portal.interfaces import Deps
 
 WINDOW_SECONDS = 15 * 60
@@ -91,9 +92,10 @@ def _minutes_left(now: datetime, window_end: datetime) -> int:
 
 def _reserve(deps: Deps, scope: str, subject: str, index: int, window_end: datetime,
              amount: int = 1) -> int:
-    # expires_at lets DynamoDB's TTL clear old windows; the window number keeps them apart.
+    # expires_at lets DynamoDB's TTL clear old windows (a day: retention); the window number
+    # keeps them apart, so an old window is never read again.
     return deps.store.count_attempt(scope, subject, index, amount,
-                                    int(window_end.timestamp()) + 3600)
+                                    expiry_epoch(window_end, SIGN_IN_COUNTER))
 
 
 def reserve_attempt(deps: Deps, scope: str, subject: str, limit: int = ACCOUNT_LIMIT):

@@ -27,9 +27,10 @@ from portal.domain.messages import (
 from portal.domain.model import Barrier, Channel, InboxItem
 from portal.domain.risk import CheckIn
 from portal.domain.quiet_hours import first_allowed_from
+from portal.domain.retention import marker_expiry
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.link_context import LinkNotFound, open_context
-from portal.services.reminders import ONCE_TTL, Defer, Outgoing, Skip, send_due
+from portal.services.reminders import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def send_checkin(deps: Deps, out: Outgoing) -> str | None:
         raise Skip("already checked in for this gap")
     provider_id = _send(deps, out)
     deps.store.finish_checkin_message(message.appointment_id, after, out.owner,
-                                      int((now + ONCE_TTL * 30).timestamp()))
+                                      marker_expiry(now, out.settings.marker_days))
     return provider_id
 
 
@@ -184,18 +185,23 @@ def record_answer(deps: Deps, ctx: AppointmentContext, answer: Answer) -> bool:
 
 
 def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer):
-    from portal.domain import wording
     from portal.services import compose
 
+    # Minimum necessary: that there is an answer, from whom; the score, barrier and note stay
+    # on the signed-in client page.
     email = compose.checkin_therapist_email(
-        ctx.therapist.email, client_name=ctx.client.short_name, score=answer.score,
-        when=wording.message_when(ctx.appointment.start, ctx.therapist.timezone),
-        barrier=answer.barrier.label if answer.barrier else "", note=answer.note,
-        practice=ctx.settings.display_name, workspace=f"{getattr(deps.links, 'base_url', '')}/t/")
+        ctx.therapist.email, client_name=ctx.client.short_name, practice=ctx.settings.display_name,
+        link=f"{getattr(deps.links, 'base_url', '')}/t/clients/{ctx.client.id}")
     try:
         deps.notifier.send_email(email)
     except Exception:  # the answer is stored and in the inbox; the email is a courtesy
         log.exception("could not email the therapist about a check-in")
+
+
+def last_answer(deps: Deps, ctx: AppointmentContext) -> CheckIn | None:
+    """The client's newest answer (one Query), for the thank-you page after a post: the
+    answer is read back here rather than carried in the URL."""
+    return deps.store.latest_checkins([ctx.client.id]).get(ctx.client.id)
 
 
 def set_checkins(deps: Deps, ctx: AppointmentContext, enabled: bool):

@@ -149,7 +149,7 @@ def checkin_sms(values: dict) -> str:
 
 
 def checkin_therapist_email(to: str, **values) -> Email:
-    subject = f"Check-in from {values['client_name']}"
+    subject = f"New check-in from {values['client_name']}"
     return Email(to=to, subject=subject, text=render("checkin_therapist.txt", **values))
 
 

@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from portal.domain.model import Mode, Status, Therapist
+from portal.domain.retention import marker_expiry
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import Deps
 
@@ -21,8 +22,6 @@ log = logging.getLogger(__name__)
 
 DIGEST_HOURS = (7, 8, 9)
 NEW_ITEMS_SINCE = timedelta(hours=24)
-KEEP_RECORD = timedelta(days=3)
-NOTE_PREVIEW = 200
 
 
 def send_digests(deps: Deps) -> dict:
@@ -46,7 +45,7 @@ def send_digests(deps: Deps) -> dict:
             store.release_digest(therapist.id, day, owner)
             summary["failed"] += 1
             continue
-        store.finish_digest(therapist.id, day, owner, int((now + KEEP_RECORD).timestamp()))
+        store.finish_digest(therapist.id, day, owner, marker_expiry(now, settings.marker_days))
         summary[outcome] += 1
     return summary
 
@@ -72,10 +71,13 @@ def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> 
             "open": a.status.is_open,
             "reasons": [r.text for r in row.reasons] if row.at_risk else [],  # Medium or High
         })
+    base = getattr(deps.links, "base_url", "")
+    # Minimum necessary outside the system: who and when, never the note or the barrier;
+    # the signed-in page shows those.
     new_items = [{
         "client": r.client.short_name if r.client else "A former client",
-        "kind": r.item.kind, "barrier": r.item.barrier.label if r.item.barrier else "",
-        "text": _preview(r.item.text), "when": wording.message_when(r.item.at, therapist.timezone),
+        "when": wording.message_when(r.item.at, therapist.timezone),
+        "link": f"{base}/t/clients/{r.item.client_id}" if r.client else f"{base}/t/",
     } for r in inbox if not r.item.handled and r.item.at >= now - NEW_ITEMS_SINCE]
     unconfirmed = [s for s in sessions if s["unconfirmed"]]
     at_risk = [s for s in sessions if s["reasons"]]
@@ -107,11 +109,6 @@ def _subject(sessions: int, unconfirmed: int, at_risk: int, items: int) -> str:
     if items:
         parts.append(f"{items} new message{'s' if items != 1 else ''}")
     return "Your day: " + ", ".join(parts)
-
-
-def _preview(text: str) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= NOTE_PREVIEW else text[:NOTE_PREVIEW - 1] + "…"
 
 
 def _day_start(day, zone_name: str) -> datetime:

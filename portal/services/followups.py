@@ -15,8 +15,9 @@ from portal.domain.delivery import NO_CHANNEL
 from portal.domain.messages import FOLLOWUP, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.model import Channel, Status
 from portal.domain.quiet_hours import first_allowed_from
+from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps
-from portal.services.reminders import ONCE_TTL, Defer, Outgoing, Skip, send_due
+from portal.services.reminders import Defer, Outgoing, Skip, send_due
 
 MISSED = (Status.NO_SHOW, Status.LATE_CANCELLED)
 STALE_AFTER = timedelta(days=1)  # a run down longer than this: a late "we missed you" feels odd
@@ -41,7 +42,7 @@ def send_followup(deps: Deps, out: Outgoing) -> str | None:
     if not deps.store.claim_followup(appointment.id, out.owner):
         raise Skip("this session was already followed up")
     provider_id = _send(deps, out)
-    deps.store.finish_followup(appointment.id, out.owner, int((now + ONCE_TTL * 30).timestamp()))
+    deps.store.finish_followup(appointment.id, out.owner, marker_expiry(now, out.settings.marker_days))
     return provider_id
 
 

@@ -18,12 +18,14 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
+from portal.domain.retention import MARKER_DAYS
 from portal.interfaces import Deps, InboundClaim
 
 log = logging.getLogger(__name__)
 
 LOCK_FOR = timedelta(seconds=60)  # longer than a handler may run (Zappa's default timeout: 30 s)
-KEEP_FOR = timedelta(days=7)  # SNS and Lambda redeliver within hours; a week is ample
+# SNS and Lambda redeliver within hours; kept as long as the other one-off markers.
+KEEP_FOR = timedelta(days=MARKER_DAYS)
 
 
 class InboundBusy(RuntimeError):

@@ -9,10 +9,10 @@ committed, and the client must still see that it worked.
 from __future__ import annotations
 
 import logging
-from portal.domain.model import Channel, Status
+from portal.domain.model import Channel
 from portal.domain.notices import confirmation_channels
-from portal.interfaces import Attachment, Email
 from portal.domain.wording import message_when
+from portal.interfaces import Attachment, Email
 from portal.services.compose import client_values, fit_sms, render
 
 log = logging.getLogger(__name__)
@@ -106,15 +106,10 @@ def send_on(deps, kind: str, channel: Channel, appointment, client, therapist, s
 
 
 def notify_therapist_of_cancel(deps, appointment, client, therapist, settings) -> str:
-    """A short email to the therapist: who, when, late or not, what got in the way, the note."""
-    when = message_when(appointment.start, therapist.timezone)
-    values = dict(
-        client_name=client.short_name, when=when,
-        late=appointment.status is Status.LATE_CANCELLED, late_hours=settings.late_cancel_hours,
-        barrier=appointment.barrier.label if appointment.barrier else "",
-        note=appointment.note, practice=settings.display_name,
-        workspace=f"{getattr(deps.links, 'base_url', '')}/t/",
-    )
-    email = Email(to=therapist.email, subject=f"Cancelled: {client.short_name}, {when}",
+    """A short email to the therapist: who (first name, last initial) cancelled, and a link to
+    the signed-in session page. Minimum necessary: no time, barrier, note or late flag here."""
+    values = dict(client_name=client.short_name, practice=settings.display_name,
+                  link=f"{getattr(deps.links, 'base_url', '')}/t/appointments/{appointment.id}")
+    email = Email(to=therapist.email, subject=f"{client.short_name} cancelled a session",
                   text=render("therapist_barrier_notice.txt", **values))
     return _attempt("therapist email", lambda: deps.notifier.send_email(email))

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 from portal.domain.errors import ValidationError
 from portal.domain.model import CHANGE_GRACE_MAX, Channel, PracticeSettings, ReminderRule
+from portal.domain.retention import BODY_DAYS, BODY_DAYS_RANGE, MARKER_DAYS, MARKER_DAYS_RANGE
 from portal.interfaces import Deps
 from portal.services.inputs import FormErrors, normalized_phone, parse_time
 
@@ -68,6 +69,9 @@ def settings_from_input(current: PracticeSettings, values: dict,
         ("wave_size", lambda v: _whole(v or "3", "the clients per wave", 1, 10)),
         ("claim_minutes", lambda v: _whole(v or "15", "the claim window", 5, 120)),
         ("grace_minutes", lambda v: _whole(v or "3", "the grace period", 0, 60)),
+        ("body_days", lambda v: _whole(v or BODY_DAYS, "how long message texts are kept", *BODY_DAYS_RANGE)),
+        ("marker_days", lambda v: _whole(v or MARKER_DAYS, "how long sending records are kept",
+                                         *MARKER_DAYS_RANGE)),
     )
     out["waitlist_on"] = bool(values.get("waitlist_on"))
     for name, check in checks:

@@ -29,6 +29,7 @@ from portal.domain.messages import (
 )
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status, Therapist
 from portal.domain.quiet_hours import local_day
+from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps, Throttled
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,6 @@ ATTEMPTS = 3  # sends per message per run when throttled
 BACKOFF_SECONDS = 0.5  # then 1.0: short, so the lease (5 min) is never at risk
 THROTTLED_STOP = 20  # this many give-ups in a run: the provider is saturated, stop for now
 FAILURES_BEFORE_GIVING_UP = 3
-ONCE_TTL = timedelta(days=3)
 
 
 class Skip(Exception):
@@ -263,7 +263,7 @@ def check_client(out: Outgoing):
 def claim_text_day(deps: Deps, out: Outgoing) -> bool:
     """At most one reminder SMS per client-local day, across all their sessions."""
     day = local_day(out.now, out.client.timezone)
-    expires = int((out.now + ONCE_TTL).timestamp())
+    expires = marker_expiry(out.now, out.settings.marker_days)
     return deps.store.claim_daily_text(out.client.id, day, out.owner, expires)
 
 
@@ -279,7 +279,7 @@ def send_reminder(deps: Deps, out: Outgoing) -> str | None:
     if out.message.channel is Channel.SMS:
         day = local_day(out.now, out.client.timezone)
         deps.store.finish_daily_text(out.client.id, day, out.owner,
-                                     int((out.now + ONCE_TTL).timestamp()))
+                                     marker_expiry(out.now, out.settings.marker_days))
     return provider_id
 
 

@@ -60,14 +60,14 @@ def test_get_and_head_only_show_the_form(web):
 def test_an_answer_is_stored_the_therapist_hears_and_help_is_offered(web, clock):
     sent = web.answer(score="2", barrier="transport", note="The bus route changed")
     assert sent.status_code == 302
-    assert sent.headers["Location"].endswith(f"{web.path}/thanks?score=2&barrier=transport")
+    assert sent.headers["Location"].endswith(f"{web.path}/thanks")  # the answer stays server-side
     stored = latest_checkin(web.deps, web.client.id)
     assert (stored.score, stored.barrier, stored.note, stored.at) == \
         (2, "transport", "The bus route changed", clock.now())
     [item] = web.store.inbox(web.therapist.id)
     assert (item.kind, item.barrier, item.appointment_id) == ("checkin", Barrier.TRANSPORT, web.next.id)
     [(_, to, email)] = web.notifier.sent
-    assert to == web.therapist.email and email.subject == "Check-in from Alex R."
+    assert to == web.therapist.email and email.subject == "New check-in from Alex R."
     thanks = web.http.get(sent.headers["Location"]).get_data(as_text=True)
     assert "Thank you, Alex" in thanks and "You could join by video instead" in thanks
     token = web.links.token(web.next)

@@ -23,7 +23,7 @@ from tests.conftest import T0
 @pytest.fixture(params=["memory", "dynamodb"])
 def any_store(request, clock):
     if request.param == "memory":
-        return Store(MemoryTable())
+        return Store(MemoryTable(), clock=clock)
     from tests.stack import deployed_container
 
     return deployed_container(request.getfixturevalue("moto_endpoint"), clock=clock).store
@@ -233,14 +233,14 @@ def test_cursors_remember_where_each_lane_left_off(any_store):
 
 
 ONCE_ONLY = {
-    "daily text": (lambda s, o: s.claim_daily_text("cli001", T0.date(), o, 999),
-                   lambda s, o: s.finish_daily_text("cli001", T0.date(), o, 999)),
+    "daily text": (lambda s, o: s.claim_daily_text("cli001", T0.date(), o, 2**40),
+                   lambda s, o: s.finish_daily_text("cli001", T0.date(), o, 2**40)),
     "check-in": (lambda s, o: s.claim_checkin_message("appt02", "appt01", o),
-                 lambda s, o: s.finish_checkin_message("appt02", "appt01", o, 999)),
+                 lambda s, o: s.finish_checkin_message("appt02", "appt01", o, 2**40)),
     "follow-up": (lambda s, o: s.claim_followup("appt01", o),
-                  lambda s, o: s.finish_followup("appt01", o, 999)),
+                  lambda s, o: s.finish_followup("appt01", o, 2**40)),
     "digest": (lambda s, o: s.claim_digest("ther01", T0.date(), o),
-               lambda s, o: s.finish_digest("ther01", T0.date(), o, 999)),
+               lambda s, o: s.finish_digest("ther01", T0.date(), o, 2**40)),
 }
 
 
@@ -259,9 +259,9 @@ def test_each_once_only_record_is_its_own(any_store):
     from datetime import date
 
     day = T0.date()
-    assert any_store.claim_daily_text("cli001", day, "a", 999)
-    assert any_store.claim_daily_text("cli002", day, "b", 999)
-    assert any_store.claim_daily_text("cli001", date(2026, 3, 3), "c", 999)
+    assert any_store.claim_daily_text("cli001", day, "a", 2**40)
+    assert any_store.claim_daily_text("cli002", day, "b", 2**40)
+    assert any_store.claim_daily_text("cli001", date(2026, 3, 3), "c", 2**40)
     assert any_store.claim_checkin_message("appt02", "appt01", "a")
     assert any_store.claim_checkin_message("appt03", "appt02", "b")
     assert any_store.claim_followup("appt01", "a") and any_store.claim_followup("appt02", "b")
@@ -275,7 +275,7 @@ def test_a_released_digest_can_be_tried_again_but_not_a_sent_one(any_store):
     assert not any_store.claim_digest("ther01", day, "run-c")
     any_store.release_digest("ther01", day, "run-a")
     assert any_store.claim_digest("ther01", day, "run-c")
-    any_store.finish_digest("ther01", day, "run-c", 999)
+    any_store.finish_digest("ther01", day, "run-c", 2**40)
     any_store.release_digest("ther01", day, "run-c")  # too late: it went out
     assert not any_store.claim_digest("ther01", day, "run-d")
 
@@ -296,7 +296,7 @@ def test_an_inbound_message_is_locked_completed_or_abandoned(any_store):
     lock = timedelta(seconds=60)
 
     def begin(owner, at=T0):
-        return any_store.begin_inbound("sms", "in-1", owner, at, at + lock, 999)
+        return any_store.begin_inbound("sms", "in-1", owner, at, at + lock, 2**40)
 
     assert begin("run-a") is InboundClaim.STARTED
     assert begin("run-b") is InboundClaim.BUSY  # held, not expired
@@ -304,23 +304,23 @@ def test_an_inbound_message_is_locked_completed_or_abandoned(any_store):
     assert begin("run-b") is InboundClaim.BUSY
     any_store.abandon_inbound("sms", "in-1", "run-a")  # the work failed: the retry starts afresh
     assert begin("run-c") is InboundClaim.STARTED
-    any_store.complete_inbound("sms", "in-1", "run-c", 999)
+    any_store.complete_inbound("sms", "in-1", "run-c", 2**40)
     assert begin("run-d") is InboundClaim.DONE
     assert begin("run-d", T0 + timedelta(days=1)) is InboundClaim.DONE  # no lock left to expire
     # Sources are apart: an SES event with the same id is a different message.
-    assert any_store.begin_inbound("ses", "in-1", "run-e", T0, T0 + lock, 999) is InboundClaim.STARTED
+    assert any_store.begin_inbound("ses", "in-1", "run-e", T0, T0 + lock, 2**40) is InboundClaim.STARTED
 
 
 def test_an_expired_inbound_lock_is_taken_over(any_store):
     lock = timedelta(seconds=60)
-    assert any_store.begin_inbound("ses", "m-1", "crashed", T0, T0 + lock, 999) is InboundClaim.STARTED
+    assert any_store.begin_inbound("ses", "m-1", "crashed", T0, T0 + lock, 2**40) is InboundClaim.STARTED
     at_expiry = T0 + lock
-    assert any_store.begin_inbound("ses", "m-1", "next", at_expiry, at_expiry + lock, 999) \
+    assert any_store.begin_inbound("ses", "m-1", "next", at_expiry, at_expiry + lock, 2**40) \
         is InboundClaim.BUSY  # not yet: the lock holds until it has run out
     later = T0 + lock + timedelta(seconds=1)
-    assert any_store.begin_inbound("ses", "m-1", "next", later, later + lock, 999) is InboundClaim.STARTED
+    assert any_store.begin_inbound("ses", "m-1", "next", later, later + lock, 2**40) is InboundClaim.STARTED
     any_store.abandon_inbound("ses", "m-1", "crashed")  # the crashed run's late clean-up
-    assert any_store.begin_inbound("ses", "m-1", "third", later, later + lock, 999) is InboundClaim.BUSY
+    assert any_store.begin_inbound("ses", "m-1", "third", later, later + lock, 2**40) is InboundClaim.BUSY
 
 
 def test_inbox_is_newest_first_and_items_can_be_marked_handled(any_store):
@@ -515,3 +515,48 @@ def test_deactivation_is_one_attribute_a_profile_edit_cannot_undo(any_store):
     assert any_store.therapist_with_availability(t.id)[0] == stored  # the event is not the profile
     any_store.set_therapist_active(t.id, True)
     assert any_store.get_therapist(t.id).active
+
+
+def test_expired_items_read_as_absent_before_the_ttl_removes_them(any_store, clock):
+    """DynamoDB's TTL deletes late: a marker, a sent-message lookup and an audit line past
+    their expires_at still sit in the table, and the store treats them as gone."""
+    from portal.domain.privacy import AccessEvent
+    from portal.domain.retention import MARKER_DAYS, marker_expiry
+
+    day = T0.date()
+    assert any_store.claim_digest("ther01", day, "run-a")
+    any_store.finish_digest("ther01", day, "run-a", marker_expiry(T0))
+    appt = appointment()
+    message = PendingMessage(appt.id, "r24", Channel.EMAIL, T0, detail={"client": "cli001"})
+    book(any_store, appt, messages=[message])
+    any_store.claim_message(message, T0, T0 + timedelta(minutes=5))
+    assert any_store.finish_message(replace(message, status=CLAIMED), SENT, "ses-expiring")
+    any_store.record_access(AccessEvent("cli001", T0, "ther01", "client"))
+    assert not any_store.claim_digest("ther01", day, "run-b")  # done: held
+    assert any_store.sent_message("ses-expiring") is not None
+    assert len(any_store.access_log("cli001", 10)[0]) == 1
+    assert any_store.history_and_messages(appt.id)[0]
+
+    clock.advance(timedelta(days=MARKER_DAYS, seconds=1))
+    assert any_store.table.get(*("THER#ther01", f"DIGEST#{day.isoformat()}"))  # still stored
+    assert any_store.sent_message("ses-expiring") is None  # the 30-day lookup has run out
+    assert any_store.claim_digest("ther01", day, "run-b")  # an expired marker is no marker
+    assert len(any_store.access_log("cli001", 10)[0]) == 1  # the audit trail is kept 6 years
+
+    clock.advance(timedelta(days=365 * 6 + 2))
+    assert any_store.access_log("cli001", 10)[0] == []
+    assert any_store.whole_access_log("cli001") == []
+    history, messages = any_store.history_and_messages(appt.id)
+    assert history == [] and len(messages) == 1  # the message's status stays
+
+
+def test_an_expired_inbound_lock_can_be_taken_again(any_store, clock):
+    from portal.domain.retention import marker_expiry
+
+    any_store.begin_inbound("sms", "m-1", "run-a", T0, T0 + timedelta(minutes=5), marker_expiry(T0))
+    any_store.complete_inbound("sms", "m-1", "run-a", marker_expiry(T0))
+    assert any_store.begin_inbound("sms", "m-1", "run-b", T0, T0 + timedelta(minutes=5), 2**40) is InboundClaim.DONE
+    clock.advance(timedelta(days=31))
+    later = clock.now()
+    assert any_store.begin_inbound("sms", "m-1", "run-b", later, later + timedelta(minutes=5),
+                                   marker_expiry(later)) is InboundClaim.STARTED

@@ -99,7 +99,7 @@ def test_a_crashed_runs_lock_on_an_ses_message_is_taken_over_once_it_expires(dep
 
     _, alex = builders.practice(deps.store)
     event = {"Records": [sns_record(ses_event("Bounce", alex.email), "sns-3")]}
-    deps.store.begin_inbound("ses", "sns-3", "crashed", clock.now(), clock.now() + LOCK_FOR, 0)
+    deps.store.begin_inbound("ses", "sns-3", "crashed", clock.now(), clock.now() + LOCK_FOR, 2**40)
     with pytest.raises(InboundBusy):
         handle_event(deps, event, TOPIC)
     clock.advance(LOCK_FOR + LOCK_FOR / 10)

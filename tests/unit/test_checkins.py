@@ -164,8 +164,11 @@ def test_a_low_score_or_a_barrier_reaches_the_therapist(deps, store, clock, noti
     assert [(i.kind, i.barrier) for i in inbox] == [("checkin", Barrier.TRANSPORT), ("checkin", None)]
     assert "the bus changed" in inbox[0].text
     emails = [e for _, to, e in notifier.of("email") if to == therapist.email]
-    assert len(emails) == 2 and emails[0].subject == "Check-in from Alex R."
-    assert "2 of 5 (low)" in emails[0].text and "Getting there (transportation)" in emails[1].text
+    assert len(emails) == 2 and emails[0].subject == "New check-in from Alex R."
+    for email in emails:  # minimum necessary: who, and where to see it signed in; no answer
+        assert f"https://portal.test/t/clients/{client.id}" in email.text
+        for private in ("2 of 5", "4 of 5", "low", "transport", "Getting there", "the bus changed", "Rivera"):
+            assert private not in email.subject + email.text
     assert latest_checkin(deps, client.id).barrier == "transport"
 
 

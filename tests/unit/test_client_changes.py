@@ -228,8 +228,9 @@ def test_cancel_keeps_the_barrier_and_note_and_tells_therapist_and_client(deps, 
     assert (audit.actor, audit.via, audit.detail) == ("client", "link", {"late": False, "barrier": "transport"})
     to_therapist = [s[2] for s in notifier.of("email") if s[1] == t.email]
     assert len(to_therapist) == 1
-    assert "Getting there (transportation)" in to_therapist[0].text
-    assert "Bus strike <b>" in to_therapist[0].text and "Alex R." in to_therapist[0].text
+    assert "Alex R." in to_therapist[0].text and f"/t/appointments/{after.id}" in to_therapist[0].text
+    for private in ("Getting there", "transport", "Bus strike"):  # on the signed-in page only
+        assert private not in to_therapist[0].subject + to_therapist[0].text
     to_client = [s[2] for s in notifier.of("email") if s[1] == c.email]
     assert to_client and "/rebook" in to_client[0].text
     assert b"STATUS:CANCELLED" in to_client[0].attachments[0].data

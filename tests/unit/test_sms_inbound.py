@@ -220,7 +220,7 @@ def test_a_crashed_runs_lock_is_taken_over_once_it_expires(deps, store, notifier
     _, client, _ = session
     now = clock.now()
     # A run took the lock and died (a timeout): it neither completed nor removed it.
-    store.begin_inbound("sms", "stop-2", "crashed", now, now + LOCK_FOR, 0)
+    store.begin_inbound("sms", "stop-2", "crashed", now, now + LOCK_FOR, 2**40)
     clock.advance(LOCK_FOR / 2)
     with pytest.raises(InboundBusy):  # it might still finish: the platform retries later
         handle(deps, InboundSms(PHONE, "STOP", message_id="stop-2"))

@@ -55,19 +55,18 @@ def answer(token):
         form.score.errors = [str(problem)]
         return _page("checkin/form.html", ctx, 400, form=form)
     checkins.record_answer(deps(), ctx, parsed)
-    return redirect(url_for("checkin.thanks", token=token, score=parsed.score,
-                            barrier=parsed.barrier.value if parsed.barrier else None))
+    # The answer stays on the server: the URL (and so every access log) carries nothing of it.
+    return redirect(url_for("checkin.thanks", token=token))
 
 
 @bp.get("/<token>/thanks")
 def thanks(token):
     ctx = checkins.open_checkin(deps(), token)
-    barrier = _barrier(request.args.get("barrier"))
+    answer = checkins.last_answer(deps(), ctx)
+    score, barrier = (answer.score, _barrier(answer.barrier)) if answer else (None, None)
     offer = help_offers.offer_for(deps(), ctx, barrier) if barrier and ctx.appointment.status.is_open else None
-    score = request.args.get("score", "")
-    low = score in {"1", "2"}
-    crisis = help_offers.crisis_help(int(score) if score in {"1", "2", "3", "4", "5"} else None, barrier)
-    return _page("checkin/thanks.html", ctx, offer=offer, low=low, crisis=crisis, mode_tele=Mode.TELE)
+    crisis = help_offers.crisis_help(score, barrier)
+    return _page("checkin/thanks.html", ctx, offer=offer, low=score in (1, 2), crisis=crisis, mode_tele=Mode.TELE)
 
 
 def _barrier(value):

@@ -159,6 +159,10 @@ class SettingsForm(FlaskForm):
                                 widget=NumberInput(min=5, max=120))
     grace_minutes = StringField("Wait before offering a freed time (minutes)", cap(NUMBER),
                                 widget=NumberInput(min=0, max=60))
+    body_days = StringField("Keep the text of sent messages (days)", cap(NUMBER),
+                            widget=NumberInput(min=7, max=365))
+    marker_days = StringField("Keep records of one-off messages sent (days)", cap(NUMBER),
+                              widget=NumberInput(min=7, max=90))
 
 
 class TherapistForm(FlaskForm):

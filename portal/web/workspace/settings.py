@@ -27,6 +27,7 @@ def _settings_data(s) -> dict:
         "change_grace_minutes": str(s.change_grace_minutes),
         "waitlist_on": s.waitlist_on, "wave_size": str(s.wave_size),
         "claim_minutes": str(s.claim_minutes), "grace_minutes": str(s.grace_minutes),
+        "body_days": str(s.body_days), "marker_days": str(s.marker_days),
     }
 
 
