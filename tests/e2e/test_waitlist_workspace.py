@@ -44,4 +44,4 @@ def test_add_a_client_see_the_list_and_the_story_of_a_freed_time(maya, deps, sto
 
 def test_the_settings_page_has_the_waitlist_settings(maya, store):
     page = text(maya.get("/t/settings"))
-    assert "Clients per wave" in page and "Grace period" in page
+    assert "Clients per wave" in page and "Wait before offering a freed time" in page
