@@ -141,7 +141,8 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         return (codec.therapist_from_item(profile),
                 codec.availability_from_item(by_key.get(codec.availability_key(therapist_id))))
 
-    def save_availability(self, therapist_id: str, availability: Availability) -> Availability:
+    def save_availability(self, therapist_id: str, availability: Availability, extra=()) -> Availability:
+        """``extra`` records (the openings the new hours make) are written in the same transaction."""
         from dataclasses import replace
 
         if not _storable(availability.version):  # a tampered form: it can only be stale
@@ -151,7 +152,11 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         condition = (Equals("version", availability.version) if availability.version
                      else AnyOf((NotExists(), Equals("version", 0))))
         try:
-            self.table.put(codec.availability_to_item(therapist_id, stored), condition)
+            item = codec.availability_to_item(therapist_id, stored)
+            if extra:
+                self.table.transact([Put(item, condition)] + [Put(record) for record in extra])
+            else:
+                self.table.put(item, condition)
         except ConditionFailed:
             raise StaleVersion("Your availability was changed in another window. "
                                "Here it is now; please make your change again.") from None

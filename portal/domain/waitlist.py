@@ -19,6 +19,7 @@ from portal.domain.timemath import to_local
 PARTS = {"morning": (time(0), time(12)), "afternoon": (time(12), time(17)),
          "evening": (time(17), time(23, 59, 59))}
 PART_LABELS = {"morning": "Mornings", "afternoon": "Afternoons", "evening": "Evenings"}
+PART_HINTS = {"morning": "before noon", "afternoon": "noon to 5 PM", "evening": "from 5 PM"}  # = PARTS
 ALL_DAYS = frozenset(range(7))
 NOTICE_CHOICES = (2, 6, 12, 24, 48)  # hours
 DEFAULT_NOTICE_HOURS = 24

@@ -73,8 +73,12 @@ def session_settings(therapist: Therapist, session_minutes: str, buffer_minutes:
 
 def save_availability(deps: Deps, therapist: Therapist, availability: Availability,
                       updated: Therapist) -> Availability:
-    """Version-guarded: a stale form raises StaleVersion and changes nothing."""
-    stored = deps.store.save_availability(therapist.id, availability)
+    """Version-guarded: a stale form raises StaleVersion and changes nothing. Time the new hours
+    open is offered to the waitlist, planned in the same write."""
+    from portal.services.waitlist_hours import hours_records
+
+    extra = hours_records(deps, therapist, updated, availability)
+    stored = deps.store.save_availability(therapist.id, availability, extra=extra)
     if (updated.session_minutes, updated.buffer_minutes) != (therapist.session_minutes,
                                                              therapist.buffer_minutes):
         deps.store.update_therapist(updated)

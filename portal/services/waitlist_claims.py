@@ -147,10 +147,20 @@ def with_other_times(deps: Deps, offer: Offer) -> Offer:
     """Other open times of the same therapist, for an offer that can't be taken (one Query)."""
     if offer.state in (TAKEN, MOVED):
         ignore = offer.entry.appointment_id if offer.entry else None
+        if offer.session is None and ignore:  # so the page can link to the session's own picker
+            offer.session = deps.store.get_appointment(ignore)
         times = booking.open_times(deps, offer.therapist, offer.availability, offer.settings,
                                    ignore_appointment_id=ignore)
-        offer.other_times = [s for s in times if s.start != offer.opening.start][:OTHER_TIMES]
+        offer.other_times = [s for s in times if s.start != offer.opening.start
+                             and _sooner(offer, s.start)][:OTHER_TIMES]
     return offer
+
+
+def _sooner(offer: Offer, start) -> bool:
+    """A client who lost a race wanted an earlier time: a later one is no help to them."""
+    session = offer.session
+    return (offer.state != TAKEN or session is None or not session.status.is_open
+            or start < session.start)
 
 
 # --- by text ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from portal.domain.waitlist import (
     worth_offering,
 )
 from portal.interfaces import AppointmentContext, Deps
+from portal.services.waitlist_hours import HOURS, still_in_hours
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ def send_wave(deps: Deps, out) -> str:
         _close(deps, opening, "too near to offer")
     if therapist is None or not still_free(deps, opening, therapist):
         _close(deps, opening, "the time was booked again")
+    if opening.reason == HOURS and not still_in_hours(opening, store.get_availability(therapist.id),
+                                                      therapist):
+        _close(deps, opening, "the hours that opened it were taken back")
     candidates = rank([e for e in store.waitlist_of(opening.therapist_id) if e.is_live(now)],
                       opening, now)
     window = policy.claim_window(opening.start, now)

@@ -196,3 +196,79 @@ def test_figures_count_freed_offered_refilled_and_the_medians(deps, store, clock
     assert shown.median_minutes_to_refill == 10
     gained = (max(a.start for _, a in listed) - FREED).total_seconds() / 86400
     assert abs(shown.median_days_gained - gained) < 0.01
+
+
+# --- time the therapist's hours open (issue 11 item 2) ------------------------------------------
+def _hours(store, t, **changes):
+    from dataclasses import replace
+
+    return replace(store.get_availability(t.id), **changes)
+
+
+def _week_off():
+    from datetime import date
+
+    from portal.domain.model import TimeOff
+
+    return (TimeOff(date(2026, 3, 3), date(2026, 3, 6), "away"),)  # Tuesday to Friday
+
+
+def test_time_off_taken_back_offers_the_earliest_times_it_opens(deps, store, clock, notifier, practice):
+    from portal.services import hours
+    from portal.services.waitlist_hours import HOURS, MAX_OPENINGS
+
+    waitlisted(deps, practice, 4)
+    hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)
+    assert store.openings_of(practice.id, T0, T0 + timedelta(days=7)) == []  # time off frees nothing
+    hours.save_availability(deps, practice, _hours(store, practice, time_off=()), practice)
+    openings = sorted(store.openings_of(practice.id, T0, T0 + timedelta(days=7)), key=lambda o: o.start)
+    assert len(openings) == MAX_OPENINGS and {o.reason for o in openings} == {HOURS}
+    assert openings[0].start >= T0 + timedelta(hours=24)  # the entries' notice
+    assert openings[0].start < T0 + timedelta(days=2)  # the earliest: on Tuesday
+    assert all(a.end + timedelta(minutes=practice.buffer_minutes) <= b.start
+               for a, b in zip(openings, openings[1:]))  # never two offers for one hour
+    notifier.sent.clear()
+    send_due_offers(deps)
+    assert offer_links(notifier) == []  # the grace period first
+    clock.advance(timedelta(minutes=3))
+    send_due_offers(deps)
+    assert offer_links(notifier) and store.get_opening(openings[0].id).wave == 1
+    # Saving the same hours again plans nothing more.
+    hours.save_availability(deps, practice, _hours(store, practice), practice)
+    assert len(store.openings_of(practice.id, T0, T0 + timedelta(days=7))) == MAX_OPENINGS
+
+
+def test_time_off_put_back_within_the_grace_period_offers_nothing(deps, store, clock, notifier, practice):
+    from portal.services import hours
+
+    waitlisted(deps, practice, 3)
+    hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)
+    hours.save_availability(deps, practice, _hours(store, practice, time_off=()), practice)
+    hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)
+    clock.advance(timedelta(minutes=3))
+    notifier.sent.clear()
+    send_due_offers(deps)
+    assert offer_links(notifier) == []
+    assert {o.status for o in store.openings_of(practice.id, T0, T0 + timedelta(days=7))} == {"closed"}
+
+
+def test_a_new_window_is_offered_but_not_when_no_one_waits_or_the_form_is_stale(deps, store, practice):
+    from portal.domain.errors import StaleVersion
+    from portal.domain.model import AvailabilityWindow, Mode
+    from portal.services import hours
+
+    saturday = AvailabilityWindow(5, builders.time(10), builders.time(14), frozenset({Mode.TELE}))
+    current = _hours(store, practice)
+    hours.save_availability(deps, practice, _hours(store, practice, windows=current.windows + (saturday,)),
+                            practice)
+    assert store.openings_of(practice.id, T0, T0 + timedelta(days=14)) == []  # no one on the list
+    waitlisted(deps, practice, 2)
+    stale = _hours(store, practice, windows=current.windows + (saturday,))
+    hours.save_availability(deps, practice, _hours(store, practice, windows=current.windows), practice)
+    with pytest.raises(StaleVersion):
+        hours.save_availability(deps, practice, stale, practice)
+    assert store.openings_of(practice.id, T0, T0 + timedelta(days=14)) == []  # nothing half-written
+    hours.save_availability(deps, practice, _hours(store, practice, windows=current.windows + (saturday,)),
+                            practice)
+    opened = store.openings_of(practice.id, T0, T0 + timedelta(days=14))
+    assert opened and all(o.start.weekday() == 5 and o.modes == {Mode.TELE} for o in opened)

@@ -13,7 +13,7 @@ from wtforms.validators import AnyOf, Optional
 
 from portal.domain.errors import ValidationError
 from portal.domain.model import WEEKDAYS
-from portal.domain.waitlist import NOTICE_CHOICES, PART_LABELS, PARTS, WaitlistPrefs
+from portal.domain.waitlist import NOTICE_CHOICES, PART_HINTS, PART_LABELS, PARTS, WaitlistPrefs
 from portal.services import waitlist
 from portal.web import deps
 from portal.web.client import bp, closed, load, page, to_page
@@ -50,7 +50,7 @@ def prefs_of(form: EarlierForm) -> WaitlistPrefs:
 def _form_page(ctx, form, status=200, error=""):
     entry = waitlist.entry_for(deps(), ctx.client.id)
     return page("client/earlier.html", ctx, status, form=form, entry=entry, error=error,
-                weekdays=list(enumerate(WEEKDAYS)), part_labels=PART_LABELS,
+                weekdays=list(enumerate(WEEKDAYS)), part_labels=PART_LABELS, part_hints=PART_HINTS,
                 mode_choices=MODE_CHOICES, notices=NOTICES)
 
 
