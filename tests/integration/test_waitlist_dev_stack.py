@@ -60,4 +60,7 @@ def test_a_cancelled_demo_session_is_offered_in_waves_and_one_tap_takes_it(moto_
         assert answer.status_code == 409
         assert "Someone took this time just before you" in answer.get_data(as_text=True)
     tick(container, scheduler, 30)
-    assert len(offers_in(web, base)) == 3  # no wave follows a claimed time
+    # No wave follows a claimed time. (The winner's own later session moved into it, so the
+    # time that session held is freed in turn and may be offered: that is another opening.)
+    about_this_time = [link for _, link in offers_in(web, base) if f"/o/{opening.id}-" in link]
+    assert len(about_this_time) == 3
