@@ -34,10 +34,11 @@ def _container(endpoint: str):
 def _items(stored: int):
     """Plain items for a practice with ``stored`` appointments, DUE of them with a reminder due."""
     from portal.adapters import codec
+    from portal.adapters import codec_settings
     from portal.domain.messages import PendingMessage
     from portal.domain.model import Appointment, Channel, Client, Mode, PracticeSettings, Therapist
 
-    yield codec.settings_to_item(PracticeSettings(display_name="Riverbend Counseling", version=1))
+    yield codec_settings.settings_to_item(PracticeSettings(display_name="Riverbend Counseling", version=1))
     therapist = Therapist("bench01", "Maya Chen", "maya@riverbend.example", "America/New_York")
     yield codec.therapist_to_item(therapist)
     clients = [Client(f"c{n:05d}", therapist.id, f"Client{n}", "Bench", f"client{n}@example.com",

@@ -4,16 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 
 from portal.domain.messages import PendingMessage, PENDING, CLAIMED
-from portal.domain.risk import CheckIn
-from portal.domain.model import (
-    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode,
-    PracticeSettings, ReminderRule, Status, Therapist, TimeOff,
-)
-from portal.domain.retention import AUDIT_RETENTION, BODY_DAYS, MARKER_DAYS, expiry_epoch
+from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode, Status, Therapist, TimeOff
+from portal.domain.audit import AuditEvent
+from portal.domain.retention import AUDIT_RETENTION, expiry_epoch
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.adapters import codec_notices
 from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
-from portal.adapters.codec_settings import waitlist_settings_from_item, waitlist_settings_to_item
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"
@@ -193,49 +189,6 @@ def _time(text):
 
 def _opt_dt(text):
     return parse_utc(text) if text else None
-
-
-# --- practice settings ---------------------------------------------------------------------
-def settings_to_item(s: PracticeSettings) -> dict:
-    return {
-        "pk": SETTINGS_KEY[0], "sk": SETTINGS_KEY[1], "type": "settings",
-        "display_name": s.display_name, "timezone": s.timezone, "contact_phone": s.contact_phone,
-        "late_cancel_hours": s.late_cancel_hours, "min_notice_hours": s.min_notice_hours,
-        "booking_horizon_days": s.booking_horizon_days,
-        "reminder_schedule": [
-            {"hours_before": r.hours_before, "channels": [c.value for c in r.channels]}
-            for r in s.reminder_schedule
-        ],
-        "quiet_start": s.quiet_start.strftime("%H:%M"), "quiet_end": s.quiet_end.strftime("%H:%M"),
-        "cost_text": s.cost_text, "crisis_text": s.crisis_text,
-        "tele_link_template": s.tele_link_template, "version": s.version,
-        "nudge_hours": s.nudge_hours, "two_step_required": s.two_step_required,
-        "change_grace_minutes": s.change_grace_minutes, "waitlist": waitlist_settings_to_item(s),
-        "body_days": s.body_days, "marker_days": s.marker_days,
-    }
-
-
-def settings_from_item(item: dict | None) -> PracticeSettings:
-    if not item:
-        return PracticeSettings()
-    return PracticeSettings(
-        display_name=item["display_name"], timezone=item["timezone"],
-        contact_phone=item.get("contact_phone", ""),
-        late_cancel_hours=item["late_cancel_hours"], min_notice_hours=item["min_notice_hours"],
-        booking_horizon_days=item["booking_horizon_days"],
-        reminder_schedule=tuple(
-            ReminderRule(r["hours_before"], tuple(Channel(c) for c in r["channels"]))
-            for r in item["reminder_schedule"]
-        ),
-        quiet_start=_time(item["quiet_start"]), quiet_end=_time(item["quiet_end"]),
-        cost_text=item.get("cost_text", ""), crisis_text=item.get("crisis_text", ""),
-        tele_link_template=item.get("tele_link_template", ""), version=item.get("version", 0),
-        nudge_hours=item.get("nudge_hours", 24),
-        two_step_required=bool(item.get("two_step_required", False)),
-        change_grace_minutes=item.get("change_grace_minutes", 3),
-        **waitlist_settings_from_item(item.get("waitlist")),
-        body_days=int(item.get("body_days", BODY_DAYS)), marker_days=int(item.get("marker_days", MARKER_DAYS)),
-    )
 
 
 # --- therapists ----------------------------------------------------------------------------
@@ -440,38 +393,3 @@ def is_type(item: dict, kind: str) -> bool:
 
 def datetime_or_none(text) -> datetime | None:
     return _opt_dt(text)
-
-
-# --- small records: cursors, check-in answers, inbound-event locks -------------------------
-def cursor_to_item(lane: str, at: datetime) -> dict:
-    pk, sk = cursor_key(lane)
-    return {"pk": pk, "sk": sk, "type": "cursor", "at": iso_utc(at)}
-
-
-def cursor_from_item(item: dict | None) -> datetime | None:
-    # "bucket_start": what the reminders lane wrote before cursors shared one shape.
-    text = (item or {}).get("at") or (item or {}).get("bucket_start")
-    return parse_utc(text) if text else None
-
-
-def checkin_to_item(client_id: str, answer: CheckIn, appointment_id: str, therapist_id: str) -> dict:
-    pk, sk = checkin_key(client_id, answer.at)
-    return {"pk": pk, "sk": sk, "type": "checkin", "score": answer.score, "barrier": answer.barrier,
-            "note": answer.note, "appointment_id": appointment_id, "therapist_id": therapist_id,
-            "at": iso_utc(answer.at)}
-
-
-def checkin_from_item(item: dict) -> CheckIn | None:
-    """None for a malformed record: no reason to hide a dashboard."""
-    try:
-        return CheckIn(parse_utc(item["sk"].removeprefix(CHECKIN_PREFIX)), int(item["score"]),
-                       item.get("barrier"), item.get("note") or "")
-    except (KeyError, ValueError, TypeError):
-        return None
-
-
-def inbound_to_item(source: str, message_id: str, status: str, owner: str,
-                    lock_until: datetime | None, expires_at: int) -> dict:
-    pk, sk = inbound_key(source, message_id)
-    return {"pk": pk, "sk": sk, "type": "inbound", "status": status, "holder": owner,
-            "lock_until": iso_utc(lock_until) if lock_until else None, "expires_at": expires_at}

@@ -9,6 +9,8 @@ import uuid
 from datetime import datetime, timezone
 
 from portal.adapters import codec
+
+from portal.adapters import codec_settings
 from portal.adapters.store_delivery import DeliveryRecords
 from portal.adapters.store_messages import MessageRecords
 from portal.adapters.store_privacy import PrivacyRecords
@@ -22,9 +24,8 @@ from portal.adapters.table import (
 from portal.domain.errors import NotFound, SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import SENT, PendingMessage
 from portal.domain.notices import NOTICE_CHANNELS, notice_key
-from portal.domain.model import (
-    Appointment, AuditEvent, Availability, Client, PracticeSettings, Therapist,
-)
+from portal.domain.model import Appointment, Availability, Client, PracticeSettings, Therapist
+from portal.domain.audit import AuditEvent
 from portal.domain.retention import expired
 from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext
@@ -54,7 +55,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
 
     # --- practice settings ------------------------------------------------------------------
     def get_settings(self) -> PracticeSettings:
-        settings = codec.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
+        settings = codec_settings.settings_from_item(self.table.get(*codec.SETTINGS_KEY))
         self.last_settings = settings  # the busy page's phone number, without another call
         return settings
 
@@ -69,7 +70,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
         condition = NotExists() if settings.version == 0 else Equals("version", settings.version)
         stored = replace(settings, version=settings.version + 1)
         try:
-            self.table.put(codec.settings_to_item(stored), condition)
+            self.table.put(codec_settings.settings_to_item(stored), condition)
         except ConditionFailed:
             raise StaleVersion("The settings were changed by someone else. Here they are now.") from None
         return stored
@@ -258,7 +259,7 @@ class Store(MessageRecords, SmallRecords, DeliveryRecords, PrivacyRecords, TwoSt
             client=codec.client_from_item(found[keys[1]]),
             therapist=codec.therapist_from_item(found[keys[2]]),
             availability=codec.availability_from_item(found.get(keys[3])),
-            settings=codec.settings_from_item(found.get(keys[4])),
+            settings=codec_settings.settings_from_item(found.get(keys[4])),
             message_keys=list(appt_item.get("message_keys") or []),
             hold_end=codec.datetime_or_none(appt_item.get("hold_end")),
             pending_notices=[codec.message_from_item(found[k]) for k in notice_keys if k in found],

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 
 from portal.adapters import codec
+
+from portal.adapters import codec_records
 from portal.adapters import codec_privacy as records
 from portal.adapters.table import ConditionFailed, Exists, NotExists
 from portal.domain.privacy import AccessEvent, Tombstone
@@ -59,7 +61,7 @@ class PrivacyRecords:
 
     def all_checkins(self, client_id: str):
         items = self.table.query(codec.client_partition(client_id), begins=codec.CHECKIN_PREFIX)
-        return [a for a in (codec.checkin_from_item(i) for i in items) if a is not None]
+        return [a for a in (codec_records.checkin_from_item(i) for i in items) if a is not None]
 
     def client_inbox(self, therapist_id: str, client_id: str):
         """What the client told their therapist: the therapist's inbox, this client's items."""

@@ -10,8 +10,10 @@ import uuid
 from datetime import date, datetime
 
 from portal.adapters import codec, codec_checkin
+
+from portal.adapters import codec_records
 from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists, Put
-from portal.domain.model import AuditEvent
+from portal.domain.audit import AuditEvent
 from portal.domain.retention import marker_expiry
 from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc
@@ -24,10 +26,10 @@ class SmallRecords:
     # --- run cursors: where a scheduled run left off ----------------------------------------
     def cursor(self, lane: str) -> datetime | None:
         """Lanes: "" (reminders), "followup", "checkin", "checkin-plan"."""
-        return codec.cursor_from_item(self.table.get(*codec.cursor_key(lane)))
+        return codec_records.cursor_from_item(self.table.get(*codec_records.cursor_key(lane)))
 
     def set_cursor(self, lane: str, at: datetime) -> None:
-        self.table.put(codec.cursor_to_item(lane, at))
+        self.table.put(codec_records.cursor_to_item(lane, at))
 
     # --- once-only claims: "this happened once" ---------------------------------------------
     def claim_daily_text(self, client_id: str, day: date, owner: str, expires_at: int) -> bool:
@@ -91,7 +93,7 @@ class SmallRecords:
                        therapist_id: str) -> bool:
         """Store an answer and, when it is the newest, the copy the dashboard reads in batches.
         False if the client already answered in that same second."""
-        item = codec.checkin_to_item(client_id, answer, appointment_id, therapist_id)
+        item = codec_records.checkin_to_item(client_id, answer, appointment_id, therapist_id)
         newer = AnyOf((NotExists(), Below("at", iso_utc(answer.at))))
         try:
             self.table.transact([Put(item, NotExists()),
@@ -140,7 +142,7 @@ class SmallRecords:
                                  reverse=True, limit=1)
         if not items or items[0].get("appointment_id") != appointment_id:
             return None
-        return codec.checkin_from_item(items[0])
+        return codec_records.checkin_from_item(items[0])
 
     # --- sign-in throttling -------------------------------------------------------------------
     def count_attempt(self, scope: str, subject: str, window: int, amount: int,
@@ -157,7 +159,7 @@ class SmallRecords:
         STARTED: it is ours to handle, until ``lock_until``; DONE: handled already;
         BUSY: another run holds it and its lock has not run out (retry later). The lock's
         expiry is checked here, not left to the TTL, which deletes late."""
-        item = codec.inbound_to_item(source, message_id, IN_PROGRESS, owner, lock_until, expires_at)
+        item = codec_records.inbound_to_item(source, message_id, IN_PROGRESS, owner, lock_until, expires_at)
         try:
             self.table.put(item, AnyOf((NotExists(), Below("lock_until", iso_utc(now)),
                                         self.expired_by_now())))
@@ -171,7 +173,7 @@ class SmallRecords:
 
     def complete_inbound(self, source: str, message_id: str, owner: str, expires_at: int) -> None:
         """Handled: later deliveries of this message do nothing."""
-        self.table.put(codec.inbound_to_item(source, message_id, COMPLETED, owner, None, expires_at))
+        self.table.put(codec_records.inbound_to_item(source, message_id, COMPLETED, owner, None, expires_at))
 
     def abandon_inbound(self, source: str, message_id: str, owner: str) -> None:
         """Handling failed: remove our lock so the platform's retry starts afresh."""

@@ -10,7 +10,7 @@ import uuid
 from portal.adapters import codec
 from portal.adapters.table import ConditionFailed, NotExists
 from portal.domain.errors import NotFound
-from portal.domain.model import AuditEvent
+from portal.domain.audit import AuditEvent
 from portal.domain.timemath import iso_utc, parse_utc
 
 

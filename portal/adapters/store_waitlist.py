@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from portal.adapters import codec, codec_waitlist
+
+from portal.adapters import codec_settings
 from portal.adapters.table import ConditionFailed, Equals, Exists, NotExists
 from portal.domain.messages import PendingMessage
 from portal.domain.timemath import iso_utc
@@ -105,7 +107,7 @@ class WaitlistRecords:
             "client": codec.client_from_item(got["client"]) if got["client"] else None,
             "therapist": codec.therapist_from_item(got["therapist"]) if got["therapist"] else None,
             "availability": codec.availability_from_item(got["availability"]),
-            "settings": codec.settings_from_item(got["settings"]),
+            "settings": codec_settings.settings_from_item(got["settings"]),
         }
 
     # --- the cap: two offers a client-local day -----------------------------------------------

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from portal.domain.errors import ValidationError
 from portal.domain.history import OUTREACH
-from portal.domain.model import Actor, AuditEvent, Therapist
+from portal.domain.model import Therapist
+from portal.domain.audit import Actor, AuditEvent
 from portal.interfaces import AppointmentContext, Deps
 
 

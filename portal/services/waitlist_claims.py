@@ -13,7 +13,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, SlotUnavailable
-from portal.domain.model import Actor, Appointment, Client, Mode, Status
+from portal.domain.model import Appointment, Client, Mode, Status
+from portal.domain.audit import Actor
 from portal.domain.slots import Slot
 from portal.domain.waitlist import OPEN, Opening, WaitlistEntry
 from portal.interfaces import Deps

@@ -46,7 +46,7 @@ def test_notes_and_barriers_never_reach_the_feed(practice):
     upcoming = store.therapist_appointments("mchen1", practice.clock.now(),
                                             practice.clock.now().replace(year=2027))[0]
     ctx = store.load_context(upcoming.id, upcoming.client_id, upcoming.therapist_id)
-    from portal.domain.model import AuditEvent
+    from portal.domain.audit import AuditEvent
     from portal.interfaces import AppointmentChange
     after = replace(upcoming, note="Struggling with money this month", barrier=Barrier.COST,
                     version=upcoming.version + 1)

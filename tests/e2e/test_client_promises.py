@@ -187,7 +187,7 @@ def test_times_next_to_the_clients_other_sessions_are_not_offered(web):
     # The client's session with another therapist of the practice, Tuesday 5:30 PM.
     from dataclasses import replace
 
-    from portal.domain.model import Actor
+    from portal.domain.audit import Actor
     from portal.services.booking import book_appointment
 
     elsewhere = book_appointment(web.deps, other_therapist, replace(web.client, therapist_id="ther02"),
@@ -217,7 +217,8 @@ def test_a_cancelled_link_leads_to_the_session_booked_from_it(web):
 def test_suggestions_filters_and_later_times(web, clock):
     from dataclasses import replace
 
-    from portal.domain.model import Actor, AuditEvent, Status
+    from portal.domain.model import Status
+    from portal.domain.audit import Actor, AuditEvent
     from portal.services.booking import book_appointment
 
     for weeks in (1, 2, 3):  # the client's usual: Tuesday evenings

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Actor
+from portal.domain.audit import Actor
 from portal.services import booking
 from portal.services.waitlist_waves import send_due_offers
 from tests.workspace_support import Web, seeded, text

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from devstack.seed import seed_demo
-from portal.domain.model import Actor
+from portal.domain.audit import Actor
 from portal.domain.wording import short_when
 from portal.services.booking import reschedule, reschedule_options
 from tests.conftest import T0

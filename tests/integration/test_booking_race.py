@@ -3,7 +3,8 @@ import threading
 from datetime import timedelta
 
 from portal.domain.errors import SlotTaken
-from portal.domain.model import Actor, Mode
+from portal.domain.model import Mode
+from portal.domain.audit import Actor
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import T0

@@ -12,7 +12,8 @@ from portal.adapters.store import Store
 from portal.adapters.table import MemoryTable
 from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import CLAIMED, FOLLOWUP, PENDING, SENT, PendingMessage
-from portal.domain.model import Appointment, AuditEvent, Channel, Mode, PracticeSettings, Status
+from portal.domain.model import Appointment, Channel, Mode, PracticeSettings, Status
+from portal.domain.audit import AuditEvent
 from portal.domain.risk import CheckIn
 from portal.interfaces import InboundClaim
 from portal.interfaces import AppointmentChange

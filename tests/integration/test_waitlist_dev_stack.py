@@ -9,7 +9,7 @@ from devstack.localstack import Scheduler
 from devstack.schedule import scheduled_functions
 from devstack.seed import seed_demo
 from portal import create_app
-from portal.domain.model import Actor
+from portal.domain.audit import Actor
 from portal.services import booking
 from tests.stack import deployed_container
 

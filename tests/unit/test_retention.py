@@ -55,7 +55,8 @@ def test_the_admin_changes_the_windows_on_the_settings_page(deps, store):
 
 
 def test_markers_are_kept_for_the_practices_window(deps, store, clock):
-    from portal.domain.model import Actor, Mode
+    from portal.domain.model import Mode
+    from portal.domain.audit import Actor
     from portal.services import booking
     from portal.services.digest import send_digests
     from tests import builders

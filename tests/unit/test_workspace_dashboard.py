@@ -1,10 +1,9 @@
 """The dashboard service: the week ahead with confirmation state and at-risk reasons, and the inbox."""
 from datetime import datetime, time, timedelta, timezone
 
-from portal.domain.model import (
-    Appointment, AuditEvent, Availability, AvailabilityWindow, Barrier, InboxItem, Mode, Status,
-)
-from portal.adapters import codec
+from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, InboxItem, Mode, Status
+from portal.domain.audit import AuditEvent
+from portal.adapters import codec_records
 from portal.domain.risk import CheckIn
 from portal.services.dashboard import latest_checkin, week_ahead
 from tests import builders
@@ -98,7 +97,7 @@ def test_everyone_view_merges_therapists_in_time_order(deps, store):
 
 
 def test_a_malformed_check_in_record_is_ignored(deps, store):
-    malformed = codec.checkin_to_item("cli001", CheckIn(T0 - timedelta(days=1), 1), "appt01", "ther01")
+    malformed = codec_records.checkin_to_item("cli001", CheckIn(T0 - timedelta(days=1), 1), "appt01", "ther01")
     store.table.put({**malformed, "score": "high"})  # written by hand, or by an older version
     assert latest_checkin(deps, "cli001") is None
     checkin(store, "cli001", T0, 1)

@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from portal.domain.errors import StaleVersion, ValidationError
-from portal.domain.model import Actor, Availability, AvailabilityWindow, Channel, Mode, TimeOff
+from portal.domain.model import Availability, AvailabilityWindow, Channel, Mode, TimeOff
+from portal.domain.audit import Actor
 from portal.services import booking, clients, hours, on_behalf
 from portal.services.inputs import FormErrors
 from tests import builders
@@ -145,8 +146,8 @@ def test_a_series_tells_the_client_once_listing_every_date(deps, store, notifier
     assert all(r.booked for r in results)
     told = [payload for channel, to, payload in notifier.sent if channel == "email"]
     assert len(told) == 1 and "booked for 3 sessions" in told[0].text
-    for date in ("Tue Mar 3, 10 AM EST", "Tue Mar 10, 10 AM EDT", "Tue Mar 17, 10 AM EDT"):
-        assert date in told[0].text and date in told[0].html
+    for when in ("Tue Mar 3, 10 AM EST", "Tue Mar 10, 10 AM EDT", "Tue Mar 17, 10 AM EDT"):
+        assert when in told[0].text and when in told[0].html
     texts = [payload for channel, to, payload in notifier.sent if channel == "sms"]
     assert all("3 sessions from Tue Mar 3" in t and len(t) <= 160 for t in texts)
 
