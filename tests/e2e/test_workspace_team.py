@@ -62,7 +62,9 @@ def test_deactivated_therapist_is_signed_out_cannot_sign_in_and_offers_no_times(
     # Twice is harmless: nothing more is written.
     assert _deactivate(admin).status_code == 302
     assert [e.action for e in practice.store.therapist_events(SAM_ID)] == ["deactivated"]
-    # Reactivated: he signs in with the password he had, and his times are back.
+    # Reactivated (a minute later, so the two events have an order): he signs in with the
+    # password he had, and his times are back.
+    practice.clock.advance(timedelta(minutes=1))
     admin.post(f"/t/therapists/{SAM_ID}/reactivate")
     assert sam.login(SAM, DEMO_PASSWORD).status_code == 302
     ctx = practice.store.load_context(*_ids(_ahead(practice, SAM_ID)[0]))

@@ -117,7 +117,9 @@ def journey(aws):
 def builders_settings():
     from portal.domain.model import PracticeSettings
 
-    return PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100")
+    # No grace before the confirmation: it goes out in the request, so SES and SNS are on its path.
+    return PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100",
+                            change_grace_minutes=0)
 
 
 def _stored(aws, booked) -> str:
