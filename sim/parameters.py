@@ -32,7 +32,7 @@ OHSU = ("https://ohsu.pure.elsevier.com/en/publications/missed-psychiatric-appoi
 FAST_PASS = "https://jmir.org/2024/1/e52071"
 
 # --- forgetting -------------------------------------------------------------------------------
-FORGET_MAX = P((0.06, 0.26),
+FORGET_MAX = P((0.03, 0.15),
                "per client, uniform range: the chance of forgetting a session when nothing has "
                "reminded them of it for a long time",
                f"assumed, tuned so that with no reminders about 2 in 3 misses are forgetting "
