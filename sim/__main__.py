@@ -53,10 +53,11 @@ def run_one(scenario_key: str, options, show_progress=False) -> dict:
 
 def _bar(label):
     last = [-1]
+    live = sys.stderr.isatty()
 
     def show(fraction, done=False):
         step = int(fraction * 40)
-        if step != last[0] or done:
+        if (live and step != last[0]) or done:
             last[0] = step
             sys.stderr.write(f"\r{label[:34]:<34} [{'#' * step}{'.' * (40 - step)}] {fraction:4.0%}")
             if done:

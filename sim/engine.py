@@ -50,6 +50,7 @@ class Options:
     seed: int = 1
     store: str = "memory"  # or "dynamodb"
     endpoint: str = ""  # the emulator, for "dynamodb"
+    days: int = 0  # a shorter window than ``weeks`` (the DynamoDB comparison test)
 
 
 class Simulation:
@@ -61,7 +62,7 @@ class Simulation:
         self.messages: Counter = Counter()  # channel -> messages to clients
         self.notifier_context = ""
         self._events, self._seq = [], 0
-        self.end = START + timedelta(weeks=options.weeks)
+        self.end = START + (timedelta(days=options.days) if options.days else timedelta(weeks=options.weeks))
 
     # --- wiring ------------------------------------------------------------------------------
     def _container(self):

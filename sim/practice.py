@@ -94,7 +94,7 @@ def plan_series(therapist: Therapist, availability: Availability, own: list[Clie
                 continue
             parity = min(free)
             used.update({0, 1} if weekly else {parity})
-            days_ahead = (weekday - local_start.weekday()) % 7 + 7 * parity + 1
+            days_ahead = (weekday - local_start.weekday() - 1) % 7 + 1 + 7 * parity  # 1-7 days, then the fortnight
             day = local_start.date() + timedelta(days=days_ahead)
             first = local_wall_to_utc(day, time(hour), therapist.timezone)
             mode = Mode.TELE if Mode.IN_PERSON not in modes or rng.random() < P.VIDEO_SHARE.value \

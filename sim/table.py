@@ -109,14 +109,19 @@ class CallCounter:
         self.read_units = 0
         self.write_units = 0
         self.counting = True
+        self._depth = 0  # MemoryTable.put calls its own transact: only the outer call is one
         for method in (*READS, *WRITES):
             setattr(table, method, self._wrap(method, getattr(table, method)))
 
     def _wrap(self, method, inner):
         def counted(*args, **kwargs):
-            if self.counting:
+            if self.counting and not self._depth:
                 self._count(method, args, kwargs)
-            return inner(*args, **kwargs)
+            self._depth += 1
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self._depth -= 1
         return counted
 
     def _count(self, method, args, kwargs):

@@ -49,3 +49,16 @@ def test_a_message_carrying_a_last_name_stops_the_run(monkeypatch):
     tiny = Options(therapists=1, clients=25, weeks=1, seed=1)
     with pytest.raises(InvariantBroken, match="allow-list"):
         Simulation(BY_KEY["default"], tiny).run()
+
+
+def test_dynamodb_and_the_in_memory_table_get_the_same_calls(moto_endpoint):
+    """The same code on both: the same logical operations, counted at the table, are the calls
+    botocore makes to DynamoDB, and the in-memory run makes them too."""
+    runs = {}
+    for store in ("dynamodb", "memory"):
+        options = Options(therapists=1, clients=8, weeks=1, seed=1, store=store, endpoint=moto_endpoint, days=1)
+        runs[store] = Simulation(BY_KEY["two_way"], options).run()
+    on_dynamodb, in_memory = runs["dynamodb"], runs["memory"]
+    botocore = on_dynamodb.counters[1].calls
+    assert sum(botocore.values()) > 100
+    assert botocore == on_dynamodb.counters[0].calls == in_memory.counters[0].calls

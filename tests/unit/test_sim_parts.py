@@ -57,8 +57,10 @@ def test_the_counter_counts_the_calls_dynamodb_would_get():
     with counter.paused():
         table.get("X", "S")
     table.query("P2")
-    assert dict(counter.calls) == {"BatchWriteItem": 2, "BatchGetItem": 2, "TransactWriteItems": 1, "Query": 1}
-    assert counter.total == 6 and counter.write_units == 30 + 4
+    table.put({"pk": "Y", "sk": "S"})  # one PutItem, though MemoryTable makes it a transaction
+    assert dict(counter.calls) == {"BatchWriteItem": 2, "BatchGetItem": 2, "TransactWriteItems": 1,
+                                   "Query": 1, "PutItem": 1}
+    assert counter.total == 7 and counter.write_units == 30 + 4 + 1
 
 
 PAGE = """<a href="/a/tok/reschedule">Choose another time</a><a href="/a/tok/cancel">I can't make it</a>
