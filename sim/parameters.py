@@ -78,8 +78,8 @@ SELF_RESCHEDULE = P(0.25, "chance a client with a barrier moves the session them
 OFFER_ACCEPT = P({"transport": 0.6, "illness": 0.4, "schedule": 0.5, "cost": 0.3, "anxiety": 0.35},
                  "chance a client takes the help offered for this barrier (video for transport or "
                  "illness, an evening time for a clash, the cost text, a warm word for anxiety)",
-                 f"assumed; telehealth cut gaps in care (adjusted OR 0.45, §2 "
-                 f"https://doi.org/10.1176%2Fappi.ps.20230181)")
+                 "assumed; telehealth cut gaps in care (adjusted OR 0.45, §2 "
+                 "https://doi.org/10.1176%2Fappi.ps.20230181)")
 CONFIRM_CHANCE = P(0.55, "chance a client who reads a reminder with links confirms it",
                    "assumed: two-way vs one-way has no head-to-head study (§3 [U])")
 CONFIRM_BY_TEXT = P(0.7, "of those confirming from a text, the share who reply C rather than tap",

@@ -11,7 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Channel, Client, Mode, PracticeSettings, Therapist,
+    Availability,
+    AvailabilityWindow,
+    Channel,
+    Client,
+    Mode,
+    PracticeSettings,
+    Therapist,
 )
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.services import on_behalf

@@ -102,15 +102,15 @@ def write_html(path: Path, rows: list[dict], *, seed: int, passed: dict, skipped
               "<th>Meaning</th><th>Source</th></tr>"]
     parts += [f"<tr><td>{escape(name)}</td><td>{escape(str(p.value))}</td><td>{escape(p.meaning)}</td>"
               f"<td>{escape(p.source)}</td></tr>" for name, p in all_parameters().items()]
-    parts += ["</table>", f"<h2>What the model cannot tell</h2><ul>{''.join(f'<li>{escape(x)}</li>' for x in LIMITS)}</ul>",
-              "</main></body></html>"]
+    limits = "".join(f"<li>{escape(x)}</li>" for x in LIMITS)
+    parts += ["</table>", f"<h2>What the model cannot tell</h2><ul>{limits}</ul>", "</main></body></html>"]
     path.write_text("".join(str(p) for p in parts))
 
 
 def _table(rows):
     head = "".join(f"<th>{escape(label)}</th>" for _, label in COLUMNS)
-    body = "".join("<tr><td>" + escape(r["title"]) + "</td>" + "".join(
-        f"<td>{escape(_fmt(r[k]))}</td>" for k, _ in COLUMNS) + "</tr>" for r in rows)
+    body = "".join(f"<tr><td>{escape(r['title'])}</td>"
+                   + "".join(f"<td>{escape(_fmt(r[k]))}</td>" for k, _ in COLUMNS) + "</tr>" for r in rows)
     return f"<table><tr><th>Scenario</th>{head}</tr>{body}</table>"
 
 

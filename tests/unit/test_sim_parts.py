@@ -69,7 +69,8 @@ PAGE = """<a href="/a/tok/reschedule">Choose another time</a><a href="/a/tok/can
 <form method="post" action="/a/tok/mode"><input type="hidden" name="csrf_token" value="c1">
 <input type="hidden" name="mode" value="tele"><button type="submit">Switch to video</button></form>
 <form method="post" action="/a/tok/reschedule"><input type="hidden" name="csrf_token" value="c1">
-<ul><li><button type="submit" name="start" value="20260303T2200Z">5:00 PM<small>Evening</small></button></li></ul></form>"""
+<ul><li><button type="submit" name="start" value="20260303T2200Z">5:00 PM<small>Evening</small></button></li>
+</ul></form>"""
 
 
 def test_the_browser_finds_each_form_by_what_it_does():
@@ -87,3 +88,27 @@ def test_every_parameter_names_a_source_or_says_assumed():
     for name, parameter in all_parameters().items():
         assert parameter.meaning, name
         assert parameter.source.startswith("assumed") or "http" in parameter.source or "§" in parameter.source, name
+
+
+def _row(scenario, seed, missed):
+    from sim.metrics import COLUMNS
+
+    return {"scenario": scenario, "title": scenario.title(), "seed": seed,
+            **{k: 1.0 for k, _ in COLUMNS}, "missed_pct": missed}
+
+
+def test_the_report_shows_the_change_against_no_reminders_with_an_interval_over_seeds(tmp_path):
+    from sim import report
+
+    rows = [_row("none", s, 20.0 + s) for s in range(1, 6)] + \
+        [_row("default", s, 10.0 + s % 2) for s in range(1, 6)]
+    change = report.relative_change(rows)
+    mean, low, high = change["default"]
+    assert -52 < mean < -45 and low < mean < high < 0
+    path = tmp_path / "report.html"
+    report.write_html(path, rows, seed=1, passed={"no_5xx": 7}, skipped={"+ the waitlist": "not available"},
+                      run={"summary": "a run"})
+    html = path.read_text()
+    assert report.PROJECTION in html and "&lt;tr&gt;" not in html and "<svg" in html
+    assert "<td>No request answers 5xx</td><td>7</td>" in html and "not available" in html
+    assert "95% interval" in html and "FORGET_MAX" in html
