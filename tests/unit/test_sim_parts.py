@@ -3,6 +3,8 @@ counter counts DynamoDB's calls, the browser finds forms as a person would, ever
 names its source."""
 import random
 
+from markupsafe import escape
+
 from portal.adapters.table import Delete, MemoryTable, Put
 from sim.browser import ends, mode_form, parse, time_form
 from sim.parameters import all_parameters
@@ -109,6 +111,6 @@ def test_the_report_shows_the_change_against_no_reminders_with_an_interval_over_
     report.write_html(path, rows, seed=1, passed={"no_5xx": 7}, skipped={"+ the waitlist": "not available"},
                       run={"summary": "a run"})
     html = path.read_text()
-    assert report.PROJECTION in html and "&lt;tr&gt;" not in html and "<svg" in html
+    assert str(escape(report.PROJECTION)) in html and "&lt;tr&gt;" not in html and "<svg" in html
     assert "<td>No request answers 5xx</td><td>7</td>" in html and "not available" in html
     assert "95% interval" in html and "FORGET_MAX" in html
