@@ -56,6 +56,7 @@ class Options:
 class Simulation:
     def __init__(self, scenario, options: Options, progress=None):
         self.scenario, self.options, self.progress = scenario, options, progress
+        self.base_url = BASE_URL
         self.invariants = Invariants()
         self.ledger: Counter = Counter()
         self.cancels: dict = {}  # appointment id -> (late, by)

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-from portal.domain.messages import FOLLOWUP
+from portal.domain.messages import CHECKIN, FOLLOWUP
 from portal.domain.model import Status
 from portal.domain.quiet_hours import is_quiet
 from portal.domain.timemath import cells
@@ -63,6 +63,8 @@ class Invariants:
         self.sent_keys.add(key)
         if message.kind == FOLLOWUP:
             ok = appointment is not None and appointment.status in MISSED
+        elif not (message.is_reminder or message.kind == CHECKIN):
+            return  # another lane (a change confirmation, an offer): about a change, not ahead of a session
         else:
             ok = (appointment is not None and appointment.status.is_open and appointment.start > now
                   and (message.for_start is None or message.for_start == appointment.start))

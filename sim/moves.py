@@ -46,35 +46,55 @@ class Moves:
     def read(self, person, channel, text, context):
         now = self.sim.now()
         linked = self.sessions_linked(person, text)
-        if not linked:  # a call says the time aloud: it brings their next session to mind
+        if not linked and not links_in(text):  # a call says the time aloud: it brings their next session to mind
             upcoming = self.sim.next_session(person)
             if upcoming is not None:
                 person.cue(upcoming.id, now)
             return
         for appointment_id, kind, suffix, url in linked:
             person.cue(appointment_id, now)
-            if kind == "a" and not suffix:
-                person.links[appointment_id] = url
+            if kind == "a":
+                person.links[appointment_id] = url[:len(url) - len(suffix)] if suffix else url
         if not self.sim.scenario.two_way:
             return  # one-way: read, never answered
-        if context == "checkins":
-            self.answer_checkin(person, next(u for _, k, _, u in linked if k == "c"))
+        others = [u for u in links_in(text) if not LINK.search(u) and u.startswith(self.sim.base_url)]
+        if others and self.sim.scenario.waitlist:
+            self.claim(person, others[0])
+        checkin = next((u for _, k, _, u in linked if k == "c"), None)
+        if context == "checkins" and checkin:
+            self.answer_checkin(person, checkin)
         elif context == "followups":
             rebook = next((u for _, _, s, u in linked if s == "/rebook"), None)
             if rebook and person.chance(P.REBOOK_AFTER_FOLLOWUP.value):
                 self.pick_time(person, person.browser.get(rebook), "rebooked")
-        elif context == "reminders" and person.chance(P.CONFIRM_CHANCE.value):
-            appointment_id, _, _, url = linked[0]
-            self.confirm(person, appointment_id, url, by_text=channel == "sms")
+        elif context == "reminders" and linked and person.chance(P.CONFIRM_CHANCE.value):
+            _, _, _, url = linked[0]
+            self.confirm(person, url, by_text=channel == "sms")
 
-    def confirm(self, person, appointment_id, url, by_text):
+    def confirm(self, person, url, by_text):
+        """A "C" by text, or a tap: the confirm form on the page, or behind its confirm link."""
         if by_text and person.chance(P.CONFIRM_BY_TEXT.value):
             self.sim.text(person, "C")
             return
-        page = person.browser.get(url)
+        browser = person.browser
+        page = browser.get(url)
         form = page.form(ends("/confirm"))
+        if form is None:
+            link = page.link(lambda href, text: href.endswith("/confirm"))
+            page = browser.get(link) if link else page
+            form = page.form(ends("/confirm"))
         if form is not None:
-            person.browser.submit(page, form)
+            browser.submit(page, form)
+
+    def claim(self, person, url):
+        """An offer of a freed time (the waitlist): take it when it suits, as the page asks."""
+        if not person.chance(P.WAITLIST_CLAIM.value):
+            return
+        page = person.browser.get(url)
+        form = page.form(lambda f: f.method == "post" and any(
+            word in (f.action + " ".join(b[2] for b in f.buttons)).lower() for word in ("claim", "take", "book")))
+        if form is not None and person.browser.submit(page, form).status == 200:
+            self.sim.ledger["offers claimed"] += 1
 
     def answer_checkin(self, person, url):
         if not person.chance(P.CHECKIN_ANSWER.value):
