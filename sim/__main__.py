@@ -92,8 +92,9 @@ def main(argv=None) -> int:
         ensure_fake_credentials(os.environ)
         server, endpoint = start_emulator()
         args.jobs = 1
+    heaviest_first = sorted(keys, key=lambda k: -BY_KEY[k].followups_checkins)  # better packed
     jobs = [(key, Options(args.therapists, args.clients, args.weeks, seed, args.store, endpoint))
-            for seed in range(args.seed, args.seed + max(1, args.ci_seeds)) for key in keys]
+            for seed in range(args.seed, args.seed + max(1, args.ci_seeds)) for key in heaviest_first]
     started = time.monotonic()
     from sim.invariants import InvariantBroken
 

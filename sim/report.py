@@ -46,8 +46,15 @@ def relative_change(rows: list[dict], baseline_key="none", metric="missed_pct") 
 T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}
 
 
+def _ordered(rows, seed):
+    from sim.scenarios import ALL
+
+    order = {s.key: n for n, s in enumerate(ALL)}
+    return sorted((r for r in rows if r["seed"] == seed), key=lambda r: order.get(r["scenario"], 99))
+
+
 def terminal_table(rows: list[dict], seed: int) -> str:
-    shown = [r for r in rows if r["seed"] == seed]
+    shown = _ordered(rows, seed)
     heads = ["Scenario"] + [SHORT[k] for k, _ in COLUMNS]
     body = [[r["title"]] + [_fmt(r[k]) for k, _ in COLUMNS] for r in shown]
     widths = [max(len(str(x)) for x in col) for col in zip(heads, *body)]
@@ -57,7 +64,7 @@ def terminal_table(rows: list[dict], seed: int) -> str:
 
 
 def markdown_table(rows: list[dict], seed: int) -> str:
-    shown = [r for r in rows if r["seed"] == seed]
+    shown = _ordered(rows, seed)
     heads = ["Scenario"] + [label for _, label in COLUMNS]
     out = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     out += ["| " + " | ".join([r["title"]] + [_fmt(r[k]) for k, _ in COLUMNS]) + " |" for r in shown]
@@ -77,7 +84,7 @@ def write_csv(path: Path, rows: list[dict]):
 
 
 def write_html(path: Path, rows: list[dict], *, seed: int, passed: dict, skipped: dict, run: dict):
-    shown = [r for r in rows if r["seed"] == seed]
+    shown = _ordered(rows, seed)
     change = relative_change(rows)
     seeds = sorted({r["seed"] for r in rows})
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Simulated practice</title>"
