@@ -87,9 +87,13 @@ def main(argv=None) -> int:
     server = None
     endpoint = ""
     if args.store == "dynamodb":
+        import warnings
+
         from devstack.localstack import ensure_fake_credentials, start_emulator
 
         ensure_fake_credentials(os.environ)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's request log
+        warnings.filterwarnings("ignore", message="Tried to parse")  # moto skips SES config sets
         server, endpoint = start_emulator()
         args.jobs = 1
     heaviest_first = sorted(keys, key=lambda k: -BY_KEY[k].followups_checkins)  # better packed
