@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint fuzz bench install clean package publish-static
+.PHONY: run test lint fuzz bench install clean package publish-static simulate
 
 # Create the virtualenv and install the dev requirements only when they changed, saying so:
 # pip is quiet, and a first install takes a minute or two.
@@ -44,6 +44,11 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) -m tools.bench
+
+# A simulated practice's quarter through the real app, every scenario (README: Simulated
+# practice). Options: make simulate SIM_ARGS="--ci-seeds 5" or "--store dynamodb --clients 30".
+simulate: $(STAMP)
+	@$(PY) -m sim $(SIM_ARGS)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache

@@ -23,7 +23,7 @@ OUTPUT = ROOT / "dist" / "attune-lambda.zip"
 # What Zappa's handler itself imports at run time, beyond requirements.txt.
 HANDLER_RUNTIME = ["zappa==0.63.0", "durationpy==0.11"]
 # Top-level folders that must never reach Lambda (zappa_settings.json excludes them).
-DEV_ONLY = ("devstack",)
+DEV_ONLY = ("devstack", "sim")
 
 
 def _requirements_digest() -> str:

@@ -85,7 +85,7 @@ def test_package_is_small_and_holds_runtime_code_only(artifact):
     assert {"handler.py", "zappa_settings.py", "portal", "functions", "templates", "static",
             "flask", "zappa"} <= tops
     for unwanted in ("boto3", "botocore", "moto", "pytest", "playwright", "tests", "tools",
-                     "cfnlint", "infra", ".venv", "build", "devstack"):
+                     "cfnlint", "infra", ".venv", "build", "devstack", "sim"):
         assert unwanted not in tops, unwanted
     # The local stack, demo seed, dev outbox and dev panel (and its template) stay out.
     dev_code = [n for n in names if n.startswith(("templates/dev/", "portal/seed", "portal/localstack",
@@ -142,3 +142,8 @@ def test_a_package_holding_dev_code_is_refused_not_shipped(tmp_path):
     with pytest.raises(SystemExit, match=r"dev-only code \['devstack'\]"):
         refuse_dev_code(leaky)
     assert not leaky.exists()
+    with zipfile.ZipFile(leaky, "w") as archive:  # the simulated practice stays out too
+        archive.writestr("portal/__init__.py", "")
+        archive.writestr("sim/engine.py", "")
+    with pytest.raises(SystemExit, match=r"dev-only code \['sim'\]"):
+        refuse_dev_code(leaky)
