@@ -58,7 +58,9 @@ class Invariants:
     # --- what goes out ----------------------------------------------------------------------
     def message_sent(self, message, appointment, now):
         """Called as the store marks a planned message sent (every lane)."""
-        key = (message.appointment_id, message.key)
+        # A change notice is one record per channel, rewritten by each change: each revision
+        # (the session's version it tells of) is the message that must go out at most once.
+        key = (message.appointment_id, message.key, message.detail.get("rev"))
         self.hold("reminder_once", key not in self.sent_keys, f"{key} sent twice")
         self.sent_keys.add(key)
         if message.kind == FOLLOWUP:

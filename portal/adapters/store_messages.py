@@ -91,6 +91,11 @@ class MessageRecords:
         """The record for a message: pass it as ``extra`` to write it with a change."""
         return codec.message_to_item(message)
 
+    def defer_notice(self, message: PendingMessage) -> None:
+        """Write a change notice over any earlier one for its channel (that one told of an
+        older version of the session, so it is superseded either way)."""
+        self.table.put(codec.message_to_item(message))
+
     def put_message(self, message: PendingMessage) -> bool:
         """Schedule a one-off message once: a second call with the same key does nothing."""
         try:

@@ -9,7 +9,9 @@ committed, and the client must still see that it worked.
 from __future__ import annotations
 
 import logging
+from portal.domain.messages import CHANGE_NOTICE, PHONE_CHANNELS, PendingMessage
 from portal.domain.model import Channel
+from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.notices import confirmation_channels
 from portal.domain.wording import message_when
 from portal.interfaces import Attachment, Email
@@ -26,7 +28,7 @@ SUBJECTS = {
     "rebooked": "Booked: your session on {when}",
     "therapist": "Same time, with a colleague: your session on {when}",
 }
-SENT, FAILED = "sent", "failed"
+SENT, FAILED, DEFERRED = "sent", "failed", "deferred"  # deferred: waits out the quiet hours
 
 
 def _values(kind, appointment, client, settings, link, rebook_link="", series=(), mode_changed=None):
@@ -83,9 +85,26 @@ def send_change(deps, kind: str, appointment, client, therapist, settings,
         raise ValueError(f"unknown change {kind!r}")
     outcome = {}
     for channel in confirmation_channels(client):
+        if channel in PHONE_CHANNELS and _deferred_past_quiet_hours(deps, kind, channel, appointment,
+                                                                   client, settings):
+            outcome[channel.value] = DEFERRED
+            continue
         outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(
             deps, kind, c, appointment, client, therapist, settings, series=series))
     return outcome
+
+
+def _deferred_past_quiet_hours(deps, kind, channel, appointment, client, settings) -> bool:
+    """A text or call that would land in the client's quiet hours (a therapist's change late
+    at night) waits as a change notice until they end; a later change supersedes it."""
+    now = deps.clock.now()
+    allowed = first_allowed_from(now, client.timezone, settings.quiet_start, settings.quiet_end)
+    if allowed <= now:
+        return False
+    deps.store.defer_notice(PendingMessage(
+        appointment_id=appointment.id, kind=CHANGE_NOTICE, channel=channel, due_at=allowed,
+        detail={"client": client.id, "rev": appointment.version, "told": None, "kinds": [kind]}))
+    return True
 
 
 def send_on(deps, kind: str, channel: Channel, appointment, client, therapist, settings,

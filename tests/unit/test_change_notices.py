@@ -220,3 +220,36 @@ def test_a_confirm_then_video_and_back_is_told_as_a_confirm(deps, practice, noti
     builders.after_grace(deps)
     [sms] = texts(notifier)
     assert sms.startswith("Riverbend Counseling: Thanks Alex, see you Thu Mar 5, 10 AM EST")
+
+
+def test_a_therapists_change_late_at_night_texts_the_client_only_after_quiet_hours(
+        deps, practice, store, clock, notifier):
+    """Found by the simulated practice: a therapist's change is told at once, but its text
+    must not wake the client. The email goes now; the text waits for the end of quiet hours."""
+    t, c = practice
+    ctx = booked(deps, t, c)
+    clock.set(datetime(2026, 3, 3, 3, 30, tzinfo=timezone.utc))  # Monday 22:30 in New York
+    on_behalf.reschedule(deps, fresh(deps, ctx.appointment), FRI_11, ctx.appointment.version, t)
+    assert [s[0] for s in notifier.sent] == ["email"]
+    waiting = notices_of(store, ctx.appointment.id)[Channel.SMS]
+    morning = datetime(2026, 3, 3, 13, 0, tzinfo=timezone.utc)  # 8:00 in New York
+    assert morning <= waiting.due_at < morning + timedelta(hours=1)
+    send_change_notices(deps)
+    assert [s[0] for s in notifier.sent] == ["email"]  # still night
+    clock.set(waiting.due_at)
+    send_change_notices(deps)
+    assert [s[0] for s in notifier.sent] == ["email", "sms"] and "11 AM" in texts(notifier)[0]
+    clock.advance(timedelta(hours=1))
+    send_change_notices(deps)
+    assert len(texts(notifier)) == 1  # once
+
+
+def test_a_deferred_text_gives_way_to_a_later_change(deps, practice, store, clock, notifier):
+    t, c = practice
+    ctx = booked(deps, t, c)
+    clock.set(datetime(2026, 3, 3, 3, 30, tzinfo=timezone.utc))  # Monday 22:30 in New York
+    moved = on_behalf.reschedule(deps, fresh(deps, ctx.appointment), FRI_11, ctx.appointment.version, t)
+    clock.set(datetime(2026, 3, 3, 14, 0, tzinfo=timezone.utc))  # 9:00 local: awake
+    on_behalf.reschedule(deps, fresh(deps, moved), FRI_10, moved.version, t)  # told at once
+    send_change_notices(deps)
+    assert len(texts(notifier)) == 1 and "10 AM" in texts(notifier)[0]  # the stale text never went
