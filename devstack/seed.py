@@ -9,9 +9,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import time, timedelta
 
-from portal.domain.errors import DomainError
-from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, Channel, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.audit import Actor, AuditEvent
+from portal.domain.errors import DomainError
+from portal.domain.model import (
+    Appointment,
+    Availability,
+    AvailabilityWindow,
+    Barrier,
+    Channel,
+    Client,
+    Mode,
+    PracticeSettings,
+    Status,
+    Therapist,
+)
 from portal.domain.slots import open_slots
 
 BOTH = frozenset({Mode.IN_PERSON, Mode.TELE})

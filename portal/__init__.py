@@ -8,8 +8,8 @@ def create_app(config=None, *, container=None, **overrides):
     from flask_wtf.csrf import CSRFProtect
 
     from portal import config as config_module
-    from portal.paths import STATIC, TEMPLATES
     from portal.logs import configure_logging
+    from portal.paths import STATIC, TEMPLATES
     from portal.web import checkin, client, errors, fresh_link, health, offers, request_log, security, workspace
     from portal.web.workspace.cli import import_appointments, import_clients
     from portal.web.workspace.privacy_cli import erase_client_command, export_client_command

@@ -2,7 +2,12 @@
 from datetime import time
 
 from portal.domain.model import (
-    Availability, AvailabilityWindow, Channel, Client, Mode, Therapist,
+    Availability,
+    AvailabilityWindow,
+    Channel,
+    Client,
+    Mode,
+    Therapist,
 )
 
 BOTH = frozenset({Mode.IN_PERSON, Mode.TELE})

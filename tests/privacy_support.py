@@ -2,8 +2,8 @@
 enough that finding it anywhere in the table means it was not erased."""
 from datetime import timedelta
 
-from portal.domain.model import Appointment, Barrier, Client, InboxItem, Mode, Status
 from portal.domain.audit import Actor, AuditEvent
+from portal.domain.model import Appointment, Barrier, Client, InboxItem, Mode, Status
 from portal.domain.risk import CheckIn
 from portal.services.booking import book_appointment
 

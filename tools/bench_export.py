@@ -13,8 +13,8 @@ NOW = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
 
 
 def _history(container, client_id: str, therapist_id: str):
-    from portal.domain.model import Appointment, Mode, Status
     from portal.domain.audit import AuditEvent
+    from portal.domain.model import Appointment, Mode, Status
 
     sessions = []
     for n in range(SESSIONS):

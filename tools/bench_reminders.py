@@ -33,8 +33,7 @@ def _container(endpoint: str):
 
 def _items(stored: int):
     """Plain items for a practice with ``stored`` appointments, DUE of them with a reminder due."""
-    from portal.adapters import codec
-    from portal.adapters import codec_settings
+    from portal.adapters import codec, codec_settings
     from portal.domain.messages import PendingMessage
     from portal.domain.model import Appointment, Channel, Client, Mode, PracticeSettings, Therapist
 

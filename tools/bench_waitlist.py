@@ -19,8 +19,8 @@ def _practice(container, tid: str, listed: int):
     and a cancelled session whose first wave is due."""
     from dataclasses import replace
 
-    from portal.domain.model import Mode
     from portal.domain.audit import Actor
+    from portal.domain.model import Mode
     from portal.domain.waitlist import WaitlistEntry, WaitlistPrefs
     from portal.services import booking, waitlist
     from tests import builders

@@ -126,8 +126,8 @@ def _busy_therapist(container):
     from datetime import timedelta
 
     from devstack.seed import hash_password
-    from portal.domain.model import Availability, Client, Mode, Therapist
     from portal.domain.audit import Actor
+    from portal.domain.model import Availability, Client, Mode, Therapist
     from portal.domain.risk import CheckIn
     from portal.services.booking import book_appointment
 

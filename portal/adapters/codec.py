@@ -3,13 +3,25 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
-from portal.domain.messages import PendingMessage, PENDING, CLAIMED
-from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, Channel, Client, InboxItem, Mode, Status, Therapist, TimeOff
-from portal.domain.audit import AuditEvent
-from portal.domain.retention import AUDIT_RETENTION, expiry_epoch
-from portal.domain.timemath import iso_utc, parse_utc
 from portal.adapters import codec_notices
 from portal.adapters.codec_moves import moved_from_of, moved_from_to_item
+from portal.domain.audit import AuditEvent
+from portal.domain.messages import CLAIMED, PENDING, PendingMessage
+from portal.domain.model import (
+    Appointment,
+    Availability,
+    AvailabilityWindow,
+    Barrier,
+    Channel,
+    Client,
+    InboxItem,
+    Mode,
+    Status,
+    Therapist,
+    TimeOff,
+)
+from portal.domain.retention import AUDIT_RETENTION, expiry_epoch
+from portal.domain.timemath import iso_utc, parse_utc
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"

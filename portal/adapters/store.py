@@ -8,24 +8,29 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from portal.adapters import codec
-
-from portal.adapters import codec_settings
+from portal.adapters import codec, codec_settings
 from portal.adapters.store_delivery import DeliveryRecords
 from portal.adapters.store_messages import MessageRecords
 from portal.adapters.store_privacy import PrivacyRecords
 from portal.adapters.store_records import SmallRecords
-from portal.adapters.store_two_step import TwoStepRecords
 from portal.adapters.store_team import TeamRecords
+from portal.adapters.store_two_step import TwoStepRecords
 from portal.adapters.store_waitlist import WaitlistRecords
 from portal.adapters.table import (
-    AnyOf, Below, ConditionFailed, Delete, Equals, Exists, NotExists, Put,
+    AnyOf,
+    Below,
+    ConditionFailed,
+    Delete,
+    Equals,
+    Exists,
+    NotExists,
+    Put,
 )
+from portal.domain.audit import AuditEvent
 from portal.domain.errors import NotFound, SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import SENT, PendingMessage
-from portal.domain.notices import NOTICE_CHANNELS, notice_key
 from portal.domain.model import Appointment, Availability, Client, PracticeSettings, Therapist
-from portal.domain.audit import AuditEvent
+from portal.domain.notices import NOTICE_CHANNELS, notice_key
 from portal.domain.retention import expired
 from portal.domain.timemath import cells
 from portal.interfaces import AppointmentChange, AppointmentContext

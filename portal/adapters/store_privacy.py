@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from portal.adapters import codec
-
-from portal.adapters import codec_records
+from portal.adapters import codec, codec_records
 from portal.adapters import codec_privacy as records
 from portal.adapters.table import ConditionFailed, Exists, NotExists
 from portal.domain.privacy import AccessEvent, Tombstone

@@ -9,9 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from portal.adapters import codec, codec_checkin
-
-from portal.adapters import codec_records
+from portal.adapters import codec, codec_checkin, codec_records
 from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists, Put
 from portal.domain.audit import AuditEvent
 from portal.domain.retention import marker_expiry

@@ -9,8 +9,8 @@ import uuid
 
 from portal.adapters import codec
 from portal.adapters.table import ConditionFailed, NotExists
-from portal.domain.errors import NotFound
 from portal.domain.audit import AuditEvent
+from portal.domain.errors import NotFound
 from portal.domain.timemath import iso_utc, parse_utc
 
 

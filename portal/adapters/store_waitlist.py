@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from portal.adapters import codec, codec_waitlist
-
-from portal.adapters import codec_settings
+from portal.adapters import codec, codec_settings, codec_waitlist
 from portal.adapters.table import ConditionFailed, Equals, Exists, NotExists
 from portal.domain.messages import PendingMessage
 from portal.domain.timemath import iso_utc

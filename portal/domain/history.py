@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.domain.model import Barrier
 from portal.domain.audit import AuditEvent
+from portal.domain.model import Barrier
 from portal.domain.wording import short_when
 
 OUTREACH = {"reminded": "Sent a reminder", "reached": "Reached them"}  # the dashboard's one-tap log

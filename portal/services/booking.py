@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from portal.domain.audit import Actor, AuditEvent
 from portal.domain.errors import InvalidTransition, SlotUnavailable, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.messages import plan_followup, plan_reminders
 from portal.domain.model import Appointment, Barrier, Client, Mode, Status, Therapist
-from portal.domain.audit import Actor, AuditEvent
 from portal.domain.moves import MovedFrom
 from portal.domain.notices import plan_notices
 from portal.domain.slots import find_slot, modes_offered_at, open_slots

@@ -8,8 +8,9 @@ with a deterministic key) into the check-in lane of the due index, and then send
 lane's due messages through the same claim/re-read/send/mark run as reminders.
 
 Answers are stored with ``store.record_checkin`` (score 1-5, a Barrier value or none, a
-note, the session): the therapist's dashboard reads them back with ``latest_checkins``. A low score (<= 2) or a barrier puts an item in the
-therapist's inbox (kind "checkin") and emails them; a note alone goes to the inbox.
+note, the session): the therapist's dashboard reads them back with ``latest_checkins``.
+A low score (<= 2) or a barrier puts an item in the therapist's inbox (kind "checkin") and
+emails them; a note alone goes to the inbox.
 """
 from __future__ import annotations
 
@@ -21,13 +22,18 @@ from portal.domain.delivery import OPTED_OUT
 from portal.domain.errors import ValidationError
 from portal.domain.ids import new_id
 from portal.domain.messages import (
-    CHECKIN, PHONE_CHANNELS, CheckinPolicy, checkin_moment, checkin_pairs, in_quiet_hours,
+    CHECKIN,
+    PHONE_CHANNELS,
+    CheckinPolicy,
+    checkin_moment,
+    checkin_pairs,
+    in_quiet_hours,
     plan_checkin,
 )
 from portal.domain.model import Barrier, Channel, InboxItem
-from portal.domain.risk import CheckIn
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
+from portal.domain.risk import CheckIn
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.link_context import LinkNotFound, open_context
 from portal.services.reminders import Defer, Outgoing, Skip, send_due

@@ -13,11 +13,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.domain.errors import SlotTaken, SlotUnavailable, ValidationError
 from portal.domain import notices
+from portal.domain.audit import Actor
+from portal.domain.errors import SlotTaken, SlotUnavailable, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.model import Appointment, Barrier, InboxItem, Mode, Status
-from portal.domain.audit import Actor
 from portal.domain.slots import find_slot
 from portal.interfaces import AppointmentContext, Deps
 from portal.services import booking, notify

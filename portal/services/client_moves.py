@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.domain import notices, wording
+from portal.domain.audit import Actor
 from portal.domain.errors import SlotUnavailable, StaleVersion
 from portal.domain.model import Appointment, Mode
-from portal.domain.audit import Actor
 from portal.domain.moves import Move, plan_move, undo_target
 from portal.domain.slots import find_slot
 from portal.interfaces import AppointmentContext, Deps

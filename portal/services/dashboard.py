@@ -14,7 +14,13 @@ from datetime import date, datetime, time, timedelta
 from portal.domain.model import Appointment, Client, InboxItem, Status, Therapist
 from portal.domain.risk import CheckIn, outside_hours
 from portal.domain.risk_score import (
-    HISTORY_DAYS, Factor, Level, RiskScore, contact_routes, score, suggested_action,
+    HISTORY_DAYS,
+    Factor,
+    Level,
+    RiskScore,
+    contact_routes,
+    score,
+    suggested_action,
 )
 from portal.domain.timemath import days, local_wall_to_utc, to_local
 from portal.interfaces import Deps

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.audit import Actor
+from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.privacy import Tombstone
 from portal.interfaces import Deps
 from portal.services import access_log, booking

@@ -28,7 +28,7 @@ def parse_windows(rows: list[dict]) -> tuple[list[AvailabilityWindow], dict[int,
             continue
         windows.append(window)
         kept_rows.append(n)
-    for i, (a, row_a) in enumerate(zip(windows, kept_rows)):
+    for i, a in enumerate(windows):
         for b, row_b in zip(windows[i + 1:], kept_rows[i + 1:]):
             if a.overlaps(b):
                 errors.setdefault(row_b, f"Overlaps {WEEKDAYS[a.weekday]} {wall_clock(a.start)} to "

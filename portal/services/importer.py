@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from portal.domain.audit import Actor, AuditEvent
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
 from portal.domain.model import Appointment, Client, Mode, Status, Therapist
-from portal.domain.audit import Actor, AuditEvent
 from portal.domain.timemath import is_on_cell, iso_utc, local_wall_to_utc, parse_utc
 from portal.interfaces import Deps
 from portal.services.clients import client_from_input

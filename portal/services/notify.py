@@ -9,10 +9,11 @@ committed, and the client must still see that it worked.
 from __future__ import annotations
 
 import logging
+
 from portal.domain.messages import CHANGE_NOTICE, PHONE_CHANNELS, PendingMessage
 from portal.domain.model import Channel
-from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.notices import confirmation_channels
+from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.wording import message_when
 from portal.interfaces import Attachment, Email
 from portal.services.compose import client_values, fit_sms, render

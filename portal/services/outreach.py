@@ -1,10 +1,10 @@
 """The dashboard's one-tap log: "Sent a reminder" / "Reached them", kept on the session's history."""
 from __future__ import annotations
 
+from portal.domain.audit import Actor, AuditEvent
 from portal.domain.errors import ValidationError
 from portal.domain.history import OUTREACH
 from portal.domain.model import Therapist
-from portal.domain.audit import Actor, AuditEvent
 from portal.interfaces import AppointmentContext, Deps
 
 

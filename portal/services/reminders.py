@@ -25,7 +25,13 @@ from datetime import datetime, timedelta
 
 from portal.domain import delivery
 from portal.domain.messages import (
-    FAILED, NUDGE, PHONE_CHANNELS, SENT, SKIPPED, PendingMessage, in_quiet_hours,
+    FAILED,
+    NUDGE,
+    PHONE_CHANNELS,
+    SENT,
+    SKIPPED,
+    PendingMessage,
+    in_quiet_hours,
 )
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status, Therapist
 from portal.domain.quiet_hours import local_day

@@ -18,10 +18,10 @@ import time as _time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from portal.domain.audit import Actor
 from portal.domain.errors import DomainError
 from portal.domain.ids import new_id
 from portal.domain.model import Client, InboxItem, Mode
-from portal.domain.audit import Actor
 from portal.interfaces import Deps, Throttled
 from portal.services.inbound import LOCK_FOR, handle_once
 

@@ -10,10 +10,10 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from portal.domain.audit import Actor, AuditEvent
 from portal.domain.errors import NotFound, StaleVersion, ValidationError
 from portal.domain.messages import plan_reminders
 from portal.domain.model import Appointment, Mode, Therapist
-from portal.domain.audit import Actor, AuditEvent
 from portal.domain.timemath import to_local
 from portal.interfaces import AppointmentChange, AppointmentContext, Deps
 from portal.services import booking, notify, on_behalf

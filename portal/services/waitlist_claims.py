@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, SlotUnavailable
 from portal.domain.model import Appointment, Client, Mode, Status
-from portal.domain.audit import Actor
 from portal.domain.slots import Slot
 from portal.domain.waitlist import OPEN, Opening, WaitlistEntry
 from portal.interfaces import Deps

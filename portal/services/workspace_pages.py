@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from portal.domain.model import Appointment, Availability, Client, Mode, PracticeSettings, Therapist
 from portal.domain.audit import AuditEvent
+from portal.domain.model import Appointment, Availability, Client, Mode, PracticeSettings, Therapist
 from portal.domain.risk import outside_hours
 from portal.domain.slots import Slot, open_slots
 from portal.domain.timemath import to_local

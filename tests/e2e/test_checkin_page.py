@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Barrier, Mode, PracticeSettings, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Barrier, Mode, PracticeSettings, Status
 from portal.links import CHECKIN_SALT
 from portal.services.booking import book_appointment
 from portal.services.dashboard import latest_checkin

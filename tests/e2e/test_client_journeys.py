@@ -6,8 +6,8 @@ from datetime import time, timedelta
 
 import pytest
 
-from portal.domain.model import Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status
 from portal.domain.timemath import to_local
 from portal.paths import ROOT
 from portal.services import client_changes as actions

@@ -217,8 +217,8 @@ def test_a_cancelled_link_leads_to_the_session_booked_from_it(web):
 def test_suggestions_filters_and_later_times(web, clock):
     from dataclasses import replace
 
-    from portal.domain.model import Status
     from portal.domain.audit import Actor, AuditEvent
+    from portal.domain.model import Status
     from portal.services.booking import book_appointment
 
     for weeks in (1, 2, 3):  # the client's usual: Tuesday evenings

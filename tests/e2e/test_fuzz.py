@@ -13,7 +13,8 @@ a small, fixed set. Each failure ever found is kept in tests/e2e/test_bad_input.
 import os
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.e2e.app_walk import Practice
 
@@ -36,7 +37,8 @@ EDGES = [
     "2026-03-05T15:00:00", "25:61", "09:00", "17:30", "in_person", "tele", "email", "sms", "voice",
     "cost", "transport", "admin", "therapist", "all", "attended", "no_show", "America/New_York",
     "Not/AZone", "../../etc/passwd", "<script>alert(1)</script>", "\x00", "ü" * 300,
-    "a" * 3000 + "@example.org", "x" * 100_000, "2", "3", "4", "mchen1", "sokaf1", "calex01", "/t/clients", "//evil.example",
+    "a" * 3000 + "@example.org", "x" * 100_000, "2", "3", "4", "mchen1", "sokaf1", "calex01", "/t/clients",
+    "//evil.example",
 ]
 IDS = ["", "x", "a" * 3000, "mchen1", "sokaf1", "calex01", "demomche00", "../x", "%00", "ü" * 40]
 CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "application/json",

@@ -2,8 +2,8 @@
 no axe violations; erasing a demo client behind the typed first name."""
 import pytest
 
-from tests.e2e.test_workspace_browser import assert_accessible, laptop_page, sign_in  # noqa: F401
 from tests.e2e.conftest import screenshot
+from tests.e2e.test_workspace_browser import assert_accessible, laptop_page, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

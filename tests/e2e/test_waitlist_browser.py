@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Mode
 from portal.domain.audit import Actor
+from portal.domain.model import Mode
 from portal.services import booking
 from portal.services.waitlist_waves import send_due_offers
 from tests.e2e.test_client_browser import look, sessions

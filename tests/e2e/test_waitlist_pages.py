@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Mode, PracticeSettings
 from portal.domain.audit import Actor
+from portal.domain.model import Mode, PracticeSettings
 from portal.services import booking
 from portal.services.waitlist_waves import send_due_offers
 from tests import builders

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Barrier, InboxItem, Mode, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Barrier, InboxItem, Mode, Status
 from portal.domain.timemath import iso_utc, to_local
 from portal.services import booking
 from tests.conftest import T0

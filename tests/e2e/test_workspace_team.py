@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Mode, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Mode, Status
 from portal.services import booking, stats
 from tests.conftest import T0
 from tests.workspace_support import DEMO_PASSWORD, MAYA, SAM, Web, app_on, seeded

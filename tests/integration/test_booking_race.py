@@ -2,9 +2,9 @@
 import threading
 from datetime import timedelta
 
+from portal.domain.audit import Actor
 from portal.domain.errors import SlotTaken
 from portal.domain.model import Mode
-from portal.domain.audit import Actor
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import T0

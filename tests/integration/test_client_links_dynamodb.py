@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from devstack.seed import seed_demo
 from portal import create_app
-from portal.domain.model import Barrier, Mode, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Barrier, Mode, Status
 from portal.services.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0

@@ -5,8 +5,8 @@ import threading
 from datetime import timedelta
 
 from portal import create_app
-from portal.domain.model import Mode
 from portal.domain.audit import Actor
+from portal.domain.model import Mode
 from portal.services import open_times
 from portal.services.booking import book_appointment
 from tests import builders

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 
 from portal import create_app
-from portal.domain.model import Mode
 from portal.domain.audit import Actor
+from portal.domain.model import Mode
 from portal.services import open_times as actions
 from portal.services.booking import book_appointment
 from tests import builders

@@ -106,5 +106,6 @@ def test_a_hundred_racers_for_one_slot_one_winner_and_only_kind_answers(own_stac
     window = (TARGET - timedelta(minutes=10), TARGET + timedelta(minutes=10))
     at_target = _patiently(lambda: aws.store.therapist_appointments(therapist.id, *window))
     assert len(at_target) == 1  # exactly one winner in the store, whoever was told what
-    held = _patiently(lambda: aws.store.table.get(*codec.slot_key(therapist.id, cells(TARGET, TARGET + timedelta(minutes=15))[0])))
+    first_cell = cells(TARGET, TARGET + timedelta(minutes=15))[0]
+    held = _patiently(lambda: aws.store.table.get(*codec.slot_key(therapist.id, first_cell)))
     assert held["appointment_id"] == at_target[0].id  # its claim, and no one else's

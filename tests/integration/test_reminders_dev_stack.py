@@ -8,8 +8,8 @@ from devstack.localstack import Scheduler
 from devstack.schedule import all_functions, scheduled_functions
 from devstack.seed import seed_demo
 from portal import create_app
-from portal.domain.model import Status
 from portal.domain.audit import Actor
+from portal.domain.model import Status
 from tests.stack import deployed_container
 
 

@@ -7,9 +7,9 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from portal.adapters.senders import FakeNotifier
+from portal.domain.audit import Actor
 from portal.domain.messages import SENT
 from portal.domain.model import Channel, Mode, PracticeSettings
-from portal.domain.audit import Actor
 from portal.interfaces import Deps
 from portal.services import booking
 from portal.services.reminders import send_due_reminders

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from portal import create_app
 from portal.adapters import codec
-from portal.domain.model import Mode
 from portal.domain.audit import Actor
+from portal.domain.model import Mode
 from portal.domain.timemath import cells
 from portal.domain.waitlist import OfferSent, WaitlistPrefs
 from portal.services import booking, waitlist

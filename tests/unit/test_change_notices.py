@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from portal.domain.audit import Actor
 from portal.domain.messages import CHANGE_NOTICE, PENDING, SENT, SKIPPED
 from portal.domain.model import Barrier, Channel, Mode, PracticeSettings, Status
-from portal.domain.audit import Actor
 from portal.domain.notices import notice_key
 from portal.services import client_changes as actions
 from portal.services import client_moves, on_behalf

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from portal.adapters import codec
+from portal.domain.audit import Actor
 from portal.domain.errors import ValidationError
 from portal.domain.messages import CheckinPolicy, checkin_moment, checkin_pairs
 from portal.domain.model import Appointment, Barrier, Channel, Mode, PracticeSettings, Status
-from portal.domain.audit import Actor
 from portal.domain.timemath import to_local
 from portal.services import booking, checkins
 from portal.services.dashboard import latest_checkin

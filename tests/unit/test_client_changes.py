@@ -4,9 +4,9 @@ from datetime import time, timedelta
 
 import pytest
 
+from portal.domain.audit import Actor
 from portal.domain.errors import SlotTaken, SlotUnavailable, StaleVersion, ValidationError
 from portal.domain.model import Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status
-from portal.domain.audit import Actor
 from portal.links import LinkExpired, LinkInvalid
 from portal.services import client_changes as actions
 from portal.services import help_offers

@@ -3,8 +3,8 @@ time and buffers, time off, notice and horizon; grouped by the client's days acr
 from datetime import date, datetime, time, timedelta, timezone
 
 from portal.clock import FixedClock
-from portal.domain.model import Availability, AvailabilityWindow, Mode, PracticeSettings, TimeOff
 from portal.domain.audit import Actor
+from portal.domain.model import Availability, AvailabilityWindow, Mode, PracticeSettings, TimeOff
 from portal.domain.timemath import to_local
 from portal.interfaces import Deps
 from portal.services import open_times

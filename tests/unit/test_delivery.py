@@ -8,8 +8,8 @@ import pytest
 from functions import bounces, sms_events
 from portal.config import DEV_TOPICS
 from portal.domain import delivery
-from portal.domain.model import Mode, PracticeSettings
 from portal.domain.audit import Actor
+from portal.domain.model import Mode, PracticeSettings
 from portal.services import booking, clients
 from portal.services.delivery import session_history
 from portal.services.reminders import send_due_reminders

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from portal.domain.model import Barrier, InboxItem, Mode, PracticeSettings, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Barrier, InboxItem, Mode, PracticeSettings, Status
 from portal.services import booking
 from portal.services.digest import send_digests
 from tests import builders

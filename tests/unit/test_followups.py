@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from portal.domain.audit import Actor
 from portal.domain.messages import PENDING, SENT, SKIPPED
 from portal.domain.model import Channel, Mode, PracticeSettings, Status
-from portal.domain.audit import Actor
 from portal.services import booking
 from portal.services.followups import send_due_followups
 from portal.services.reminders import send_due_reminders

@@ -3,9 +3,20 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from portal.domain.errors import InvalidTransition, ValidationError
-from portal.domain.model import ALLOWED_TRANSITIONS, Appointment, Availability, AvailabilityWindow, Client, Mode, PracticeSettings, Status, Therapist, TimeOff
 from portal.domain.audit import Actor, AuditEvent
+from portal.domain.errors import InvalidTransition, ValidationError
+from portal.domain.model import (
+    ALLOWED_TRANSITIONS,
+    Appointment,
+    Availability,
+    AvailabilityWindow,
+    Client,
+    Mode,
+    PracticeSettings,
+    Status,
+    Therapist,
+    TimeOff,
+)
 
 START = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)
 

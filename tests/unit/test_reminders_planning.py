@@ -5,12 +5,21 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 
 from portal.domain.messages import (
-    FOLLOWUP, NUDGE, PendingMessage, plan_followup, plan_reminders,
+    FOLLOWUP,
+    NUDGE,
+    PendingMessage,
+    plan_followup,
+    plan_reminders,
 )
 from portal.domain.model import (
-    Appointment, Channel, Mode, PracticeSettings, ReminderRule, Status,
+    Appointment,
+    Channel,
+    Mode,
+    PracticeSettings,
+    ReminderRule,
+    Status,
 )
-from portal.domain.quiet_hours import is_quiet, last_allowed_before, first_allowed_from
+from portal.domain.quiet_hours import first_allowed_from, is_quiet, last_allowed_before
 from portal.domain.timemath import to_local
 from tests import builders
 from tests.conftest import T0

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from portal.adapters import codec
+from portal.domain.audit import Actor
 from portal.domain.messages import FAILED, PENDING, SENT, SKIPPED
 from portal.domain.model import Channel, Mode, PracticeSettings, ReminderRule
-from portal.domain.audit import Actor
 from portal.services import booking
 from portal.services.reminders import send_due_reminders
 from tests import builders

@@ -10,7 +10,12 @@ from portal.adapters.senders import FakeNotifier
 from portal.domain.errors import ValidationError
 from portal.domain.model import PracticeSettings
 from portal.domain.retention import (
-    AUDIT_RETENTION, BODY_DAYS, MARKER_DAYS, SIGN_IN_COUNTER, expired, marker_expiry,
+    AUDIT_RETENTION,
+    BODY_DAYS,
+    MARKER_DAYS,
+    SIGN_IN_COUNTER,
+    expired,
+    marker_expiry,
 )
 from portal.interfaces import Email
 from portal.services import practice
@@ -55,8 +60,8 @@ def test_the_admin_changes_the_windows_on_the_settings_page(deps, store):
 
 
 def test_markers_are_kept_for_the_practices_window(deps, store, clock):
-    from portal.domain.model import Mode
     from portal.domain.audit import Actor
+    from portal.domain.model import Mode
     from portal.services import booking
     from portal.services.digest import send_digests
     from tests import builders

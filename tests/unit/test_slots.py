@@ -3,7 +3,13 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from portal.domain.model import (
-    Appointment, Availability, AvailabilityWindow, Mode, PracticeSettings, Status, TimeOff,
+    Appointment,
+    Availability,
+    AvailabilityWindow,
+    Mode,
+    PracticeSettings,
+    Status,
+    TimeOff,
 )
 from portal.domain.slots import open_slots
 from portal.domain.timemath import to_local

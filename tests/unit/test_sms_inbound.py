@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portal.domain.model import Mode, PracticeSettings, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Mode, PracticeSettings, Status
 from portal.services import booking
 from portal.services.sms_inbound import InboundSms, command_of, handle, handle_event
 from tests import builders

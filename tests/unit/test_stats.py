@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portal.domain.model import Appointment, Barrier, InboxItem, Mode, Status
 from portal.domain.audit import AuditEvent
+from portal.domain.model import Appointment, Barrier, InboxItem, Mode, Status
 from portal.services.stats import attendance_figures, figures_csv
 from tests import builders
 from tests.conftest import T0

@@ -3,9 +3,9 @@ from dataclasses import replace
 
 import pytest
 
+from portal.domain.audit import Actor
 from portal.domain.errors import NotFound, SlotUnavailable, ValidationError
 from portal.domain.model import Mode, PracticeSettings
-from portal.domain.audit import Actor
 from portal.domain.slots import open_slots
 from portal.services import auth, booking, therapists
 from tests import builders

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.model import Mode, PracticeSettings, Status
 from portal.domain.audit import Actor
+from portal.domain.model import Mode, PracticeSettings, Status
 from portal.domain.waitlist import CLAIMED, WaitlistPrefs
 from portal.services import booking, waitlist, waitlist_claims
 from portal.services.waitlist_waves import send_due_offers

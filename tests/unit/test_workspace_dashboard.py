@@ -1,9 +1,9 @@
 """The dashboard service: the week ahead with confirmation state and at-risk reasons, and the inbox."""
 from datetime import datetime, time, timedelta, timezone
 
-from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, InboxItem, Mode, Status
-from portal.domain.audit import AuditEvent
 from portal.adapters import codec_records
+from portal.domain.audit import AuditEvent
+from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, InboxItem, Mode, Status
 from portal.domain.risk import CheckIn
 from portal.services.dashboard import latest_checkin, week_ahead
 from tests import builders

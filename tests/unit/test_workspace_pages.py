@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from portal.domain.audit import Actor
 from portal.domain.errors import NotFound, StaleVersion, ValidationError
 from portal.domain.model import InboxItem, Mode, PracticeSettings
-from portal.domain.audit import Actor
 from portal.services import inbox, practice, workspace_access, workspace_pages
 from portal.services.booking import book_appointment
 from tests import builders

@@ -4,9 +4,9 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
+from portal.domain.audit import Actor
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.domain.model import Availability, AvailabilityWindow, Channel, Mode, TimeOff
-from portal.domain.audit import Actor
 from portal.services import booking, clients, hours, on_behalf
 from portal.services.inputs import FormErrors
 from tests import builders

@@ -23,7 +23,8 @@ def _page(template: str, ctx, status: int = 200, **values):
     return render_template(
         template, ctx=ctx, token=request.view_args["token"], practice_name=ctx.settings.display_name,
         contact_phone=ctx.settings.contact_phone, contact_tel=wording.tel(ctx.settings.contact_phone),
-        next_day=wording.day(a.start, ctx.client.timezone), next_when=wording.message_when(a.start, ctx.client.timezone),
+        next_day=wording.day(a.start, ctx.client.timezone),
+        next_when=wording.message_when(a.start, ctx.client.timezone),
         next_open=a.status.is_open, appointment_token=deps().links.token(a), **values), status
 
 

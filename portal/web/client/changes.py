@@ -12,18 +12,30 @@ from flask import flash, redirect, url_for
 
 from portal.domain import wording
 from portal.domain.errors import (
-    DomainError, InvalidTransition, SlotTaken, SlotUnavailable, StaleVersion, ValidationError,
+    DomainError,
+    InvalidTransition,
+    SlotTaken,
+    SlotUnavailable,
+    StaleVersion,
+    ValidationError,
 )
 from portal.domain.model import Mode
-from portal.services import client_changes as actions
 from portal.domain.moves import Move
+from portal.services import client_changes as actions
 from portal.services import client_moves as moves
 from portal.services import help_offers, open_times
 from portal.services.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
 from portal.web.client.forms import (
-    BarrierForm, CancelForm, ConfirmForm, ModeForm, RebookForm, RescheduleForm, UndoForm, barrier_of,
+    BarrierForm,
+    CancelForm,
+    ConfirmForm,
+    ModeForm,
+    RebookForm,
+    RescheduleForm,
+    UndoForm,
+    barrier_of,
     mode_of,
 )
 from portal.web.client.pages import times_page

@@ -12,6 +12,15 @@ register_filters(bp)
 
 # Importing the views attaches their routes to ``bp``.
 from portal.web.workspace import (  # noqa: E402,F401
-    appointments, auth, availability, clients, dashboard, feed, privacy, settings, stats,
-    two_step, waitlist,
+    appointments,
+    auth,
+    availability,
+    clients,
+    dashboard,
+    feed,
+    privacy,
+    settings,
+    stats,
+    two_step,
+    waitlist,
 )

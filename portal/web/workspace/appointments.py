@@ -8,12 +8,15 @@ from portal.domain import wording
 from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.model import Barrier, Mode, Status
 from portal.services import on_behalf, workspace_pages
-from portal.services.inputs import parse_start
 from portal.services.dashboard import sessions_view
+from portal.services.inputs import parse_start
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
-    me, own_appointment, subject_therapist, therapists_for_picker,
+    me,
+    own_appointment,
+    subject_therapist,
+    therapists_for_picker,
 )
 from portal.web.workspace.forms import CancelForm, RescheduleForm, capped, version_of
 from portal.web.workspace.privacy import audit_read

@@ -12,7 +12,10 @@ from portal.services.inputs import FormErrors, parse_start
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
-    me, own_client, subject_therapist, therapists_for_picker,
+    me,
+    own_client,
+    subject_therapist,
+    therapists_for_picker,
 )
 from portal.web.workspace.forms import BookForm, ClientForm, apply_errors, capped
 from portal.web.workspace.privacy import audit_read

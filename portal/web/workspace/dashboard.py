@@ -9,7 +9,11 @@ from portal.services.dashboard import week_ahead
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
-    is_id, me, own_appointment, subject_therapist, therapists_for_picker,
+    is_id,
+    me,
+    own_appointment,
+    subject_therapist,
+    therapists_for_picker,
 )
 
 

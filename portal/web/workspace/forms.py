@@ -10,19 +10,33 @@ from functools import wraps
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, Form, FieldList, FormField, HiddenField, PasswordField, SelectField,
-    SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import Length
 from wtforms.widgets import (
-    CheckboxInput, DateInput, EmailInput, ListWidget, NumberInput, TelInput, TimeInput,
+    CheckboxInput,
+    DateInput,
+    EmailInput,
+    ListWidget,
+    NumberInput,
+    TelInput,
+    TimeInput,
 )
 
 from portal.domain.model import BARRIER_LABELS, WEEKDAYS, Channel
 from portal.services.auth import EMAIL_MAX, PASSWORD_MAX
 from portal.services.booking import NOTE_MAX
-from portal.services.practice import TEXT_MAX
 from portal.services.clients import NAME_MAX
+from portal.services.practice import TEXT_MAX
 
 # Caps on what a field may hold; the services check meaning and tighter limits.
 SHORT, TIME, NUMBER, PHONE, ZONE, PLACE, URL = 20, 20, 20, 40, 64, 200, 500
