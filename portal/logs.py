@@ -77,3 +77,6 @@ def configure_logging(level: int = logging.INFO) -> None:
         root.addHandler(handler)
     if root.level > level or root.level == logging.NOTSET:
         root.setLevel(level)
+    # The AWS SDK's own INFO lines ("Found credentials ...") say nothing about Attune.
+    for chatty in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(chatty).setLevel(max(logging.getLogger(chatty).level, logging.WARNING))
