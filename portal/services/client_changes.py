@@ -72,7 +72,7 @@ def confirm(deps: Deps, ctx: AppointmentContext, version: int) -> Appointment | 
     later = notices.waits(ctx.settings)
     after = booking.confirm(deps, ctx, version, actor=Actor.client("link"), tell_later=later)
     if after is not None and not later:
-        notify.send_change(deps, "confirmed", after, ctx.client, ctx.therapist, ctx.settings)
+        notify.send_change(deps, "confirmed", after, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     return after
 
 
@@ -85,7 +85,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, start: datetime, version: in
                                mode=mode or ctx.appointment.mode, slots=slots, undoable=True,
                                tell_later=later)
     if not later:
-        notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings)
+        notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     return after
 
 
@@ -94,7 +94,7 @@ def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int) -
     later = notices.waits(ctx.settings)
     after = booking.switch_mode(deps, ctx, mode, version, actor=Actor.client("link"), tell_later=later)
     if after.version != ctx.appointment.version and not later:
-        notify.send_change(deps, "mode", after, ctx.client, ctx.therapist, ctx.settings)
+        notify.send_change(deps, "mode", after, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     return after
 
 
@@ -112,7 +112,7 @@ def cancel(deps: Deps, ctx: AppointmentContext, version: int, barrier: Barrier |
             kind="barrier" if barrier else "note", client_id=ctx.client.id,
             appointment_id=ctx.appointment.id, barrier=barrier, text=note, id=new_id())))
     after = booking.cancel(deps, ctx, version, barrier=barrier, note=note, actor=Actor.client("link"), extra=extra)
-    notify.send_change(deps, "cancelled", after, ctx.client, ctx.therapist, ctx.settings)
+    notify.send_change(deps, "cancelled", after, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     notify.notify_therapist_of_cancel(deps, after, ctx.client, ctx.therapist, ctx.settings)
     return after
 
@@ -149,7 +149,7 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
             return existing, False
         raise
     if not later:
-        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings)
+        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     return booked, True
 
 

@@ -79,15 +79,17 @@ def _attempt(channel: str, send) -> str:
 
 
 def send_change(deps, kind: str, appointment, client, therapist, settings,
-                series=()) -> dict[str, str]:
+                series=(), asked_by_client: bool = False) -> dict[str, str]:
     """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}.
-    ``series``: the sessions of a series booked at once, listed in one message."""
+    ``series``: the sessions of a series booked at once, listed in one message.
+    ``asked_by_client``: the client just made this change (they are awake: tell them now);
+    otherwise a text or call that would land in their quiet hours waits until they end."""
     if kind not in KINDS:
         raise ValueError(f"unknown change {kind!r}")
     outcome = {}
     for channel in confirmation_channels(client):
-        if channel in PHONE_CHANNELS and _deferred_past_quiet_hours(deps, kind, channel, appointment,
-                                                                   client, settings):
+        waits = channel in PHONE_CHANNELS and not asked_by_client
+        if waits and _deferred_past_quiet_hours(deps, kind, channel, appointment, client, settings):
             outcome[channel.value] = DEFERRED
             continue
         outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(

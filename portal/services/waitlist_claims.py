@@ -134,13 +134,13 @@ def _move_or_book(deps: Deps, offer: Offer) -> Appointment:
         after = booking.reschedule(deps, ctx, opening.start, ctx.appointment.version, actor=ACTOR,
                                    mode=offer.mode, slots=[slot],
                                    extra=_records(deps, offer, ctx.appointment.id))
-        notify.send_change(deps, "rescheduled", after, client, therapist, offer.settings)
+        notify.send_change(deps, "rescheduled", after, client, therapist, offer.settings, asked_by_client=True)
         return after
     new_id = claim_id(opening, client.id)
     booked = booking.book_appointment(deps, therapist, client, opening.start, offer.mode, actor=ACTOR,
                                       require_open_slot=False, appointment_id=new_id,
                                       status=Status.CONFIRMED, extra=_records(deps, offer, new_id))
-    notify.send_change(deps, "rebooked", booked, client, therapist, offer.settings)
+    notify.send_change(deps, "rebooked", booked, client, therapist, offer.settings, asked_by_client=True)
     return booked
 
 
