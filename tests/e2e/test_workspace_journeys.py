@@ -215,7 +215,14 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     assert moved.status_code == 302
     after = store.get_appointment("demomche02")
     assert after.start == new and not after.changed_by_client
-    # Priya hears of the new time on her channels (email and text), as after her own change.
+    # Priya hears of the new time on her channels: the email now; the text waits, since it is
+    # 6 AM for her in Los Angeles (quiet hours), and goes out when they end.
+    told = [(c, to) for c, to, _ in deps.notifier.sent]
+    assert told == [("email", "priya.natarajan@example.com")]
+    from portal.services.change_notices import send_change_notices
+
+    clock.advance(timedelta(hours=2, minutes=30))  # 8:30 AM in Los Angeles
+    send_change_notices(deps)
     told = [(c, to) for c, to, _ in deps.notifier.sent]
     assert told == [("email", "priya.natarajan@example.com"), ("sms", "+12025550145")]
     assert deps.notifier.of("email")[0][2].subject.startswith("New time: your session on")
