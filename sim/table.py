@@ -99,7 +99,26 @@ WRITES = {"put": "PutItem", "delete": "DeleteItem", "update": "UpdateItem", "add
           "transact": "TransactWriteItems", "put_many": "BatchWriteItem"}
 
 
-class CallCounter:
+class _Counting:
+    """What both counters share: the total, and a pause for the simulator's own look-ups."""
+
+    calls: Counter
+    counting: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+    @contextmanager
+    def paused(self):
+        self.counting = False
+        try:
+            yield
+        finally:
+            self.counting = True
+
+
+class CallCounter(_Counting):
     """Wraps a table's methods: counts the API calls and request units of what the product does.
 
     ``paused()`` leaves the simulator's own look-ups out of the count."""
@@ -146,20 +165,9 @@ class CallCounter:
         name = READS.get(method) or WRITES[method]
         self.calls[name] += calls
 
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
-
-    @contextmanager
-    def paused(self):
-        self.counting = False
-        try:
-            yield
-        finally:
-            self.counting = True
 
 
-class BotocoreCounter:
+class BotocoreCounter(_Counting):
     """DynamoDB: every API call the app's client makes, counted at botocore (as
     tools/bench_client_calls.py does); ``paused()`` as above."""
 
@@ -172,14 +180,3 @@ class BotocoreCounter:
         if self.counting:
             self.calls[model.name] += 1
 
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
-
-    @contextmanager
-    def paused(self):
-        self.counting = False
-        try:
-            yield
-        finally:
-            self.counting = True
