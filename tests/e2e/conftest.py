@@ -37,13 +37,17 @@ def browser():
         launched.close()
 
 
+def phone_pages(browser, viewport=PHONE):
+    """A page in a phone-like context of the given size, closed after the test."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=True,
+                                  has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from phone_pages(browser)
 
 
 class LiveServer:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from portal.domain.model import Mode, Status
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, phone_pages, screenshot
 from tests.e2e.test_checkin_browser import next_session
 
 pytestmark = pytest.mark.browser
@@ -15,11 +15,7 @@ PHONE_360 = {"width": 360, "height": 740}
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE_360, device_scale_factor=1, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from phone_pages(browser, PHONE_360)
 
 
 def look(page, name=None):
