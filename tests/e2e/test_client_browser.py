@@ -5,6 +5,7 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.domain.timemath import parse_utc
 from tests.e2e.conftest import axe_violations, screenshot
@@ -34,12 +35,12 @@ def test_confirm_from_the_dev_panel_link_in_one_tap(live_stack, phone_page):
     page.goto(f"{url}/dev/")
     chosen = sessions(url, status="scheduled", mode="in_person")[0]
     page.goto(chosen["link"])
-    assert page.get_by_role("heading", name="here is your session").is_visible()
-    assert page.get_by_text("New York time (EST)").is_visible()
+    expect(page.get_by_role("heading", name="here is your session")).to_be_visible()
+    expect(page.get_by_text("New York time (EST)")).to_be_visible()
     look(page, "client-appointment")
     page.get_by_role("button", name="Confirm, I'll be there").click()
-    assert page.get_by_text("you're confirmed").is_visible()
-    assert page.get_by_text("Confirmed", exact=True).is_visible()
+    expect(page.get_by_text("you're confirmed")).to_be_visible()
+    expect(page.get_by_text("Confirmed", exact=True)).to_be_visible()
     look(page, "client-confirmed")
     page.set_viewport_size({"width": 320, "height": 640})
     look(page)  # still readable at 320 px
@@ -53,12 +54,12 @@ def test_the_pages_work_without_javascript(live_stack, browser):
     page.goto(moved["link"])
     page.get_by_role("link", name="Choose another time").click()
     page.locator("ul.slots button").first.click()
-    assert page.get_by_text("Done: your session is now").is_visible()
+    expect(page.get_by_text("Done: your session is now")).to_be_visible()
     # A time the client picked is already confirmed: no second tap is asked of them.
     assert page.get_by_role("button", name="Confirm, I'll be there").count() == 0
     page.goto(confirmed["link"])
     page.get_by_role("button", name="Confirm, I'll be there").click()
-    assert page.get_by_text("you're confirmed").is_visible()
+    expect(page.get_by_text("you're confirmed")).to_be_visible()
     context.close()
 
 
@@ -68,7 +69,7 @@ def test_reschedule_with_evening_and_weekend_times_labelled(live_stack, phone_pa
     chosen = sessions(url, status="scheduled")[0]
     page.goto(chosen["link"])
     page.get_by_role("link", name="Choose another time").click()
-    assert page.get_by_role("heading", name="Choose another time").is_visible()
+    expect(page.get_by_role("heading", name="Choose another time")).to_be_visible()
     assert page.locator("ul.slots small", has_text="Evening").count() > 0
     look(page, "client-reschedule")
     page.get_by_role("link", name="Evening", exact=True).click()
@@ -78,7 +79,7 @@ def test_reschedule_with_evening_and_weekend_times_labelled(live_stack, phone_pa
     button.click()
     if page.get_by_role("heading", name="Move your session to").count():  # another mode: asked first
         page.get_by_role("button", name="Yes, move it").click()
-    assert page.get_by_text(f"at {new_time}").first.is_visible()
+    expect(page.get_by_text(f"at {new_time}").first).to_be_visible()
     look(page, "client-rescheduled")
     stored = container.store.get_appointment(chosen["id"], consistent=True)
     assert stored.start != parse_utc(chosen["start"]) and stored.version > 1
@@ -90,12 +91,12 @@ def test_switch_to_video_and_back(live_stack, phone_page):
     chosen = sessions(url, status="scheduled", mode="in_person")[1]
     page.goto(chosen["link"])
     page.get_by_role("button", name="Switch to video").click()
-    assert page.get_by_text("now by video").is_visible()
+    expect(page.get_by_text("now by video")).to_be_visible()
     join = page.get_by_role("link", name="Join the video session")
     assert join.get_attribute("href").startswith("https://meet.example.org/")
     look(page, "client-video")
     page.get_by_role("button", name="Switch to in person").click()
-    assert page.get_by_text("now in person").is_visible()
+    expect(page.get_by_text("now in person")).to_be_visible()
 
 
 BARRIERS = [  # the answer's label, and what the next page offers for it
@@ -120,17 +121,17 @@ def test_cancel_with_each_barrier_offers_help_first(live_stack, phone_page, cloc
             clock.set(parse_utc(session["start"]) - timedelta(hours=5))
         page.goto(session["link"])
         page.get_by_role("link", name="I can't make it").click()
-        assert page.get_by_role("heading", name="Can't make it? That's okay.").is_visible()
+        expect(page.get_by_role("heading", name="Can't make it? That's okay.")).to_be_visible()
         look(page, "client-cancel-reason" if n == 0 else None)
         page.get_by_label(label).check()
         page.get_by_label("Anything you'd like").fill(f"Note <b>{n}</b>")
         page.get_by_role("button", name="Continue").click()
-        assert page.get_by_text(offered).first.is_visible(), label
+        expect(page.get_by_text(offered).first, label).to_be_visible()
         policy = page.get_by_text("will be recorded as a late cancellation")
         assert policy.count() == (1 if late else 0)
         look(page, f"client-cancel-help-{label.split()[0].lower()}-{n}")
         page.get_by_role("button", name="Cancel my session").click()
-        assert page.get_by_role("heading", name="Your session is cancelled").is_visible()
+        expect(page.get_by_role("heading", name="Your session is cancelled")).to_be_visible()
         look(page, "client-cancelled" if n == 0 else None)
         stored = container.store.get_appointment(session["id"], consistent=True)
         assert stored.status.value == ("late_cancelled" if late else "cancelled")
@@ -140,7 +141,7 @@ def test_cancel_with_each_barrier_offers_help_first(live_stack, phone_page, cloc
     page.get_by_role("link", name="Book a new time").click()
     look(page, "client-rebook")
     page.locator("ul.slots button").first.click()
-    assert page.get_by_text("You're booked for").is_visible()
+    expect(page.get_by_text("You're booked for")).to_be_visible()
     look(page, "client-rebooked")
 
 
@@ -150,11 +151,11 @@ def test_bad_and_expired_links_get_friendly_pages(live_stack, phone_page, clock)
     chosen = sessions(url)[0]
     answer = page.goto(chosen["link"][:-4] + "abcd")
     assert answer.status == 404
-    assert page.get_by_role("heading", name="We couldn't open this link").is_visible()
+    expect(page.get_by_role("heading", name="We couldn't open this link")).to_be_visible()
     look(page, "client-bad-link")
     clock.set(parse_utc(chosen["end"]) + timedelta(days=8))
     answer = page.goto(chosen["link"])
     assert answer.status == 410
-    assert page.get_by_role("heading", name="This link has expired").is_visible()
+    expect(page.get_by_role("heading", name="This link has expired")).to_be_visible()
     assert "+1 202-555-0100" in page.inner_text("main")
     look(page, "client-expired")

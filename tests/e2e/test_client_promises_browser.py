@@ -1,6 +1,7 @@
 """Issue 9 at 360 px in Chromium: crisis help first, the short time picker, a move confirmed
 and undone, calendar links. axe on every page, screenshots kept for reading."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_client_browser import look, sessions
 
@@ -12,8 +13,8 @@ def test_the_short_picker_a_confirmed_move_and_undo(live_stack, phone_page):
     page = phone_page
     chosen = sessions(url, status="scheduled", mode="in_person")[2]
     page.goto(chosen["link"])
-    assert page.get_by_role("link", name="Add to Google Calendar").is_visible()
-    assert page.get_by_role("link", name="Add to Outlook").is_visible()
+    expect(page.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
+    expect(page.get_by_role("link", name="Add to Outlook")).to_be_visible()
     page.get_by_role("link", name="Choose another time").click()
     look(page, "client-picker")
     later = page.get_by_role("link", name="Later times").bounding_box()
@@ -23,14 +24,14 @@ def test_the_short_picker_a_confirmed_move_and_undo(live_stack, phone_page):
     button.click()
     if page.get_by_role("heading", name="Move your session to").count():
         look(page, "client-move-confirm")
-        assert page.get_by_text("by video", exact=False).first.is_visible()
+        expect(page.get_by_text("by video", exact=False).first).to_be_visible()
         page.get_by_role("button", name="Yes, move it").click()
-    assert page.get_by_text("Done: your session is now").is_visible()
+    expect(page.get_by_text("Done: your session is now")).to_be_visible()
     moved = page.get_by_role("heading", name="Moved from")
-    assert moved.is_visible()
+    expect(moved).to_be_visible()
     look(page, "client-moved-undo")
     page.get_by_role("button", name="Undo").click()
-    assert page.get_by_text("Done: your session is back to").is_visible()
+    expect(page.get_by_text("Done: your session is back to")).to_be_visible()
     look(page, "client-undone")
     stored = container.store.get_appointment(chosen["id"], consistent=True)
     assert stored.start.isoformat().startswith(chosen["start"][:16]) and stored.mode.value == "in_person"
@@ -45,7 +46,8 @@ def test_not_feeling_well_puts_crisis_help_first_and_no_choice_pushed(live_stack
     page.get_by_label("Not feeling well, or an emergency").check()
     page.get_by_role("button", name="Continue").click()
     crisis = page.get_by_role("heading", name="If you need help right now")
-    assert crisis.is_visible() and crisis.bounding_box()["y"] < 200  # first on the page
+    expect(crisis).to_be_visible()
+    assert crisis.bounding_box()["y"] < 200  # first on the page
     assert page.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
     assert page.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
     choices = [page.get_by_role("link", name="Another time"), page.get_by_role("button", name="Cancel my session")]

@@ -1,5 +1,6 @@
 """Browser smoke tests of the dev panel in the system Chromium."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations, screenshot
 
@@ -10,7 +11,7 @@ def test_dev_panel_lists_sessions_and_runs_a_function(live_stack, phone_page):
     container, url = live_stack
     page = phone_page
     page.goto(f"{url}/dev/")
-    assert page.get_by_role("heading", name="Dev panel").is_visible()
+    expect(page.get_by_role("heading", name="Dev panel")).to_be_visible()
     links = page.get_by_role("link", name="Open link")
     assert links.count() >= 14
     assert axe_violations(page) == []
@@ -33,8 +34,8 @@ def test_dev_panel_link_opens_the_client_page(live_stack, phone_page):
     link = page.locator(f'a[href="{upcoming[0]["link"]}"]')
     assert link.count() == 1
     link.click()
-    assert page.get_by_role("button", name="Confirm, I'll be there").is_visible() or \
-        page.get_by_text("you're confirmed").is_visible()
+    expect(page.get_by_role("button", name="Confirm, I'll be there")
+           .or_(page.get_by_text("you're confirmed"))).to_be_visible()
     # A past session's link shows a kind page, not an error.
     past = next(a for a in page.context.request.get(f"{url}/dev/appointments.json").json()
                 if a["status"] == "attended")

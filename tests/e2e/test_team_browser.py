@@ -2,6 +2,7 @@
 sessions page (after a reassign and on a taken time), and the client's times page, with zero
 axe-core violations at 1280 and 360 px."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.e2e.test_workspace_browser import sign_in
@@ -27,7 +28,7 @@ def test_deactivate_hand_over_and_the_clients_page(live_stack, browser, size):
     page.goto(f"{url}/t/therapists")
     _accessible(page, f"team-therapists-{size}")
     page.get_by_role("link", name="Deactivate Sam Okafor").click()
-    assert page.get_by_role("heading", name="Deactivate Sam Okafor?").is_visible()
+    expect(page.get_by_role("heading", name="Deactivate Sam Okafor?")).to_be_visible()
     _accessible(page, f"team-confirm-{size}")
     page.get_by_role("button", name="Deactivate Sam Okafor").click()
     assert "Sam Okafor is deactivated" in page.inner_text("main")
@@ -44,6 +45,6 @@ def test_deactivate_hand_over_and_the_clients_page(live_stack, browser, size):
     assert "isn't taking new times" in page.inner_text("main")
     _accessible(page, f"team-client-times-{size}")
     page.goto(f"{url}/t/therapists")
-    assert page.get_by_role("button", name="Reactivate Sam Okafor").is_visible()
+    expect(page.get_by_role("button", name="Reactivate Sam Okafor")).to_be_visible()
     _accessible(page, f"team-therapists-deactivated-{size}")
     context.close()

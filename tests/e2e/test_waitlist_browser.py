@@ -6,6 +6,7 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
@@ -39,7 +40,7 @@ def test_joining_from_the_appointment_page_and_leaving_in_one_tap(live_stack, ph
     listed, appt = not_on_the_list(container.store, url)
     page.goto(listed["link"])
     page.get_by_role("link", name="I'd take an earlier time").click()
-    assert page.get_by_role("heading", name="I'd take an earlier time").is_visible()
+    expect(page.get_by_role("heading", name="I'd take an earlier time")).to_be_visible()
     look(page, "waitlist-join")
     for day in ("Tuesday", "Thursday", "Friday", "Saturday", "Sunday"):  # all start ticked
         page.get_by_label(day, exact=True).uncheck()
@@ -48,14 +49,14 @@ def test_joining_from_the_appointment_page_and_leaving_in_one_tap(live_stack, ph
     page.get_by_label("Video", exact=True).check()
     page.get_by_label("48 hours").check()
     page.get_by_role("button", name="Put me on the list").click()
-    assert page.get_by_text("You're on the list for an earlier time").is_visible()
+    expect(page.get_by_text("You're on the list for an earlier time")).to_be_visible()
     look(page, "waitlist-joined")
     entry = container.store.waitlist_entry(appt.client_id)
     assert entry.prefs.weekdays == frozenset({0, 2}) and entry.prefs.mode == Mode.TELE
     assert entry.prefs.notice_hours == 48 and entry.prefs.parts == frozenset({"evening"})
     page.get_by_role("button", name="Leave the list").click()
-    assert page.get_by_text("You've left the list").is_visible()
-    assert page.get_by_role("link", name="I'd take an earlier time").is_visible()
+    expect(page.get_by_text("You've left the list")).to_be_visible()
+    expect(page.get_by_role("link", name="I'd take an earlier time")).to_be_visible()
     look(page, "waitlist-left")
     assert container.store.waitlist_entry(appt.client_id) is None
 
@@ -73,14 +74,14 @@ def test_one_client_claims_an_offer_and_the_next_is_told_kindly(live_stack, brow
     page = phone_page
     page.set_viewport_size(NARROW)
     page.goto(links[0])
-    assert page.get_by_role("heading", name="An earlier time is open").is_visible()
-    assert page.get_by_text("with", exact=False).first.is_visible()
+    expect(page.get_by_role("heading", name="An earlier time is open")).to_be_visible()
+    expect(page.get_by_text("with", exact=False).first).to_be_visible()
     assert page.locator("main button.btn-primary").count() == 1  # one button to take it
     look(page, "waitlist-offer")
     opening = store.openings_of(freed.therapist_id, freed.start, freed.start)[0]
     assert opening.status == "open"  # GET changed nothing
     page.get_by_role("button", name="Take this time").click()
-    assert page.get_by_role("heading", name="It's yours").is_visible()
+    expect(page.get_by_role("heading", name="It's yours")).to_be_visible()
     look(page, "waitlist-claimed")
     opening = store.openings_of(freed.therapist_id, freed.start, freed.start)[0]
     winner = store.get_appointment(opening.claimed_appointment_id, consistent=True)
@@ -88,9 +89,9 @@ def test_one_client_claims_an_offer_and_the_next_is_told_kindly(live_stack, brow
 
     second = browser.new_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
     second.goto(links[1])
-    assert second.get_by_role("heading", name="Someone took this time just before you").is_visible()
-    assert second.get_by_text("You're still on the list").is_visible()
-    assert second.get_by_role("heading", name="Other open times").is_visible()
+    expect(second.get_by_role("heading", name="Someone took this time just before you")).to_be_visible()
+    expect(second.get_by_text("You're still on the list")).to_be_visible()
+    expect(second.get_by_role("heading", name="Other open times")).to_be_visible()
     look(second, "waitlist-taken")
     second.get_by_role("link", name="Choose one of these times").click()
     assert second.url.endswith("/reschedule") and second.locator("ul.slots button").count()

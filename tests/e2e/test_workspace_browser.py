@@ -1,6 +1,7 @@
 """The workspace in the system Chromium: sign in, add a Saturday window, see it offered to a
 client; zero axe-core violations on every therapist page, at laptop and phone sizes."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations, screenshot
 
@@ -39,7 +40,7 @@ def test_sign_in_add_a_saturday_window_and_the_client_is_offered_saturday(live_s
     assert_accessible(page, "login")
     screenshot(page, "workspace-login")
     sign_in(page, url)
-    assert page.get_by_role("heading", name="Your week").is_visible()
+    expect(page.get_by_role("heading", name="Your week")).to_be_visible()
     page.get_by_role("link", name="Availability").click()
     # The first empty window row: Saturday, 10:00 to 14:00, in person or video.
     rows = page.locator("fieldset.ws-window").filter(has=page.locator("select[name$='-weekday']"))
