@@ -2,6 +2,8 @@
 practice admin sees everyone's. Anything else is answered as if it did not exist."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from portal.domain.model import Client, Therapist
 from portal.interfaces import AppointmentContext, Deps
 
@@ -24,9 +26,26 @@ def visible_therapist(deps: Deps, viewer: Therapist, therapist_id: str) -> Thera
     return deps.store.get_therapist(therapist_id)
 
 
+# How far either side of today a session makes a colleague's client visible (as in inputs).
+SHARED_CARE_WINDOW = timedelta(days=730)
+
+
 def visible_client(deps: Deps, viewer: Therapist, client_id: str) -> Client | None:
+    """The client, for their own therapist, the admin, or a colleague who has a session with
+    them (one handed over when their therapist was deactivated): one more Query, only then."""
     client = deps.store.get_client(client_id)
-    return client if client is not None and can_see(viewer, client.therapist_id) else None
+    if client is None:
+        return None
+    if can_see(viewer, client.therapist_id) or _has_session_with(deps, viewer, client.id):
+        return client
+    return None
+
+
+def _has_session_with(deps: Deps, viewer: Therapist, client_id: str) -> bool:
+    now = deps.clock.now()
+    sessions = deps.store.client_appointments(client_id, now - SHARED_CARE_WINDOW,
+                                              now + SHARED_CARE_WINDOW)
+    return any(session.therapist_id == viewer.id for session in sessions)
 
 
 def visible_appointment(deps: Deps, viewer: Therapist, appointment_id: str) -> AppointmentContext | None:

@@ -12,6 +12,7 @@ from portal.domain.slots import Slot, open_slots
 from portal.domain.timemath import to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services import booking, delivery, hours
+from portal.services import workspace_access as access
 
 HISTORY_DAYS, AHEAD_DAYS = 180, 365
 PREVIEW_DAYS = 14
@@ -38,11 +39,13 @@ class ClientPage:
     now: datetime
 
 
-def client_page(deps: Deps, client: Client, therapist: Therapist) -> ClientPage:
-    """The client's sessions (half a year back, a year ahead) and the therapist's open times."""
+def client_page(deps: Deps, client: Client, therapist: Therapist, viewer: Therapist) -> ClientPage:
+    """The client's sessions (half a year back, a year ahead) that the viewer may open, and
+    the therapist's open times."""
     store, now = deps.store, deps.clock.now()
-    sessions = store.client_appointments(client.id, now - timedelta(days=HISTORY_DAYS),
-                                         now + timedelta(days=AHEAD_DAYS))
+    sessions = [s for s in store.client_appointments(client.id, now - timedelta(days=HISTORY_DAYS),
+                                                     now + timedelta(days=AHEAD_DAYS))
+                if access.can_see(viewer, s.therapist_id)]
     slots = booking.open_times(deps, therapist, store.get_availability(therapist.id), store.get_settings())
     return ClientPage(sorted(sessions, key=lambda a: a.start, reverse=True),
                       slots_by_day(slots, therapist.timezone), now)

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from portal.domain.audit import Actor
-from portal.domain.model import Mode, Status
+from portal.domain.model import Availability, Mode, Status, Therapist
 from portal.services import booking, stats
+from portal.services.auth import hash_password
 from tests.conftest import T0
 from tests.workspace_support import DEMO_PASSWORD, MAYA, SAM, Web, app_on, seeded
 
@@ -166,3 +167,28 @@ def test_a_colleagues_session_is_not_on_this_therapists_page(admin, practice):
                             {"version": str(mayas.version), "to": SAM_ID})
         assert answer.status_code == 404
     assert practice.store.get_appointment(mayas.id) == mayas
+
+
+def test_the_colleague_given_a_session_can_open_that_clients_page_and_only_their_sessions(
+        admin, practice):
+    ana = Therapist("aruiz1", "Ana Ruiz", "ana@riverbend.example", "America/New_York",
+                    password_hash=hash_password(DEMO_PASSWORD))
+    practice.store.add_therapist(ana, Availability())
+    _deactivate(admin)
+    session, *others = _ahead(practice, SAM_ID)
+    ana_web = Web(app_on(practice), remote_addr="198.51.100.21")
+    assert ana_web.login(ana.email).status_code == 302
+    assert ana_web.get(f"/t/clients/{session.client_id}").status_code == 404  # not hers yet
+    answer = admin.post(f"/t/therapists/{SAM_ID}/sessions/{session.id}/reassign",
+                        {"version": str(session.version), "to": ana.id})
+    assert answer.status_code == 302
+    page = ana_web.get(f"/t/clients/{session.client_id}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert f"/t/appointments/{session.id}" in body  # the session handed to her, and it opens
+    assert ana_web.get(f"/t/appointments/{session.id}").status_code == 200
+    still_sams = [a for a in others if a.client_id == session.client_id]
+    assert still_sams and all(f"/t/appointments/{a.id}" not in body for a in still_sams)
+    # A client of Sam's she has no session with stays out of sight.
+    stranger = next(a.client_id for a in others if a.client_id != session.client_id)
+    assert ana_web.get(f"/t/clients/{stranger}").status_code == 404

@@ -47,7 +47,7 @@ def test_the_client_page_lists_sessions_newest_first_and_only_open_times(deps, s
     first = book_appointment(deps, maya, alex, TUE_10, Mode.IN_PERSON, actor=Actor.system("test"))
     later = book_appointment(deps, maya, alex, TUE_10 + timedelta(days=1), Mode.IN_PERSON,
                              actor=Actor.system("test"))
-    view = workspace_pages.client_page(deps, alex, maya)
+    view = workspace_pages.client_page(deps, alex, maya, maya)
     assert [a.id for a in view.sessions] == [later.id, first.id]
     starts = [s.start for _, slots in view.slot_days for s in slots]
     assert starts and first.start not in starts and later.start not in starts

@@ -12,6 +12,7 @@ from portal.services.inputs import FormErrors, parse_start
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
+    client_therapist,
     me,
     own_client,
     subject_therapist,
@@ -73,7 +74,7 @@ def _client_values(form) -> dict:
 @capped(ClientForm)
 def edit_client(client_id):
     current = own_client(client_id)
-    therapist = subject_therapist(current.therapist_id)
+    therapist = client_therapist(current)
     form = ClientForm(data={
         "first_name": current.first_name, "last_name": current.last_name, "email": current.email,
         "phone": current.phone, "timezone": current.timezone,
@@ -95,8 +96,8 @@ def _save_client(form, therapist, current):
 
 
 def _client_view(client, form=None, general=(), status=200, series=None):
-    therapist = subject_therapist(client.therapist_id)
-    view = workspace_pages.client_page(deps(), client, therapist)
+    therapist = client_therapist(client)
+    view = workspace_pages.client_page(deps(), client, therapist, me())
     form = form or BookForm(data={"mode": Mode.IN_PERSON.value, "repeat": "0", "count": "6"})
     return render_template("therapist/client.html", client=client, therapist=therapist,
                            sessions=view.sessions, now=view.now,
@@ -115,7 +116,7 @@ def client(client_id):
 @capped(BookForm)
 def book(client_id):
     client = own_client(client_id)
-    therapist = subject_therapist(client.therapist_id)
+    therapist = client_therapist(client)
     form = BookForm()
     try:
         start = parse_start(form.start.data, deps().clock.now())

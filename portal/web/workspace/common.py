@@ -92,6 +92,12 @@ def own_client(client_id: str):
     return _found(access.visible_client(deps(), me(), client_id) if is_id(client_id) else None)
 
 
+def client_therapist(client):
+    """Whose calendar a client page books into: the client's therapist, or for a colleague
+    given one of their sessions (the therapist was deactivated) that colleague's own."""
+    return access.visible_therapist(deps(), me(), client.therapist_id) or me()
+
+
 def own_appointment(appointment_id: str):
     """The session as an AppointmentContext (one BatchGetItem after finding its owners)."""
     return _found(access.visible_appointment(deps(), me(), appointment_id) if is_id(appointment_id) else None)
