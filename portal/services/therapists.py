@@ -50,6 +50,22 @@ def deactivate(deps: Deps, admin: Therapist, therapist_id: str) -> Therapist:
     return replace(therapist, active=False)
 
 
+def reset_two_step(deps: Deps, admin: Therapist, therapist_id: str) -> tuple[Therapist, bool]:
+    """A colleague lost their phone and their recovery codes: the admin turns their two-step
+    off (the secret and codes are removed). Returns them, and whether they must set it up again
+    at their next sign-in (the practice requires it). Audited; a second time changes nothing."""
+    therapist = _colleague(deps, admin, therapist_id)
+    if therapist.id == admin.id:
+        raise ValidationError("Your own two-step sign-in is turned off on your Two-step sign-in "
+                              "page, with your password and a code or a recovery code.")
+    required = deps.store.get_settings().two_step_required
+    if not therapist.totp_secret:
+        return therapist, required
+    deps.store.end_two_step(therapist.id)
+    _record(deps, admin, therapist, "two-step reset")
+    return replace(therapist, totp_secret="", totp_last_step=0, recovery_hashes=()), required
+
+
 def reactivate(deps: Deps, admin: Therapist, therapist_id: str) -> Therapist:
     """Sign-in and open times come back (with the password they had)."""
     therapist = _colleague(deps, admin, therapist_id)

@@ -144,3 +144,40 @@ def test_a_stale_requirement_form_changes_nothing(app, deps):
     maya.get("/t/settings")
     answer = maya.post("/t/settings/two-step", {"required": "y", "version": "999"})
     assert answer.status_code == 302 and not deps.store.get_settings().two_step_required
+
+
+def test_the_admin_turns_off_a_colleagues_two_step_after_a_lost_phone(app, clock, deps):
+    sam = Web(app)
+    sam.login(SAM)
+    enrol(sam, clock)
+    sam.post("/t/logout")
+    maya = Web(app)
+    maya.login(MAYA)
+    team = text(maya.get("/t/therapists"))
+    assert "Turn off two-step (lost phone) for Sam Okafor" in team
+    assert "Turn off two-step (lost phone) for Maya" not in team  # her own is on her page
+    assert maya.get("/t/therapists/sokaf1/two-step/reset").status_code == 405  # GET changes nothing
+    done = maya.post("/t/therapists/sokaf1/two-step/reset")
+    assert done.status_code == 302 and done.location == "/t/therapists"
+    assert "Two-step sign-in is off for Sam Okafor. They sign in with their password" in \
+        text(maya.get("/t/therapists"))
+    after = deps.store.get_therapist("sokaf1")
+    assert (after.totp_secret, after.recovery_hashes) == ("", ())
+    assert [e.action for e in deps.store.therapist_events("sokaf1")] == ["two-step reset"]
+    assert Web(app).login(SAM).location == "/t/"  # the password alone again
+    again = maya.post("/t/therapists/sokaf1/two-step/reset")  # twice: nothing more happens
+    assert again.status_code == 302 and len(deps.store.therapist_events("sokaf1")) == 1
+
+
+def test_only_the_admin_turns_off_someone_elses_two_step(app, clock, deps):
+    maya = Web(app)
+    maya.login(MAYA)
+    enrol(maya, clock)
+    sam = Web(app)
+    sam.login(SAM)
+    assert sam.post("/t/therapists/mchen1/two-step/reset").status_code == 404
+    assert maya.post("/t/therapists/mchen1/two-step/reset", csrf=False).status_code == 400
+    own = maya.post("/t/therapists/mchen1/two-step/reset")
+    assert own.status_code == 400 and "turned off on your Two-step sign-in page" in text(own)
+    assert deps.store.get_therapist("mchen1").totp_secret  # unchanged
+    assert deps.store.therapist_events("mchen1") == []

@@ -154,6 +154,22 @@ def reactivate(therapist_id):
     return redirect(url_for("workspace.therapists"))
 
 
+@bp.post("/therapists/<therapist_id>/two-step/reset")
+@admin_required
+def reset_two_step(therapist_id):
+    try:
+        therapist, required = team.reset_two_step(deps(), me(), _checked_id(therapist_id))
+    except NotFound:
+        abort(404)
+    except ValidationError as problem:
+        return _team_page(400, [str(problem)])
+    again = ("They set it up again at their next sign-in, as the practice requires."
+             if required
+             else "They sign in with their password, and can turn it on again under Two-step sign-in.")
+    flash(f"Two-step sign-in is off for {therapist.name}. {again}", "info")
+    return redirect(url_for("workspace.therapists"))
+
+
 def _sessions_page(therapist_id, status=200, problem=None):
     try:
         found = team.future_sessions(deps(), me(), _checked_id(therapist_id))
