@@ -25,8 +25,13 @@ def test_deactivate_hand_over_and_the_clients_page(live_stack, browser, size):
     context = browser.new_context(viewport=SIZES[size], device_scale_factor=1, is_mobile=size == "phone")
     page = context.new_page()
     sign_in(page, url)
+    container.store.enrol_two_step("sokaf1", "JBSWY3DPEHPK3PXP", 0, [])  # then his phone is lost
     page.goto(f"{url}/t/therapists")
     _accessible(page, f"team-therapists-{size}")
+    page.get_by_role("button", name="Turn off two-step (lost phone) for Sam Okafor").click()
+    expect(page.get_by_text("Two-step sign-in is off for Sam Okafor.")).to_be_visible()
+    assert container.store.get_therapist("sokaf1").totp_secret == ""
+    _accessible(page, f"team-two-step-off-{size}")
     page.get_by_role("link", name="Deactivate Sam Okafor").click()
     expect(page.get_by_role("heading", name="Deactivate Sam Okafor?")).to_be_visible()
     _accessible(page, f"team-confirm-{size}")
