@@ -1,4 +1,5 @@
 """Small builders for a practice: one therapist with weekday windows, and a client."""
+from dataclasses import replace
 from datetime import time
 
 from portal.domain.model import (
@@ -51,3 +52,15 @@ def after_grace(deps):
     grace = deps.store.get_settings().change_grace_minutes
     deps.clock.advance(timedelta(minutes=grace, seconds=1))
     return send_change_notices(deps)
+
+
+PASSWORD = "correct horse battery"
+
+
+def therapist_who_signs_in(store, password=PASSWORD):
+    """Maya with a password, stored: the sign-in and two-step tests start from her."""
+    from portal.services import auth
+
+    t = replace(therapist("maya01", email="maya@practice.test"), password_hash=auth.hash_password(password))
+    store.add_therapist(t)
+    return t

@@ -101,3 +101,12 @@ def screenshot(page, name):
     folder = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
     os.makedirs(folder, exist_ok=True)
     page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+def look(page, name=None):
+    """Every page: no axe violations, nothing wider than the phone, and (once) a screenshot."""
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+    if name:
+        screenshot(page, name)

@@ -6,17 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.domain.model import Mode, Status
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import look
 
 pytestmark = pytest.mark.browser
-
-
-def look(page, name=None):
-    violations = axe_violations(page)
-    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-    if name:
-        screenshot(page, name)
 
 
 def next_session(container, mode=Mode.IN_PERSON):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.domain.timemath import parse_utc
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import look
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +18,6 @@ def sessions(url, **match):
     with urllib.request.urlopen(f"{url}/dev/appointments.json", timeout=30) as answer:
         listing = json.load(answer)
     return [a for a in listing if all(a[k] == v for k, v in match.items())]
-
-
-def look(page, name=None):
-    """Every page: no axe violations, nothing wider than the phone, and (once) a screenshot."""
-    violations = axe_violations(page)
-    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-    if name:
-        screenshot(page, name)
 
 
 def test_confirm_from_the_dev_panel_link_in_one_tap(live_stack, phone_page):

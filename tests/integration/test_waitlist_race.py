@@ -2,7 +2,6 @@
 slot-claim transaction lets exactly one win (their later session moves in); the other 19 see
 the kind page; the store holds no overlap (every time cell names the winner's session)."""
 import re
-import threading
 from dataclasses import replace
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from portal.domain.waitlist import OfferSent, WaitlistPrefs
 from portal.services import booking, waitlist
 from tests import builders
 from tests.conftest import BASE_URL, T0
+from tests.racing import booked_racers, post_all_at_once
 
 RACERS = 20
 FREED = T0 + timedelta(days=2, hours=1)  # Wednesday 10:00 in New York
@@ -26,12 +26,7 @@ def test_twenty_clients_claiming_one_offer_at_once_see_exactly_one_win(aws):
     store.add_therapist(therapist, builders.weekday_availability())
     app = create_app(aws.config, container=aws)
     sessions = []
-    for n in range(RACERS):
-        c = builders.client(cid=f"cli{n:03d}", tid=therapist.id, first_name=f"Racer{n}")
-        store.add_client(c)
-        start = T0 + timedelta(days=7 + n // 8, hours=n % 8)
-        a = booking.book_appointment(deps, therapist, c, start, Mode.TELE, actor=Actor.system("test"),
-                                     require_open_slot=False)
+    for c, a in booked_racers(deps, therapist, RACERS, first_day=7):
         waitlist.join(deps, store.load_context(a.id, c.id, therapist.id), WaitlistPrefs())
         sessions.append(a)
     freed_client = builders.client(cid="freed1", tid=therapist.id)
@@ -51,20 +46,9 @@ def test_twenty_clients_claiming_one_offer_at_once_see_exactly_one_win(aws):
         path = aws.links.offer_url(offered, a.client_id).removeprefix(BASE_URL)
         page = http.get(path).get_data(as_text=True)
         assert "Take this time" in page
-        racers.append((http, path, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)))
-    gate = threading.Barrier(RACERS)
-    answers = []
-
-    def race(http, path, token):
-        gate.wait()
-        answer = http.post(path, data={"csrf_token": token})
-        answers.append((answer.status_code, answer.get_data(as_text=True)))
-
-    threads = [threading.Thread(target=race, args=racer) for racer in racers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(180)
+        racers.append((http, path, {"csrf_token": re.search(
+            r'name="csrf_token" value="([^"]+)"', page).group(1)}))
+    answers = post_all_at_once(racers, wait_seconds=180)
     assert sorted(code for code, _ in answers) == [200] + [409] * (RACERS - 1)
     assert sum("It's yours" in body for _, body in answers) == 1
     assert sum("Someone took this time just before you" in body for _, body in answers) == RACERS - 1

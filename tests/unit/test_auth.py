@@ -11,15 +11,12 @@ from portal.services.inputs import FormErrors
 from tests import builders
 from tests.conftest import T0
 
-PASSWORD = "correct horse battery"
+PASSWORD = builders.PASSWORD
 
 
 @pytest.fixture
 def maya(store):
-    t = replace(builders.therapist("maya01", email="maya@practice.test"),
-                password_hash=auth.hash_password(PASSWORD))
-    store.add_therapist(t)
-    return t
+    return builders.therapist_who_signs_in(store)
 
 
 def test_hashes_are_salted_scrypt_and_verify():

@@ -10,15 +10,12 @@ from portal.domain.errors import StaleVersion, ValidationError
 from portal.services import auth, two_step
 from tests import builders
 
-PASSWORD = "correct horse battery"
+PASSWORD = builders.PASSWORD
 
 
 @pytest.fixture
 def maya(store):
-    t = replace(builders.therapist("maya01", email="maya@practice.test"),
-                password_hash=auth.hash_password(PASSWORD))
-    store.add_therapist(t)
-    return t
+    return builders.therapist_who_signs_in(store)
 
 
 def code_at(secret, clock, steps=0):
