@@ -70,6 +70,19 @@ def plan_notices(existing: list[PendingMessage], before: Appointment | None, aft
     return planned
 
 
+def night_notice(now: datetime, kind: str, channel: Channel, after: Appointment, client: Client,
+                 settings: PracticeSettings) -> PendingMessage | None:
+    """A change told at once (the therapist's) whose text or call would land in the client's
+    quiet hours waits as a notice until they end; a later change supersedes it (its ``rev``)."""
+    if channel not in PHONE_CHANNELS:
+        return None
+    allowed = first_allowed_from(now, client.timezone, settings.quiet_start, settings.quiet_end)
+    if allowed <= now:
+        return None
+    return PendingMessage(appointment_id=after.id, kind=CHANGE_NOTICE, channel=channel, due_at=allowed,
+                          detail={"client": client.id, "rev": after.version, "told": None, "kinds": [kind]})
+
+
 def _last_told(notice: PendingMessage | None, before: Appointment | None, kind: str):
     """(the state the client was last told of, or None if unknown; the kinds of change made
     since, the first being what to say when the state told is unknown)."""

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from portal.domain.messages import CHANGE_NOTICE, PHONE_CHANNELS, PendingMessage
 from portal.domain.model import Channel
-from portal.domain.notices import confirmation_channels
-from portal.domain.quiet_hours import first_allowed_from
+from portal.domain.notices import confirmation_channels, night_notice
 from portal.domain.wording import message_when
 from portal.interfaces import Attachment, Email
 from portal.services.compose import client_values, fit_sms, render
@@ -69,12 +67,12 @@ def change_email(kind, appointment, client, therapist, settings, link, now=None,
     )
 
 
-def _attempt(channel: str, send) -> str:
+def _attempt(channel: str, send, done: str = SENT) -> str:
     try:
         send()
-        return SENT
+        return done
     except Exception:  # Throttled, a provider ClientError, a network error: the change stands
-        log.exception("could not send a change confirmation by %s", channel)
+        log.exception("could not send (or hold until morning) a change confirmation by %s", channel)
         return FAILED
 
 
@@ -88,26 +86,15 @@ def send_change(deps, kind: str, appointment, client, therapist, settings,
         raise ValueError(f"unknown change {kind!r}")
     outcome = {}
     for channel in confirmation_channels(client):
-        waits = channel in PHONE_CHANNELS and not asked_by_client
-        if waits and _deferred_past_quiet_hours(deps, kind, channel, appointment, client, settings):
-            outcome[channel.value] = DEFERRED
+        night = None if asked_by_client else night_notice(deps.clock.now(), kind, channel, appointment,
+                                                          client, settings)
+        if night is not None:
+            outcome[channel.value] = _attempt(channel.value, lambda n=night: deps.store.defer_notice(n),
+                                              done=DEFERRED)
             continue
         outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(
             deps, kind, c, appointment, client, therapist, settings, series=series))
     return outcome
-
-
-def _deferred_past_quiet_hours(deps, kind, channel, appointment, client, settings) -> bool:
-    """A text or call that would land in the client's quiet hours (a therapist's change late
-    at night) waits as a change notice until they end; a later change supersedes it."""
-    now = deps.clock.now()
-    allowed = first_allowed_from(now, client.timezone, settings.quiet_start, settings.quiet_end)
-    if allowed <= now:
-        return False
-    deps.store.defer_notice(PendingMessage(
-        appointment_id=appointment.id, kind=CHANGE_NOTICE, channel=channel, due_at=allowed,
-        detail={"client": client.id, "rev": appointment.version, "told": None, "kinds": [kind]}))
-    return True
 
 
 def send_on(deps, kind: str, channel: Channel, appointment, client, therapist, settings,

@@ -244,6 +244,24 @@ def test_a_therapists_change_late_at_night_texts_the_client_only_after_quiet_hou
     assert len(texts(notifier)) == 1  # once
 
 
+def test_a_text_held_till_morning_that_cannot_be_stored_is_reported_not_raised(
+        deps, practice, store, clock, notifier, monkeypatch):
+    """The move is committed before the night text is held: a busy table then must not turn
+    the therapist's page into an error. The email still goes; the text is reported failed."""
+    t, c = practice
+    ctx = booked(deps, t, c)
+    clock.set(datetime(2026, 3, 3, 3, 30, tzinfo=timezone.utc))  # Monday 22:30 in New York
+
+    def busy(notice):
+        raise RuntimeError("the table is busy")
+
+    monkeypatch.setattr(store, "defer_notice", busy)
+    moved = on_behalf.reschedule(deps, fresh(deps, ctx.appointment), FRI_11, ctx.appointment.version, t)
+    assert store.get_appointment(moved.id).start == FRI_11
+    assert [s[0] for s in notifier.sent] == ["email"]
+    assert Channel.SMS not in notices_of(store, ctx.appointment.id)
+
+
 def test_a_deferred_text_gives_way_to_a_later_change(deps, practice, store, clock, notifier):
     t, c = practice
     ctx = booked(deps, t, c)
