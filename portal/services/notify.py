@@ -38,6 +38,7 @@ def _values(kind, appointment, client, settings, link, rebook_link="", series=()
     dates = [message_when(a.start, client.timezone) for a in series] if len(series) > 1 else []
     if mode_changed is None:
         mode_changed = _mode_changed(kind, appointment)
+    mode_changed = mode_changed or kind == "rebooked"  # a new session's mode is always news
     return client_values(appointment, client, settings, link, kind=kind,
                          rebook_link=rebook_link or link, mode_changed=mode_changed, series=dates)
 

@@ -208,7 +208,7 @@ def rebook_post(ctx, form):
     start = open_times.parse_slot_value(form.start.data)
     outcome = moves.rebook(deps(), ctx, start, mode_of(form.mode.data), confirmed=form.confirmed.data == "yes")
     if isinstance(outcome, Move):  # the same ask as a move: another mode, or within 24 hours
-        return to_page(ctx.appointment, "client.rebook_ask", start=form.start.data, mode=outcome.mode.value)
+        return to_page(ctx.appointment, "client.rebook_ask", start=form.start.data, mode=form.mode.data or None)
     booked, created = outcome
     when = wording.when(booked.start, ctx.client.timezone)
     where = moves.place(booked, ctx.therapist.name)
