@@ -142,7 +142,8 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
         booked = booking.book_appointment(
             deps, ctx.therapist, ctx.client, start, chosen, actor=Actor.client("link"),
             location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False,
-            status=Status.CONFIRMED, tell_later=later)  # the client chose this time themselves
+            status=Status.CONFIRMED, tell_later=later,  # the client chose this time themselves
+            mode_news=chosen is not ctx.appointment.mode)
     except (ValidationError, SlotUnavailable, SlotTaken):
         # A second tap finds its own booking holding the time: answer with that booking.
         existing = deps.store.get_appointment(new_id_, consistent=True)
@@ -150,7 +151,8 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
             return existing, False
         raise
     if not later:
-        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
+        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True,
+                           mode_changed=chosen is not ctx.appointment.mode)
     return booked, True
 
 

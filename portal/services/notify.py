@@ -38,7 +38,6 @@ def _values(kind, appointment, client, settings, link, rebook_link="", series=()
     dates = [message_when(a.start, client.timezone) for a in series] if len(series) > 1 else []
     if mode_changed is None:
         mode_changed = _mode_changed(kind, appointment)
-    mode_changed = mode_changed or kind == "rebooked"  # a new session's mode is always news
     return client_values(appointment, client, settings, link, kind=kind,
                          rebook_link=rebook_link or link, mode_changed=mode_changed, series=dates)
 
@@ -80,11 +79,12 @@ def _attempt(channel: str, send) -> str:
 
 
 def send_change(deps, kind: str, appointment, client, therapist, settings,
-                series=(), asked_by_client: bool = False) -> dict[str, str]:
+                series=(), asked_by_client: bool = False, mode_changed=None) -> dict[str, str]:
     """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}.
     ``series``: the sessions of a series booked at once, listed in one message.
     ``asked_by_client``: the client just made this change (they are awake: tell them now);
-    otherwise a text or call that would land in their quiet hours waits until they end."""
+    otherwise a text or call that would land in their quiet hours waits until they end.
+    ``mode_changed``: the text keeps the mode however short it must get (see ``_values``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown change {kind!r}")
     outcome = {}
@@ -94,7 +94,8 @@ def send_change(deps, kind: str, appointment, client, therapist, settings,
             outcome[channel.value] = DEFERRED
             continue
         outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(
-            deps, kind, c, appointment, client, therapist, settings, series=series))
+            deps, kind, c, appointment, client, therapist, settings, series=series,
+            mode_changed=mode_changed))
     return outcome
 
 

@@ -85,6 +85,15 @@ def test_booking_again_at_an_in_person_only_time_asks_and_gives_the_address(app,
     assert emails and all("Where: 14 Elm Street" in e for e in emails)
 
 
+def test_with_no_grace_period_the_text_sent_at_once_names_the_new_mode(web):
+    web.store.save_settings(replace(web.store.get_settings(), change_grace_minutes=0))
+    old = cancelled(web)
+    told = len(web.notifier.sent)
+    web.post(old, "/rebook", {"start": open_times.slot_value(SAT_10), "mode": "tele", "confirmed": "yes"})
+    sms = [s[2] for s in web.notifier.sent[told:] if s[0] == "sms"]
+    assert sms and all("by video" in text for text in sms)
+
+
 def test_booking_again_in_the_same_mode_books_at_once_and_names_the_place(web):
     old = cancelled(web)
     done = web.post(old, "/rebook", {"start": open_times.slot_value(TUE_17)})
