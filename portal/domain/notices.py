@@ -54,8 +54,9 @@ def state_of(appointment: Appointment) -> dict:
 
 def plan_notices(existing: list[PendingMessage], before: Appointment | None, after: Appointment,
                  client: Client, settings: PracticeSettings, now: datetime,
-                 kind: str) -> list[PendingMessage]:
-    """The pending notices that replace ``existing`` after the change ``before`` -> ``after``."""
+                 kind: str, mode_news: bool = False) -> list[PendingMessage]:
+    """The pending notices that replace ``existing`` after the change ``before`` -> ``after``.
+    ``mode_news``: a session booked again in another mode than the one it replaces."""
     by_channel = {m.channel: m for m in existing}
     due = now + timedelta(minutes=settings.change_grace_minutes)
     planned = []
@@ -66,7 +67,8 @@ def plan_notices(existing: list[PendingMessage], before: Appointment | None, aft
             when = first_allowed_from(due, client.timezone, settings.quiet_start, settings.quiet_end)
         planned.append(PendingMessage(
             appointment_id=after.id, kind=CHANGE_NOTICE, channel=channel, due_at=when,
-            detail={"client": client.id, "rev": after.version, "told": told, "kinds": kinds}))
+            detail={"client": client.id, "rev": after.version, "told": told, "kinds": kinds,
+                    **({"mode_news": True} if mode_news else {})}))
     return planned
 
 
@@ -123,7 +125,9 @@ def what_to_tell(notice: PendingMessage, appointment: Appointment) -> str | None
 def mode_changed(notice: PendingMessage, appointment: Appointment) -> bool:
     """Whether the mode differs from what the client was last told (the SMS keeps it then)."""
     told = notice.detail.get("told")
-    return bool(told) and told["mode"] != appointment.mode.value
+    if not told:
+        return bool(notice.detail.get("mode_news"))
+    return told["mode"] != appointment.mode.value
 
 
 def told(notice: PendingMessage, appointment: Appointment) -> PendingMessage:

@@ -89,6 +89,11 @@ def find_slot(slots: list[Slot], start: datetime) -> Slot | None:
     return next((s for s in slots if s.start == start), None)
 
 
+def clear_of(slot: Slot, sessions: list[Appointment], gap: timedelta) -> bool:
+    """The slot neither overlaps nor comes within ``gap`` of any of these sessions."""
+    return all(slot.start >= a.end + gap or slot.end + gap <= a.start for a in sessions)
+
+
 def modes_offered_at(availability: Availability, therapist: Therapist, start: datetime) -> frozenset[Mode]:
     """Modes the therapist offers in the window that holds this start (empty if none)."""
     local = to_local(start, therapist.timezone)

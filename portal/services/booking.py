@@ -40,8 +40,9 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
                      mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
                      status: Status = Status.SCHEDULED, tell_later: bool = False,
-                     extra=()) -> Appointment:
-    """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices).
+                     extra=(), mode_news: bool = False) -> Appointment:
+    """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices);
+    ``mode_news``: its text keeps the mode (booked again in another mode than before).
     ``extra``: records written in the same transaction (the waitlist's claim)."""
     if client.therapist_id != therapist.id:
         raise ValidationError("That client sees another therapist.")
@@ -72,7 +73,8 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
     messages = plan_reminders(appointment, client, settings, now)
     audit = AuditEvent(appointment.id, now, actor.label, "booked", actor.via,
                        {"start": appointment.start.isoformat(), "mode": mode.value})
-    notices = plan_notices([], None, appointment, client, settings, now, "rebooked") if tell_later else []
+    notices = plan_notices([], None, appointment, client, settings, now, "rebooked", mode_news) \
+        if tell_later else []
     store.book(appointment, hold_end(appointment, therapist), messages, audit,
                extra=[store.message_record(n) for n in notices] + list(extra))
     return appointment

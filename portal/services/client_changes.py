@@ -25,6 +25,7 @@ from portal.services.link_context import LinkNotFound, open_context  # noqa: F40
 from portal.services.open_times import bookable_times
 
 REBOOKABLE = frozenset({Status.CANCELLED, Status.LATE_CANCELLED, Status.NO_SHOW})
+STILL_ON = "This session is still on the calendar: you can change its time instead."
 
 
 def open_link(deps: Deps, token: str) -> AppointmentContext:
@@ -124,24 +125,25 @@ def rebook_id(source_id: str) -> str:
 
 def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
            mode: Mode | None = None) -> tuple[Appointment, bool]:
-    """Book a new session with the same therapist after a cancel or a missed one.
+    """Book a new session with the same therapist after a cancel or a missed one. The client's
+    pages come through ``client_moves.rebook``, which asks first and checks their other sessions.
 
     Returns (appointment, created); a repeat of the same request returns the session it made.
     """
     if ctx.appointment.status not in REBOOKABLE:
-        raise ValidationError("This session is still on the calendar: you can change its time instead.")
+        raise ValidationError(STILL_ON)
     slot = find_slot(bookable_times(ctx, deps.clock.now()), start)
     if slot is None:
         raise SlotUnavailable("That time is no longer open. Here are the times that are.")
-    preferred = mode or ctx.appointment.mode
-    chosen = preferred if preferred in slot.modes else sorted(slot.modes, key=lambda m: m.value)[0]
+    chosen = booking.mode_at(slot, mode or ctx.appointment.mode)
     new_id_ = rebook_id(ctx.appointment.id)
     later = notices.waits(ctx.settings)
     try:  # checked against the grid above; the claims in the transaction refuse a taken time
         booked = booking.book_appointment(
             deps, ctx.therapist, ctx.client, start, chosen, actor=Actor.client("link"),
             location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False,
-            status=Status.CONFIRMED, tell_later=later)  # the client chose this time themselves
+            status=Status.CONFIRMED, tell_later=later,  # the client chose this time themselves
+            mode_news=chosen is not ctx.appointment.mode)
     except (ValidationError, SlotUnavailable, SlotTaken):
         # A second tap finds its own booking holding the time: answer with that booking.
         existing = deps.store.get_appointment(new_id_, consistent=True)
@@ -149,7 +151,8 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
             return existing, False
         raise
     if not later:
-        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
+        notify.send_change(deps, "rebooked", booked, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True,
+                           mode_changed=chosen is not ctx.appointment.mode)
     return booked, True
 
 

@@ -12,26 +12,43 @@ from datetime import datetime
 
 from portal.domain import notices, wording
 from portal.domain.audit import Actor
-from portal.domain.errors import SlotUnavailable, StaleVersion
+from portal.domain.errors import SlotUnavailable, StaleVersion, ValidationError
 from portal.domain.model import Appointment, Mode
 from portal.domain.moves import Move, plan_move, undo_target
 from portal.domain.slots import find_slot
 from portal.interfaces import AppointmentContext, Deps
 from portal.services import booking, notify
-from portal.services.client_changes import _require_upcoming, reschedule
-from portal.services.open_times import bookable_times
+from portal.services.client_changes import REBOOKABLE, STILL_ON, _require_upcoming, rebook_id, reschedule
+from portal.services.client_changes import rebook as book_again
+from portal.services.open_times import bookable_times, require_clear_of_other_sessions
 
 GONE = "That time is no longer open. Here are the times that are."
 
 
 def move_for(deps: Deps, ctx: AppointmentContext, start: datetime, mode: Mode | None = None) -> Move:
-    """What moving to ``start`` would do (no read): its mode there, and whether to ask first."""
+    """What moving to ``start`` would do (one Query, of the client's calendar): its mode there,
+    and whether to ask first."""
+    if start == ctx.appointment.start:
+        raise SlotUnavailable(GONE)
+    return _plan(deps, ctx, start, ctx.appointment.mode, mode or ctx.appointment.mode)
+
+
+def rebook_for(deps: Deps, ctx: AppointmentContext, start: datetime, mode: Mode | None = None) -> Move:
+    """What booking ``start`` after a cancel would do, by the same rule as a move: the mode
+    there against the one the client asked for (or had), and whether to ask first. The session
+    this link may have booked already is no clash: a second tap answers with it."""
+    wanted = mode or ctx.appointment.mode
+    return _plan(deps, ctx, start, wanted, wanted, also_ignore=rebook_id(ctx.appointment.id))
+
+
+def _plan(deps: Deps, ctx: AppointmentContext, start: datetime, current: Mode, wanted: Mode,
+          also_ignore: str = "") -> Move:
     now = deps.clock.now()
     slot = find_slot(bookable_times(ctx, now), start)
-    if slot is None or start == ctx.appointment.start:
+    if slot is None:
         raise SlotUnavailable(GONE)
-    new_mode = booking.mode_at(slot, mode or ctx.appointment.mode)
-    return plan_move(ctx.appointment.start, ctx.appointment.mode, start, new_mode, now)
+    require_clear_of_other_sessions(deps, ctx, slot, also_ignore)
+    return plan_move(ctx.appointment.start, current, start, booking.mode_at(slot, wanted), now)
 
 
 def move(deps: Deps, ctx: AppointmentContext, start: datetime, version: int,
@@ -43,6 +60,17 @@ def move(deps: Deps, ctx: AppointmentContext, start: datetime, version: int,
     if planned.needs_confirming and not confirmed:
         return planned
     return reschedule(deps, ctx, start, version, planned.mode)
+
+
+def rebook(deps: Deps, ctx: AppointmentContext, start: datetime, mode: Mode | None = None, *,
+           confirmed: bool = False) -> tuple[Appointment, bool] | Move:
+    """Book a new time after a cancel, or (as for a move) return the Move to confirm first."""
+    if ctx.appointment.status not in REBOOKABLE:
+        raise ValidationError(STILL_ON)
+    planned = rebook_for(deps, ctx, start, mode)
+    if planned.needs_confirming and not confirmed:
+        return planned
+    return book_again(deps, ctx, start, planned.mode)
 
 
 def place(appointment: Appointment, therapist_name: str) -> str:
@@ -93,4 +121,4 @@ def undo(deps: Deps, ctx: AppointmentContext, version: int) -> Appointment:
     return after
 
 
-__all__ = ["move_for", "move", "place", "UndoOffer", "undo_offer", "undo"]
+__all__ = ["move_for", "move", "rebook_for", "rebook", "place", "UndoOffer", "undo_offer", "undo"]

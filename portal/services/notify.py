@@ -77,11 +77,12 @@ def _attempt(channel: str, send, done: str = SENT) -> str:
 
 
 def send_change(deps, kind: str, appointment, client, therapist, settings,
-                series=(), asked_by_client: bool = False) -> dict[str, str]:
+                series=(), asked_by_client: bool = False, mode_changed=None) -> dict[str, str]:
     """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}.
     ``series``: the sessions of a series booked at once, listed in one message.
     ``asked_by_client``: the client just made this change (they are awake: tell them now);
-    otherwise a text or call that would land in their quiet hours waits until they end."""
+    otherwise a text or call that would land in their quiet hours waits until they end.
+    ``mode_changed``: the text keeps the mode however short it must get (see ``_values``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown change {kind!r}")
     outcome = {}
@@ -93,7 +94,8 @@ def send_change(deps, kind: str, appointment, client, therapist, settings,
                                               done=DEFERRED)
             continue
         outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(
-            deps, kind, c, appointment, client, therapist, settings, series=series))
+            deps, kind, c, appointment, client, therapist, settings, series=series,
+            mode_changed=mode_changed))
     return outcome
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from portal.domain import wording
-from portal.domain.errors import ValidationError
+from portal.domain.errors import SlotUnavailable, ValidationError
 from portal.domain.model import Appointment, Mode, Status
-from portal.domain.slots import Slot, open_slots
+from portal.domain.slots import Slot, clear_of, open_slots
 from portal.domain.time_filters import FILTERS, fits_usual, matches, tag_named_by, usual_time
 from portal.domain.timemath import is_evening, is_weekend, to_local
 from portal.interfaces import AppointmentContext, Deps
@@ -38,7 +38,24 @@ def free_times(deps: Deps, ctx: AppointmentContext, mode: Mode | None = None,
         slots = [s for s in slots if s.start != ctx.appointment.start]
     others = other_sessions(deps, ctx) if others is None else others
     gap = timedelta(minutes=ctx.therapist.buffer_minutes)
-    return [s for s in slots if all(s.start >= o.end + gap or s.end + gap <= o.start for o in others)]
+    return [s for s in slots if clear_of(s, others, gap)]
+
+
+CLASH = "That time is too close to another of your sessions. Here are the times that are open."
+
+
+def require_clear_of_other_sessions(deps: Deps, ctx: AppointmentContext, slot: Slot,
+                                    also_ignore: str = "") -> None:
+    """Refuse, as kindly as a taken time, a time the picker leaves out because it overlaps or
+    nearly touches another of the client's sessions (with any therapist): one Query of the
+    client's calendar around it. A check before the transaction, not a claim in it: the table
+    has no per-client time cell, so two of the client's own links tapped in the same instant
+    could still both pass. ``also_ignore``: a session this very request may already have made."""
+    around = timedelta(days=1)
+    found = deps.store.client_appointments(ctx.client.id, slot.start - around, slot.end + around)
+    others = [a for a in found if a.status.is_open and a.id not in (ctx.appointment.id, also_ignore)]
+    if not clear_of(slot, others, timedelta(minutes=ctx.therapist.buffer_minutes)):
+        raise SlotUnavailable(CLASH)
 
 
 PAST = timedelta(days=180)  # how far back the client's usual weekday and time is read

@@ -55,3 +55,31 @@ def test_not_feeling_well_puts_crisis_help_first_and_no_choice_pushed(live_stack
     look(page, "client-illness-help")
     page.set_viewport_size({"width": 320, "height": 640})
     look(page)
+
+
+def test_booking_again_asks_before_a_video_only_time(live_stack, phone_page):
+    from portal.services.client_changes import rebook_id
+
+    container, url = live_stack
+    page = phone_page
+    # Maya's Friday mornings are by video only.
+    chosen = sessions(url, status="scheduled", mode="in_person", therapist_email="maya@riverbend.example")[-1]
+    page.goto(chosen["link"])
+    page.get_by_role("link", name="I can't make it").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Cancel my session").click()
+    page.get_by_role("link", name="Book a new time").click()
+    video_only = page.locator("ul.slots button", has_text="Video only")
+    for _ in range(6):  # the first view holds about two screens of times
+        if video_only.count():
+            break
+        page.get_by_role("link", name="Later times").click()
+    video_only.first.click()
+    expect(page.get_by_role("heading", name="Book ")).to_be_visible()
+    expect(page.locator("#mode-change")).to_contain_text("by video, not in person")
+    look(page, "client-rebook-ask")
+    page.get_by_role("button", name="Yes, book it by video").click()
+    expect(page.get_by_text("You're booked for")).to_contain_text("by video. Join at https://")
+    look(page, "client-rebooked-video")
+    booked = container.store.get_appointment(rebook_id(chosen["id"]), consistent=True)
+    assert booked.mode.value == "tele" and booked.status.value == "confirmed"

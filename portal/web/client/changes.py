@@ -198,16 +198,20 @@ def _rebook_invalid(token, ctx, form):
 
 def _rebook_refused(token, ctx, form, error):
     taken = isinstance(error, (SlotTaken, SlotUnavailable))
-    return times_page(ctx, rebook=True, status=409 if taken else 400, error=str(error))
+    return times_page(ctx, rebook=True, status=409 if taken else 400, error=str(error),
+                      mode=mode_of(form.mode.data))
 
 
 @client_change("/<token>/rebook", RebookForm, closed_answer=_rebookable_only, invalid=_rebook_invalid,
                refused=_rebook_refused)
 def rebook_post(ctx, form):
     start = open_times.parse_slot_value(form.start.data)
-    booked, created = actions.rebook(deps(), ctx, start, mode_of(form.mode.data))
-    zone_name = ctx.client.timezone
-    when = wording.when(booked.start, zone_name)
-    flash(f"You're booked for {when}. We look forward to seeing you." if created
-          else f"You already booked {when}. Here it is.", "info")
+    outcome = moves.rebook(deps(), ctx, start, mode_of(form.mode.data), confirmed=form.confirmed.data == "yes")
+    if isinstance(outcome, Move):  # the same ask as a move: another mode, or within 24 hours
+        return to_page(ctx.appointment, "client.rebook_ask", start=form.start.data, mode=form.mode.data or None)
+    booked, created = outcome
+    when = wording.when(booked.start, ctx.client.timezone)
+    where = moves.place(booked, ctx.therapist.name)
+    flash(f"You're booked for {when}, {where}. We look forward to seeing you." if created
+          else f"You already booked {when}, {where}. Here it is.", "info")
     return to_page(booked)

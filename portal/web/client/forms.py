@@ -37,10 +37,11 @@ class SlotForm(FlaskForm):
 
     start = StringField(validators=[InputRequired(PICK_TIME), Length(max=20, message=PICK_TIME)])
     mode = HiddenField(validators=[Optional(), AnyOf(MODES, message=PICK_TIME)])
+    confirmed = HiddenField(validators=[Optional(), AnyOf(["yes"], message=RELOAD)])  # from the ask
 
 
 class RescheduleForm(SlotForm, ChangeForm):
-    confirmed = HiddenField(validators=[Optional(), AnyOf(["yes"], message=RELOAD)])
+    pass
 
 
 class UndoForm(ChangeForm):

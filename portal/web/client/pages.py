@@ -95,14 +95,28 @@ def move(token):
         return closed(ctx)
     if not actions.choices(ctx, now()).can_change:
         return redirect(url_for("client.show", token=token))
+    return _ask(ctx, moves.move_for)
+
+
+@bp.get("/<token>/rebook/ask")
+def rebook_ask(token):
+    """The same ask before booking again after a cancel. GET writes nothing."""
+    ctx = load(token)
+    if ctx.appointment.status not in actions.REBOOKABLE:
+        return redirect(url_for("client.rebook", token=token))
+    return _ask(ctx, moves.rebook_for, rebook=True)
+
+
+def _ask(ctx, plan, rebook=False):
+    """The ask page (client/move.html) for the time in the URL, planned by ``plan``."""
     try:
         start = open_times.parse_slot_value(request.args.get("start", ""))
-        planned = moves.move_for(deps(), ctx, start, mode_of(request.args.get("mode")))
+        planned = plan(deps(), ctx, start, mode_of(request.args.get("mode")))
     except (ValidationError, SlotUnavailable) as problem:
-        return times_page(ctx, status=409 if isinstance(problem, SlotUnavailable) else 400,
+        return times_page(ctx, rebook=rebook, status=409 if isinstance(problem, SlotUnavailable) else 400,
                           error=str(problem))
     return page("client/move.html", ctx, move=planned, start_value=open_times.slot_value(start),
-                when=wording.when(start, ctx.client.timezone), mode_tele=Mode.TELE)
+                when=wording.when(start, ctx.client.timezone), mode_tele=Mode.TELE, rebook=rebook)
 
 
 @bp.get("/<token>/cancel")
