@@ -23,8 +23,7 @@ def test_each_action_keeps_to_its_dynamodb_call_budget(aws):
         assert len(own) <= GOALS.get(name, 4), (name, own)
         assert sending == [], (name, sending)  # sending a confirmation reads nothing more
     assert calls["open the page"] == [("BatchGetItem", False)]
-    # The session, the client's other sessions (a time too close to one is refused), the move.
-    assert [op for op, _ in calls["commit a reschedule"]] == ["BatchGetItem", "Query", "TransactWriteItems"]
+    assert [op for op, _ in calls["commit a reschedule"]] == ["BatchGetItem", "TransactWriteItems"]
     assert max(pages.values()) < 30 * 1024
     assert len(lines(calls, pages)) == len(calls) + 1
 
