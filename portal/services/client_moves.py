@@ -78,10 +78,10 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime, mode: Mode | No
 
 
 def place(appointment: Appointment, therapist_name: str) -> str:
-    """Where the session will be, in words: "by video: join at ..." or "in person at ..."."""
+    """Where the session will be, in words: "by video (join link: ...)" or "in person at ..."."""
     if appointment.mode is Mode.TELE:
         if appointment.join_url:
-            return f"by video. Join at {appointment.join_url}"
+            return f"by video (join link: {appointment.join_url})"
         return f"by video. {therapist_name} will send you the link to join"
     return f"in person at {appointment.location}" if appointment.location else "in person"
 

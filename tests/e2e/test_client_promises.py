@@ -78,7 +78,7 @@ def test_a_video_only_time_is_labelled_and_asks_first(web):
     stored = web.stored(a)
     assert done.status_code == 302 and stored.start == SAT_10 and stored.mode is Mode.TELE
     banner = text_of(web.http.get(done.headers["Location"]))
-    assert "by video. Join at https://meet.test/maya" in banner
+    assert "by video (join link: https://meet.test/maya" in banner
     web.after_grace()
     sms = [s[2] for s in web.notifier.of("sms")]
     emails = [s[2] for s in web.notifier.of("email") if s[1] == web.client.email]

@@ -79,7 +79,7 @@ def test_booking_again_asks_before_a_video_only_time(live_stack, phone_page):
     expect(page.locator("#mode-change")).to_contain_text("by video, not in person")
     look(page, "client-rebook-ask")
     page.get_by_role("button", name="Yes, book it by video").click()
-    expect(page.get_by_text("You're booked for")).to_contain_text("by video. Join at https://")
+    expect(page.get_by_text("You're booked for")).to_contain_text("by video (join link: https://")
     look(page, "client-rebooked-video")
     booked = container.store.get_appointment(rebook_id(chosen["id"]), consistent=True)
     assert booked.mode.value == "tele" and booked.status.value == "confirmed"

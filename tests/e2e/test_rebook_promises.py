@@ -56,7 +56,7 @@ def test_booking_again_at_a_video_only_time_is_labelled_and_asks_first(web):
     booked = web.store.get_appointment(rebook_id(old.id))
     assert done.status_code == 302 and booked.start == SAT_10 and booked.mode is Mode.TELE
     banner = text_of(web.http.get(done.headers["Location"]))
-    assert "You're booked for Saturday, March 7 at 10:00 AM, by video. Join at https://meet.test/maya" in banner
+    assert "You're booked for Saturday, March 7 at 10:00 AM, by video (join link: https://meet.test/maya" in banner
     sms, emails = sent_since(web, told)
     assert sms and all("by video" in text for text in sms)
     assert emails and all("by video" in e and "Join by video: https://meet.test/maya" in e for e in emails)
