@@ -38,9 +38,9 @@ def run_one(scenario_key: str, options, show_progress=False) -> dict:
     logging.getLogger("portal").setLevel(logging.CRITICAL)  # an expected failure logs; the invariants judge
     from sim.engine import START, Simulation
     from sim.metrics import figures
-    from sim.scenarios import BY_KEY, available
+    from sim.scenarios import BY_KEY
 
-    scenario, _ = available(BY_KEY[scenario_key])
+    scenario = BY_KEY[scenario_key]
     started = time.process_time()
     progress = _bar(f"{scenario.title} (seed {options.seed})") if show_progress else None
     sim = Simulation(scenario, options, progress).run()
@@ -68,22 +68,15 @@ def _bar(label):
 
 def main(argv=None) -> int:
     from sim.engine import Options
-    from sim.scenarios import BY_KEY, available
+    from sim.scenarios import BY_KEY
 
     args = parse(argv)
-    keys, skipped = [], {}
+    keys = []
     for key in [k.strip() for k in args.scenarios.split(",") if k.strip()]:
         if key not in BY_KEY:
             print(f"python -m sim: no scenario {key!r}; choose from {', '.join(BY_KEY)}", file=sys.stderr)
             return 2
-        scenario, note = available(BY_KEY[key])
-        if scenario is None:
-            skipped[BY_KEY[key].title] = note
-            print(f"skipped {BY_KEY[key].title}: {note}", file=sys.stderr)
-        else:
-            keys.append(key)
-            if note:
-                skipped[BY_KEY[key].title] = note
+        keys.append(key)
     server = None
     endpoint = ""
     if args.store == "dynamodb":
@@ -115,7 +108,7 @@ def main(argv=None) -> int:
         if server:
             server.stop()
     wall = time.monotonic() - started
-    return _report(args, results, skipped, wall)
+    return _report(args, results, wall)
 
 
 def _run_all(jobs, workers):
@@ -140,7 +133,7 @@ def _as_completed(futures):
     return as_completed(futures)
 
 
-def _report(args, results, skipped, wall) -> int:
+def _report(args, results, wall) -> int:
     from collections import Counter
 
     from sim import report
@@ -156,7 +149,7 @@ def _report(args, results, skipped, wall) -> int:
                f"{sum(r['cpu_seconds'] for r in rows):.0f} s CPU, {sessions / wall:.1f} sessions/s.")
     args.out.mkdir(parents=True, exist_ok=True)
     report.write_csv(args.out / "results.csv", rows)
-    report.write_html(args.out / "report.html", rows, seed=args.seed, passed=passed, skipped=skipped,
+    report.write_html(args.out / "report.html", rows, seed=args.seed, passed=passed,
                       run={"summary": summary})
     print(report.terminal_table(rows, args.seed))
     if args.store == "dynamodb":
