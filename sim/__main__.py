@@ -36,6 +36,7 @@ def run_one(scenario_key: str, options, show_progress=False) -> dict:
     """One scenario on one seed; returns its figures and invariant counts (a process's job)."""
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("portal").setLevel(logging.CRITICAL)  # an expected failure logs; the invariants judge
+    logging.getLogger("attune").setLevel(logging.WARNING)  # a line per request would bury the progress bar
     from sim.engine import START, Simulation
     from sim.metrics import figures
     from sim.scenarios import BY_KEY
