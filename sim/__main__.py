@@ -48,8 +48,14 @@ def run_one(scenario_key: str, options, show_progress=False) -> dict:
     if progress:
         progress(1.0, done=True)
     row = {"scenario": scenario.key, "title": scenario.title, "seed": options.seed,
-           **figures(sim, START), "cpu_seconds": round(time.process_time() - started, 1)}
+           **figures(sim, START), "cpu_seconds": round(time.process_time() - started, 1),
+           **{f"waitlist_{name}": sim.ledger[label] for name, label in WAITLIST_COUNTS.items()}}
     return {"row": row, "passed": dict(sim.invariants.passed), "ledger": dict(sim.ledger)}
+
+
+WAITLIST_COUNTS = {"joins": "waitlist joins", "times_freed": "waitlist: times freed",
+                   "offers_sent": "waitlist: offers sent",
+                   "refilled_by_claim": "waitlist: times refilled by a claim"}
 
 
 def _bar(label):
