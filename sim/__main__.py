@@ -36,19 +36,26 @@ def run_one(scenario_key: str, options, show_progress=False) -> dict:
     """One scenario on one seed; returns its figures and invariant counts (a process's job)."""
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("portal").setLevel(logging.CRITICAL)  # an expected failure logs; the invariants judge
+    logging.getLogger("attune").setLevel(logging.WARNING)  # a line per request would bury the progress bar
     from sim.engine import START, Simulation
     from sim.metrics import figures
-    from sim.scenarios import BY_KEY, available
+    from sim.scenarios import BY_KEY
 
-    scenario, _ = available(BY_KEY[scenario_key])
+    scenario = BY_KEY[scenario_key]
     started = time.process_time()
     progress = _bar(f"{scenario.title} (seed {options.seed})") if show_progress else None
     sim = Simulation(scenario, options, progress).run()
     if progress:
         progress(1.0, done=True)
     row = {"scenario": scenario.key, "title": scenario.title, "seed": options.seed,
-           **figures(sim, START), "cpu_seconds": round(time.process_time() - started, 1)}
+           **figures(sim, START), "cpu_seconds": round(time.process_time() - started, 1),
+           **{f"waitlist_{name}": sim.ledger[label] for name, label in WAITLIST_COUNTS.items()}}
     return {"row": row, "passed": dict(sim.invariants.passed), "ledger": dict(sim.ledger)}
+
+
+WAITLIST_COUNTS = {"joins": "waitlist joins", "times_freed": "waitlist: times freed",
+                   "offers_sent": "waitlist: offers sent",
+                   "refilled_by_claim": "waitlist: times refilled by a claim"}
 
 
 def _bar(label):
@@ -68,22 +75,15 @@ def _bar(label):
 
 def main(argv=None) -> int:
     from sim.engine import Options
-    from sim.scenarios import BY_KEY, available
+    from sim.scenarios import BY_KEY
 
     args = parse(argv)
-    keys, skipped = [], {}
+    keys = []
     for key in [k.strip() for k in args.scenarios.split(",") if k.strip()]:
         if key not in BY_KEY:
             print(f"python -m sim: no scenario {key!r}; choose from {', '.join(BY_KEY)}", file=sys.stderr)
             return 2
-        scenario, note = available(BY_KEY[key])
-        if scenario is None:
-            skipped[BY_KEY[key].title] = note
-            print(f"skipped {BY_KEY[key].title}: {note}", file=sys.stderr)
-        else:
-            keys.append(key)
-            if note:
-                skipped[BY_KEY[key].title] = note
+        keys.append(key)
     server = None
     endpoint = ""
     if args.store == "dynamodb":
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
         if server:
             server.stop()
     wall = time.monotonic() - started
-    return _report(args, results, skipped, wall)
+    return _report(args, results, wall)
 
 
 def _run_all(jobs, workers):
@@ -140,7 +140,7 @@ def _as_completed(futures):
     return as_completed(futures)
 
 
-def _report(args, results, skipped, wall) -> int:
+def _report(args, results, wall) -> int:
     from collections import Counter
 
     from sim import report
@@ -156,7 +156,7 @@ def _report(args, results, skipped, wall) -> int:
                f"{sum(r['cpu_seconds'] for r in rows):.0f} s CPU, {sessions / wall:.1f} sessions/s.")
     args.out.mkdir(parents=True, exist_ok=True)
     report.write_csv(args.out / "results.csv", rows)
-    report.write_html(args.out / "report.html", rows, seed=args.seed, passed=passed, skipped=skipped,
+    report.write_html(args.out / "report.html", rows, seed=args.seed, passed=passed,
                       run={"summary": summary})
     print(report.terminal_table(rows, args.seed))
     if args.store == "dynamodb":

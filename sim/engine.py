@@ -293,7 +293,19 @@ class Simulation:
                 held = {item["pk"][len(prefix):]: item.get("appointment_id")
                         for item in self._slot_items(prefix)}
                 self.invariants.slot_cells(therapist, own, held)
+                self._count_openings(therapist)
         logging.getLogger(__name__).debug("ledger %s", self.ledger)
+
+    def _count_openings(self, therapist):
+        """What the waitlist did with the freed times, as the store tells it."""
+        from portal.domain.waitlist import CLAIMED
+
+        for opening in self.deps.store.openings_of(therapist.id, START - timedelta(days=1),
+                                                   self.end + timedelta(days=60)):
+            self.ledger["waitlist: times freed"] += 1
+            self.ledger["waitlist: times offered"] += bool(opening.offers)
+            self.ledger["waitlist: offers sent"] += len(opening.offers)
+            self.ledger["waitlist: times refilled by a claim"] += opening.status == CLAIMED
 
     def _slot_items(self, prefix):
         table = self.deps.store.table

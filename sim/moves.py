@@ -15,6 +15,7 @@ from portal.domain.model import Barrier, Status
 from portal.links import CHECKIN_SALT, LinkExpired, LinkInvalid
 from portal.services import on_behalf
 from sim import parameters as P
+from sim import waitlist_moves
 from sim.browser import ends, links_in, mode_form, time_form
 
 LINK = re.compile(r"/(a|c)/([^/?#\s]+)(/[a-z/]*)?")
@@ -57,9 +58,8 @@ class Moves:
                 person.links[appointment_id] = url[:len(url) - len(suffix)] if suffix else url
         if not self.sim.scenario.two_way:
             return  # one-way: read, never answered
-        others = [u for u in links_in(text) if not LINK.search(u) and u.startswith(self.sim.base_url)]
-        if others and self.sim.scenario.waitlist:
-            self.claim(person, others[0])
+        if self.sim.scenario.waitlist:
+            self.waitlist(person, channel, text, context, linked)
         checkin = next((u for _, k, _, u in linked if k == "c"), None)
         if context == "checkins" and checkin:
             self.answer_checkin(person, checkin)
@@ -86,15 +86,15 @@ class Moves:
         if form is not None:
             browser.submit(page, form)
 
-    def claim(self, person, url):
-        """An offer of a freed time (the waitlist): take it when it suits, as the page asks."""
-        if not person.chance(P.WAITLIST_CLAIM.value):
+    def waitlist(self, person, channel, text, context, linked):
+        """An offer is answered at the client's pace; any session link is a way onto the list."""
+        offer = waitlist_moves.offer_link(links_in(text))
+        if context == "waitlist" and offer:
+            waitlist_moves.offer_read(self.sim, person, channel, offer)
             return
-        page = person.browser.get(url)
-        form = page.form(lambda f: f.method == "post" and any(
-            word in (f.action + " ".join(b[2] for b in f.buttons)).lower() for word in ("claim", "take", "book")))
-        if form is not None and person.browser.submit(page, form).status == 200:
-            self.sim.ledger["offers claimed"] += 1
+        session = next((a for a, kind, _, _ in linked if kind == "a"), None)
+        if session is not None:
+            waitlist_moves.join(self.sim, person, session, person.links[session])
 
     def answer_checkin(self, person, url):
         if not person.chance(P.CHECKIN_ANSWER.value):

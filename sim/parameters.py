@@ -91,10 +91,39 @@ REBOOK_AFTER_FOLLOWUP = P(0.5, "chance a client offered a new time after a misse
                           f"assumed; 73.3% of self-reschedulers did so within 2 weeks (§1 {OHSU})")
 CALL_TO_CANCEL = P(0.6, "chance a client who can't use links phones the practice to cancel "
                         "(else they simply don't come)", "assumed")
-WAITLIST_JOIN = P(0.4, "chance a client joins the waitlist when offered", "assumed (feature absent)")
-WAITLIST_CLAIM = P(0.3, "chance a waitlist offer is claimed, per slot",
-                   f"about 30% of open slots accepted (calc from §4 {FAST_PASS})")
-WAITLIST_ANSWER_MINUTES = P(120, "mean minutes to answer a waitlist offer", "assumed")
+
+# --- the waitlist (issue 11): joining from the appointment page, answering offers ---------------
+WAITLIST_JOIN = P(0.3, "share of clients who would take an earlier time: they join from their "
+                       "appointment page (\"I'd take an earlier time\") whenever they open it "
+                       "and are not on the list",
+                  "assumed: no source gives the share who opt in; clients in a weekly series "
+                  "have less reason to want an earlier time than people waiting weeks for a "
+                  "first visit")
+WAITLIST_DAY_KEPT = P(0.8, "chance each weekday stays ticked in a client's choices (at least one "
+                           "always does)", "assumed: most clients can manage most days")
+WAITLIST_PART_KEPT = P(0.65, "chance each time of day (morning, afternoon, evening) stays ticked "
+                             "(at least one always does)",
+                       "assumed; work clashes are the commonest barrier (§1 "
+                       f"{CURATIONIS}, {BJGP}), so some times don't suit")
+WAITLIST_MODE = P({"either": 0.6, "same": 0.3, "tele": 0.1},
+                  "what a joining client picks: either mode, the mode of their session, or video",
+                  "assumed")
+WAITLIST_NOTICE = P({2: 0.1, 6: 0.15, 12: 0.2, 24: 0.4, 48: 0.15},
+                    "the notice (hours) a joining client says they need; 24 is the page's default",
+                    "assumed: most keep the default")
+WAITLIST_CLAIM = P(0.14, "chance a client who reads an offer tries to take it",
+                   f"calc: 11% of offers accepted (6,603 of 60,660, §4 {FAST_PASS}) over the "
+                   f"share of offers read here (about 0.8); Sutter's 8.3% (§4 "
+                   f"https://www.jmir.org/2020/6/e16451) is the lower bound")
+WAITLIST_CLAIM_BY_TEXT = P(0.3, "of those taking an offer sent by text, the share who reply Y "
+                                "rather than tap the link",
+                           "assumed; below CONFIRM_BY_TEXT because the offer text asks for a tap")
+WAITLIST_STOP = P(0.03, "chance a client who reads an offer by text and doesn't want it replies N "
+                        "(they leave the list)", "assumed")
+WAITLIST_ANSWER_MINUTES = P((3, 90), "per client, uniform range: the mean minutes between reading "
+                                     "an offer and answering it (exponential around that mean)",
+                            "assumed: the claim window is 15 minutes, so slow answerers often "
+                            "find the time taken; no source times the answers")
 
 # --- the practice -----------------------------------------------------------------------------
 WAKING_HOURS = P((8.5, 20.5), "local hours in which clients act (and phone the practice)",

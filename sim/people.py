@@ -30,6 +30,8 @@ class Person:
     links: dict = field(default_factory=dict)  # appointment id -> the latest /a/ link for it
     barriers: dict = field(default_factory=dict)  # appointment id -> Barrier in the way
     skipping: set = field(default_factory=set)  # appointment ids they will simply not come to
+    earlier: dict | None = None  # the waitlist choices they would make; None: they don't want it
+    answer_minutes: float = 30.0  # their mean time from reading a waitlist offer to answering
 
     # --- forgetting ---------------------------------------------------------------------------
     def cue(self, appointment_id: str, at: datetime):
@@ -99,5 +101,19 @@ def draw_people(clients: list[Client], seed: int) -> list[Person]:
             client=client, forget_max=traits.uniform(low, high),
             barrier_weekly={Barrier(k): v * spread for k, v in P.BARRIER_WEEKLY.value.items()},
             style={k: w / total for k, w in weights.items()},
-            rng=random.Random(f"moves-{seed}-{client.id}")))
+            rng=random.Random(f"moves-{seed}-{client.id}"),
+            earlier=_earlier_choices(traits), answer_minutes=traits.uniform(*P.WAITLIST_ANSWER_MINUTES.value)))
     return people
+
+
+def _earlier_choices(traits: random.Random) -> dict | None:
+    """What a client would tick on the "I'd take an earlier time" page, or None if they'd not
+    join. Drawn whatever the scenario, so every scenario keeps the same stream of traits."""
+    wants = traits.random() < P.WAITLIST_JOIN.value
+    days = [str(d) for d in range(7) if traits.random() < P.WAITLIST_DAY_KEPT.value] or [str(traits.randrange(7))]
+    parts = [p for p in ("morning", "afternoon", "evening") if traits.random() < P.WAITLIST_PART_KEPT.value]
+    parts = parts or [traits.choice(("morning", "afternoon", "evening"))]
+    modes, notices = P.WAITLIST_MODE.value, P.WAITLIST_NOTICE.value
+    mode = traits.choices(list(modes), weights=list(modes.values()))[0]
+    notice = traits.choices(list(notices), weights=list(notices.values()))[0]
+    return {"days": days, "parts": parts, "mode": mode, "notice": str(notice)} if wants else None

@@ -83,7 +83,7 @@ def write_csv(path: Path, rows: list[dict]):
         writer.writerows(rows)
 
 
-def write_html(path: Path, rows: list[dict], *, seed: int, passed: dict, skipped: dict, run: dict):
+def write_html(path: Path, rows: list[dict], *, seed: int, passed: dict, run: dict):
     shown = _ordered(rows, seed)
     change = relative_change(rows)
     seeds = sorted({r["seed"] for r in rows})
@@ -100,9 +100,6 @@ def write_html(path: Path, rows: list[dict], *, seed: int, passed: dict, skipped
              f"<p>Mean over {len(seeds)} seed(s) ({', '.join(map(str, seeds))})"
              f"{', with a 95% interval' if len(seeds) > 1 else '; run with --ci-seeds 5 for an interval'}.</p>",
              _change_table(shown, change)]
-    if skipped:
-        parts.append("<h2>Not run</h2><ul>" + "".join(
-            f"<li>{escape(k)}: {escape(v)}</li>" for k, v in skipped.items()) + "</ul>")
     parts += ["<h2>Invariants (each fatal when broken)</h2><table><tr><th>Invariant</th><th>Checks passed</th></tr>"]
     parts += [f"<tr><td>{escape(label)}</td><td>{passed.get(name, 0)}</td></tr>" for name, label in NAMES.items()]
     parts += ["</table><h2>Assumptions and sources</h2><table><tr><th>Parameter</th><th>Value</th>"
@@ -137,7 +134,9 @@ LIMITS = (
     "simulated clients ignore them, so the difference is the clients' use, not the pages'.",
     "Forgetting is one curve reset by any cue; real memory, habits and life events are richer.",
     "Barriers are independent week to week; real ones cluster (a bad month, a long illness).",
-    "No new clients, no therapist absences, no dropping out of care, no waitlist (not built yet).",
+    "No new clients, no therapist absences, no dropping out of care.",
+    "Waitlist clients are drawn from one share and answer every offer alike; whether real "
+    "clients in a weekly series want earlier times at all is unmeasured.",
     "Costs use list prices and count one request unit per read call; large items cost more.",
 )
 CSS = ("body{font-family:system-ui,sans-serif;margin:0;color:#1f2a30}main{max-width:1100px;margin:auto;"

@@ -3,14 +3,14 @@
 A feature is on when the practice has it: reminder rules and the nudge are practice
 settings; follow-ups and check-ins are scheduled functions (off = not deployed); two-way
 links and barrier offers are always in the product, so "off" means the simulated clients
-don't use them (a one-way reminder is read, never answered). A feature the product does not
-have yet (the waitlist) is found missing by ``available`` and its scenario is skipped.
+don't use them (a one-way reminder is read, never answered). The waitlist is a practice
+setting (``waitlist_on``) and a scheduled function (its offer waves): off, neither.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from portal.domain.model import DEFAULT_REMINDER_SCHEDULE, Channel, PracticeSettings, ReminderRule
+from portal.domain.model import DEFAULT_REMINDER_SCHEDULE, Channel, ReminderRule
 
 CORE_FUNCTIONS = frozenset({"reminders", "digest"})
 
@@ -24,22 +24,16 @@ class Scenario:
     two_way: bool = False  # clients confirm, move and cancel through the links and by text
     offers: bool = False  # clients answer the help offered for what got in the way
     followups_checkins: bool = False  # the follow-up and check-in functions are deployed
-    waitlist: bool = False
+    waitlist: bool = False  # freed times are offered; clients join the list and answer offers
 
     @property
     def functions(self) -> frozenset:
-        return CORE_FUNCTIONS | ({"followups", "checkins"} if self.followups_checkins else set())
+        return CORE_FUNCTIONS | ({"followups", "checkins"} if self.followups_checkins else set()) \
+            | ({"waitlist"} if self.waitlist else set())
 
     def settings_changes(self) -> dict:
-        changes = {"reminder_schedule": self.reminders, "nudge_hours": self.nudge_hours}
-        if self.waitlist:
-            changes[waitlist_setting()] = True
-        return changes
-
-
-def waitlist_setting() -> str | None:
-    """The practice setting that turns a waitlist on, once the product has one."""
-    return next((f.name for f in fields(PracticeSettings) if "waitlist" in f.name), None)
+        return {"reminder_schedule": self.reminders, "nudge_hours": self.nudge_hours,
+                "waitlist_on": self.waitlist}
 
 
 EVERYTHING = dict(two_way=True, offers=True, followups_checkins=True)
@@ -57,13 +51,3 @@ ALL = (
 )
 BY_KEY = {s.key: s for s in ALL}
 
-
-def available(scenario: Scenario) -> tuple[Scenario | None, str]:
-    """The scenario as the product can run it, or None with a note saying why not."""
-    if not scenario.waitlist or waitlist_setting():
-        return scenario, ""
-    if scenario.key == "waitlist":
-        return None, "not available: the product has no waitlist setting yet"
-    from dataclasses import replace
-
-    return replace(scenario, waitlist=False), "runs without the waitlist (not available yet)"

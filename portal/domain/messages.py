@@ -185,10 +185,14 @@ class CheckinPolicy:
     clear_of_sessions: timedelta = timedelta(hours=24)
     local_time: time = time(10, 0)  # on the chosen day, in the client's zone
 
-    @property
-    def reach(self) -> timedelta:
-        """How far either side of now a run must look to find every pair due now."""
-        return self.max_gap
+    def window(self, since: datetime, now: datetime) -> tuple[datetime, datetime]:
+        """The session starts a run must read to find every pair whose moment falls in
+        (since, now]. The moment is ``position`` of the way from one session's end to the next
+        one's start (those are less than ``max_gap`` + 1 day + 1 hour apart: the gap is counted
+        in local days), then set to ``local_time`` on its local day (less than a day either way,
+        clock changes included); the slack also covers the earlier session's length."""
+        spread, slack = self.max_gap + timedelta(days=2), timedelta(days=2)
+        return since - spread * self.position - slack, now + spread * (1 - self.position) + slack
 
 
 CHECKIN_PREVIOUS = frozenset({Status.SCHEDULED, Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW})

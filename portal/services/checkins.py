@@ -64,7 +64,7 @@ def plan_due_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy()) -> in
         since = max(since, cursor - timedelta(hours=1))
     settings, planned = store.get_settings(), 0
     for therapist in store.list_therapists():
-        sessions = store.therapist_appointments(therapist.id, now - policy.reach, now + policy.reach)
+        sessions = store.therapist_appointments(therapist.id, *policy.window(since, now))
         if not sessions:
             continue
         clients = {c.id: c for c in store.list_clients(therapist.id)}

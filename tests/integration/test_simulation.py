@@ -62,3 +62,24 @@ def test_dynamodb_and_the_in_memory_table_get_the_same_calls(moto_endpoint):
     botocore = on_dynamodb.counters[1].calls
     assert sum(botocore.values()) > 100
     assert botocore == on_dynamodb.counters[0].calls == in_memory.counters[0].calls
+
+
+def test_with_the_waitlist_on_clients_join_and_a_freed_time_is_refilled_by_a_claim(monkeypatch):
+    """Clients who want an earlier time join from their appointment page, offers go out in
+    waves from the scheduled function, and a claim moves a session into a freed time, with
+    every invariant (no overlap, slot cells) holding. Everyone here joins and takes every
+    offer they read, at once, so a small practice is enough to see it."""
+    from sim import parameters as P
+
+    monkeypatch.setattr(P, "WAITLIST_JOIN", P.P(1.0, "", "test"))
+    monkeypatch.setattr(P, "WAITLIST_CLAIM", P.P(1.0, "", "test"))
+    monkeypatch.setattr(P, "WAITLIST_CLAIM_BY_TEXT", P.P(0.0, "", "test"))
+    monkeypatch.setattr(P, "WAITLIST_ANSWER_MINUTES", P.P((1, 2), "", "test"))
+    run = run_one("waitlist", Options(therapists=2, clients=30, weeks=3, seed=1))
+    ledger = run["ledger"]
+    assert ledger["waitlist joins"] >= 10
+    assert ledger["waitlist: offers sent"] > 0 and ledger.get("offers claimed by link", 0) > 0
+    assert ledger["waitlist: times refilled by a claim"] >= 1
+    assert run["passed"]["no_overlap"] > 0 and run["passed"]["slot_cells"] > 0
+    without = run_one("checkins", Options(therapists=2, clients=30, weeks=3, seed=1))["ledger"]
+    assert "waitlist joins" not in without and not without.get("waitlist: times freed")  # off: nothing

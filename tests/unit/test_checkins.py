@@ -2,6 +2,8 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from portal.adapters import codec
 from portal.domain.audit import Actor
@@ -55,6 +57,33 @@ def test_pairs_are_consecutive_and_skip_cancelled_sessions():
     c = appt(MONDAY + timedelta(days=14), Status.SCHEDULED, "c")
     past_c = appt(MONDAY + timedelta(days=21), Status.NO_SHOW, "d")
     assert [(p.id, f.id) for p, f in checkin_pairs([c, gone, a, past_c])] == [("a", "c")]
+
+
+ZONES = ("America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Australia/Lord_Howe",
+         "Asia/Kathmandu", "Europe/London", "America/St_Johns")
+
+
+@settings(max_examples=400, deadline=None)
+@given(first=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31),
+                          timezones=st.just(timezone.utc)),
+       gap_hours=st.integers(24 * 6, 24 * 37), minutes=st.sampled_from([30, 50, 90, 240]),
+       zone=st.sampled_from(ZONES), position=st.sampled_from([0.2, 0.5, 0.8]),
+       late=st.integers(0, 60), span=st.integers(1, 12 * 60))
+def test_the_planner_reads_every_pair_whose_moment_falls_in_its_run(first, gap_hours, minutes, zone,
+                                                                    position, late, span):
+    """The narrowed read (``CheckinPolicy.window``) holds both sessions of every pair due in
+    (since, now], whatever the zone, clock change, session length or position."""
+    policy = CheckinPolicy(position=position)
+    previous = Appointment("p", "ther01", "cli001", first, first + timedelta(minutes=minutes), Mode.TELE)
+    start = first + timedelta(hours=gap_hours)
+    following = Appointment("f", "ther01", "cli001", start, start + timedelta(minutes=50), Mode.TELE)
+    moment = checkin_moment(previous, following, zone, policy)
+    assume(moment is not None)
+    now = moment + timedelta(minutes=late)
+    since = now - timedelta(minutes=max(span, late + 1))
+    low, high = policy.window(since, now)
+    assert low <= previous.start and following.start <= high
+    assert high - low < timedelta(days=45)  # well inside the old +-35 days
 
 
 @pytest.fixture
