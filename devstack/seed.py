@@ -184,23 +184,30 @@ def _seed_history(deps, therapist, availability, clients, settings, now) -> int:
     return written
 
 
-def _seed_struggling_week(deps, now):
-    """Priya rated her week 1 of 5 and said she feels unsure: the dashboard should lead with her."""
-    from portal.services.checkins import Answer, record_answer
+# Check-ins the dashboard should react to: Priya rated her week 1 of 5 and feels unsure (she
+# leads Maya's list); Noor, who has missed before, says getting there is hard this week (Sam's
+# "Reach out today" leads with her). Seeded like the past sessions: stored and in the inbox, but
+# nobody is emailed about them (the outbox starts empty).
+SEEDED_CHECKINS = (
+    ("cpriy03", "mchen1", 1, Barrier.ANXIETY, "Rough week. Not sure I can make it."),
+    ("cnoor07", "sokaf1", 3, Barrier.TRANSPORT, "My car is in the shop this week."),
+)
 
-    upcoming = [a for a in deps.store.client_appointments("cpriy03", now, now + timedelta(days=14))
-                if a.status.is_open]
-    if not upcoming or deps.store.latest_checkins(["cpriy03"]):
-        return
+
+def _seed_struggling_week(deps, now):
     from dataclasses import replace
 
     from portal.adapters.senders import FakeNotifier
+    from portal.services.checkins import Answer, record_answer
 
-    ctx = deps.store.load_context(upcoming[0].id, "cpriy03", "mchen1")
-    # Seeded history, like the past sessions: it is stored and in the inbox, but nobody is
-    # emailed about it (the outbox starts empty).
     quiet = replace(deps, notifier=FakeNotifier())
-    record_answer(quiet, ctx, Answer(1, Barrier.ANXIETY, "Rough week. Not sure I can make it."))
+    for client_id, therapist_id, score, barrier, note in SEEDED_CHECKINS:
+        upcoming = [a for a in deps.store.client_appointments(client_id, now, now + timedelta(days=14))
+                    if a.status.is_open]
+        if not upcoming or deps.store.latest_checkins([client_id]):
+            continue
+        ctx = deps.store.load_context(upcoming[0].id, client_id, therapist_id)
+        record_answer(quiet, ctx, Answer(score, barrier, note))
 
 
 def reset_demo_passwords(store, password: str):
