@@ -189,7 +189,7 @@ def lines(calls: dict[str, list[tuple[str, bool]]], pages: dict[str, int]) -> li
 def run():
     from devstack.seed import seed_demo
     from portal import create_app
-    from tools.bench_stack import deployed_container, emulator
+    from tools.emulated_stack import deployed_container, emulator
 
     with emulator() as endpoint:
         container = deployed_container(endpoint, "bench-client", NOW, verify_sender=True)

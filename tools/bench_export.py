@@ -28,8 +28,8 @@ def _history(container, client_id: str, therapist_id: str):
 def run():
     from devstack.seed import seed_demo
     from portal.services.privacy_export import export_client
-    from tools.bench_stack import deployed_container, emulator
     from tools.bench_workspace import CallCounter
+    from tools.emulated_stack import deployed_container, emulator
 
     with emulator() as endpoint:
         container = deployed_container(endpoint, "bench-export", NOW)

@@ -82,7 +82,7 @@ def measure_bookings(container) -> str:
 
 def _stack(endpoint: str, name: str):
     from devstack.seed import seed_demo
-    from tools.bench_stack import deployed_container
+    from tools.emulated_stack import deployed_container
 
     container = deployed_container(endpoint, name, NOW)
     seed_demo(container.deps, "bench-password-123", history=False)
@@ -90,7 +90,7 @@ def _stack(endpoint: str, name: str):
 
 
 def run():
-    from tools.bench_stack import emulator
+    from tools.emulated_stack import emulator
 
     with emulator() as endpoint:
         rows = int(os.environ.get("BENCH_IMPORT_ROWS", "2000"))

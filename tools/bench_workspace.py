@@ -187,7 +187,7 @@ def hash_cost(runs: int = 7) -> str:
 def run():
     from devstack.seed import seed_demo
     from portal import create_app
-    from tools.bench_stack import deployed_container, emulator
+    from tools.emulated_stack import deployed_container, emulator
 
     with emulator() as endpoint:
         container = deployed_container(endpoint, "bench-workspace", NOW, verify_sender=True)

@@ -138,7 +138,8 @@ def send_due(deps: Deps, lane: str, send, *, sleep=_time.sleep, should_stop=None
             break
         process(run, due[start:start + CHUNK])
     restart = min(run.unfinished or now, now).replace(minute=0, second=0, microsecond=0)
-    store.set_cursor(lane, restart)
+    if restart != cursor:  # most runs of an hour leave it where it was: no write then
+        store.set_cursor(lane, restart)
     return run.summary
 
 

@@ -125,3 +125,24 @@ def test_calls_per_message_are_few_and_the_sessions_are_re_read_consistently(aws
     calls.clear()
     assert send_due_reminders(aws.deps)["sent"] == 0  # nothing new: the cursor and two buckets
     assert sum(calls.values()) <= 5 and calls["Scan"] == 0
+
+
+def test_an_idle_scheduled_run_reads_a_few_buckets_and_writes_nothing(aws, clock):
+    """The reminders function runs every 5 minutes and reads three lanes (reminders, fresh
+    links, change notices). Idle, each costs its cursor and two buckets; the cursors are
+    written only when the hour turns."""
+    from functions import reminders
+    from portal.wiring import set_default_container
+
+    practice_with_sessions(aws, 3)
+    clock.set(START - timedelta(hours=30, minutes=55))
+    set_default_container(aws)
+    try:
+        reminders.handler({"detail-type": "Scheduled Event"}, None)  # a first run sets the cursors
+        clock.advance(timedelta(minutes=5))
+        calls = count_calls(aws)
+        summary = reminders.handler({"detail-type": "Scheduled Event"}, None)
+    finally:
+        set_default_container(None)
+    assert summary["sent"] == 0
+    assert calls == Counter({"GetItem": 3, "Query": 6})  # no write at all
