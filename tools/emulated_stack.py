@@ -26,8 +26,9 @@ def emulator():
         server.stop()
 
 
-def deployed_container(endpoint: str, table_name: str, now, *, verify_sender: bool = False):
-    """A container on a fresh table deployed from infra/template.yaml, with a fixed clock."""
+def deployed_container(endpoint: str, table_name: str, now, *, verify_sender: bool = False, **env):
+    """A container on a fresh table deployed from infra/template.yaml, with a fixed clock.
+    ``env``: more settings, e.g. a longer AWS_READ_TIMEOUT for moto on a very large table."""
     from portal.adapters.infra import deploy_template
     from portal.clock import FixedClock
     from portal.config import load
@@ -35,7 +36,7 @@ def deployed_container(endpoint: str, table_name: str, now, *, verify_sender: bo
 
     config = load({"PORTAL_ENV": "test", "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": table_name,
                    "SECRET_KEY": BENCH_SECRET, "BASE_URL": "https://portal.bench",
-                   "AWS_REGION": "us-east-1"})
+                   "AWS_REGION": "us-east-1", **env})
     container = Container(config, clock=FixedClock(now))
     deploy_template(container.client("cloudformation"), table_name, table_name, config.sender_email)
     if verify_sender:
