@@ -73,6 +73,7 @@ def level_of(points: float) -> Level:
 class Factor:
     kind: str  # a key of WEIGHTS
     text: str  # plain words for the therapist
+    barrier: Barrier | None = None  # for "barrier": what the client said, which picks the action
 
     @property
     def points(self) -> float:
@@ -161,7 +162,7 @@ def open_barrier(appointment: Appointment, inbox: list[InboxItem]) -> Factor | N
     mine = [i for i in inbox if i.client_id == appointment.client_id and not i.handled]
     barriers += [i.barrier for i in mine if i.barrier]
     if barriers:
-        return Factor("barrier", f"Said this is in the way: {barriers[0].label.lower()}")
+        return Factor("barrier", f"Said this is in the way: {barriers[0].label.lower()}", barriers[0])
     if any(i.kind == "barrier" for i in mine):
         return Factor("barrier", "Said something is in the way")
     return None
@@ -220,6 +221,15 @@ ACTIONS = {  # by the strongest reason
 }
 
 
+# A barrier the client named gets the help that fits it (the seed article's answers to each).
+BARRIER_ACTIONS = {
+    Barrier.SCHEDULE: "Offer another time: an evening or weekend if that suits them",
+    Barrier.TRANSPORT: "Offer to hold it by video, or a time that is easier to get to",
+    Barrier.COST: "Talk through the cost: the sliding scale, or fewer sessions for a while",
+    Barrier.ANXIETY: "A warm word: it's fine to come as they are; video may feel easier",
+    Barrier.ILLNESS: "Ask how they are; offer video or another time, no pressure",
+}
+
 # What the client told us, or can't receive, decides the action before their history does.
 ACTION_FIRST = ("unreachable", "barrier", "checkin", "unconfirmed")
 
@@ -227,6 +237,9 @@ ACTION_FIRST = ("unreachable", "barrier", "checkin", "unconfirmed")
 def suggested_action(risk: RiskScore) -> str:
     kinds = [f.kind for f in risk.reasons]
     chosen = next((k for k in ACTION_FIRST if k in kinds), kinds[0] if kinds else None)
+    if chosen == "barrier":
+        said = next(f.barrier for f in risk.reasons if f.kind == "barrier")
+        return BARRIER_ACTIONS.get(said, ACTIONS["barrier"])
     return ACTIONS[chosen] if chosen else ""
 
 

@@ -146,6 +146,22 @@ def test_levels_and_strongest_reason_first():
     assert risk_score.suggested_action(RiskScore()) == ""
 
 
+@pytest.mark.parametrize("said, action", [
+    (Barrier.TRANSPORT, "Offer to hold it by video"),
+    (Barrier.SCHEDULE, "Offer another time"),
+    (Barrier.COST, "Talk through the cost"),
+    (Barrier.ANXIETY, "A warm word"),
+    (Barrier.ILLNESS, "Ask how they are"),
+    (Barrier.OTHER, "Ask what would help"),
+])
+def test_the_suggested_action_answers_the_barrier_the_client_named(said, action):
+    told = InboxItem("ther01", T0, "barrier", "cli001", "next", said, id="b1")
+    risk = score(session(IN_3_DAYS, aid="next"), client=builders.client(), history=regular(),
+                 inbox=[told], checkin=None, now=T0, zone_name=NY)
+    assert [f.kind for f in risk.reasons] == ["barrier"]
+    assert risk_score.suggested_action(risk).startswith(action)
+
+
 def test_contact_links_follow_the_preferred_channel():
     texter = builders.client(channels=(Channel.SMS, Channel.EMAIL))
     assert risk_score.contact_routes(texter) == ["sms", "tel"]
