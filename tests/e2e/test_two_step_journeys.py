@@ -29,10 +29,23 @@ def enrol(web, clock, path="/t/two-step"):
     return secret, codes
 
 
-def test_enrol_then_sign_in_with_a_code(app, clock, deps):
+def sam_enrolled(app, clock):
+    """Sam, signed in, with two-step turned on: his page, his secret and his recovery codes."""
     web = Web(app)
     web.login(SAM)
-    secret, _ = enrol(web, clock)
+    secret, codes = enrol(web, clock)
+    return web, secret, codes
+
+
+def signed_in_as_sam(app):
+    """A fresh browser past Sam's password (at the code step, if he has two-step on)."""
+    step = Web(app)
+    step.login(SAM)
+    return step
+
+
+def test_enrol_then_sign_in_with_a_code(app, clock, deps):
+    web, secret, _ = sam_enrolled(app, clock)
     assert deps.store.get_therapist("sokaf1").totp_secret == secret
     assert "You have 10 unused recovery codes." in text(web.get("/t/two-step"))
     web.post("/t/logout")
@@ -50,9 +63,7 @@ def test_enrol_then_sign_in_with_a_code(app, clock, deps):
 
 
 def test_a_wrong_code_gets_plain_words_and_a_used_one_is_refused(app, clock):
-    web = Web(app)
-    web.login(SAM)
-    secret, _ = enrol(web, clock)
+    web, secret, _ = sam_enrolled(app, clock)
     first, second = Web(app), Web(app)
     first.login(SAM)
     second.login(SAM)
@@ -67,11 +78,8 @@ def test_a_wrong_code_gets_plain_words_and_a_used_one_is_refused(app, clock):
 
 
 def test_a_recovery_code_signs_in_once(app, clock):
-    web = Web(app)
-    web.login(SAM)
-    _, codes = enrol(web, clock)
-    step = Web(app)
-    step.login(SAM)
+    web, _, codes = sam_enrolled(app, clock)
+    step = signed_in_as_sam(app)
     answer = step.post("/t/login/code", {"code": codes[0]})
     assert answer.location == "/t/"
     assert "9 of them are left" in text(step.get("/t/"))
@@ -81,11 +89,8 @@ def test_a_recovery_code_signs_in_once(app, clock):
 
 
 def test_the_sixth_wrong_code_is_refused_with_the_minutes_to_wait(app, clock):
-    web = Web(app)
-    web.login(SAM)
-    secret, _ = enrol(web, clock)
-    step = Web(app)
-    step.login(SAM)
+    web, secret, _ = sam_enrolled(app, clock)
+    step = signed_in_as_sam(app)
     for _ in range(5):
         assert step.post("/t/login/code", {"code": "000000"}).status_code == 200
     refused = step.post("/t/login/code", {"code": pyotp.TOTP(secret).at(clock.now())})
@@ -93,11 +98,8 @@ def test_the_sixth_wrong_code_is_refused_with_the_minutes_to_wait(app, clock):
 
 
 def test_the_half_signed_in_state_expires_after_five_minutes(app, clock):
-    web = Web(app)
-    web.login(SAM)
-    secret, _ = enrol(web, clock)
-    step = Web(app)
-    step.login(SAM)
+    web, secret, _ = sam_enrolled(app, clock)
+    step = signed_in_as_sam(app)
     clock.advance(timedelta(minutes=5, seconds=1))
     late = step.post("/t/login/code", {"code": pyotp.TOTP(secret).at(clock.now())})
     assert late.status_code == 302 and late.location == "/t/login"
@@ -105,9 +107,7 @@ def test_the_half_signed_in_state_expires_after_five_minutes(app, clock):
 
 
 def test_turning_off_needs_password_and_code(app, clock, deps):
-    web = Web(app)
-    web.login(SAM)
-    secret, _ = enrol(web, clock)
+    web, secret, _ = sam_enrolled(app, clock)
     refused = web.post("/t/two-step/off", {"password": "nope", "code": pyotp.TOTP(secret).at(clock.now())})
     assert refused.status_code == 400 and "Your password isn't right." in text(refused)
     refused = web.post("/t/two-step/off", {"password": DEMO_PASSWORD, "code": "999999x"})
@@ -147,9 +147,7 @@ def test_a_stale_requirement_form_changes_nothing(app, deps):
 
 
 def test_the_admin_turns_off_a_colleagues_two_step_after_a_lost_phone(app, clock, deps):
-    sam = Web(app)
-    sam.login(SAM)
-    enrol(sam, clock)
+    sam, _, _ = sam_enrolled(app, clock)
     sam.post("/t/logout")
     maya = Web(app)
     maya.login(MAYA)
