@@ -83,7 +83,7 @@ def hash_password(password: str) -> str:
 
 def seed_demo(deps, password: str, history: bool = True) -> dict:
     """Create the demo practice unless one exists. Returns what was done, for the banner."""
-    from portal.services.booking import book_appointment
+    from portal.services.sessions.booking import book_appointment
 
     store = deps.store
     if store.list_therapists():
@@ -139,13 +139,13 @@ WAITLISTED = 3  # per therapist: cancel a demo session and its time is offered t
 def _seed_waitlist(deps, therapist, clients, booked: int):
     """The first few clients would take an earlier time than their later session."""
     from portal.domain.waitlist import WaitlistPrefs
-    from portal.services import waitlist
+    from portal.services.waitlist import entries
 
     for n in range(len(clients), min(booked, len(clients) + WAITLISTED)):
         client = clients[n % len(clients)]
         ctx = deps.store.load_context(f"demo{therapist.id[:4]}{n:02d}", client.id, therapist.id)
         if ctx is not None and ctx.appointment.status.is_open:
-            waitlist.join(deps, ctx, WaitlistPrefs(notice_hours=2))
+            entries.join(deps, ctx, WaitlistPrefs(notice_hours=2))
 
 
 # What eight past weeks looked like, so the figures page and the at-risk flags have something
@@ -198,7 +198,7 @@ def _seed_struggling_week(deps, now):
     from dataclasses import replace
 
     from portal.adapters.senders import FakeNotifier
-    from portal.services.checkins import Answer, record_answer
+    from portal.services.messaging.checkins import Answer, record_answer
 
     quiet = replace(deps, notifier=FakeNotifier())
     for client_id, therapist_id, score, barrier, note in SEEDED_CHECKINS:

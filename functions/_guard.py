@@ -9,7 +9,7 @@ Two kinds of handler, two endings:
 - Event-driven handlers (inbound SMS, SES events) go through ``event_handled``: a failure
   is logged and then raised as ``EventFailed``, so the platform retries the event (Lambda's
   asynchronous retries). An event comes once; swallowing its failure would lose it, a STOP
-  among them. Their services handle each message once (``portal.services.inbound``).
+  among them. Their services handle each message once (``portal.services.messaging.inbound``).
 
 Neither lets a ``TypeError`` escape: Zappa then calls the handler again as
 ``handler(event)`` and ``handler()``, re-running its side effects. ``EventFailed`` is a
@@ -40,7 +40,7 @@ def time_budget(context):
 def lock_for(context) -> timedelta:
     """How long an event's lock must hold: until this Lambda would time out (Powertools
     does the same), or the services' default outside Lambda."""
-    from portal.services.inbound import LOCK_FOR
+    from portal.services.messaging.inbound import LOCK_FOR
 
     remaining = _remaining_ms(context)
     return timedelta(milliseconds=remaining() + 1000) if remaining else LOCK_FOR

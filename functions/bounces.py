@@ -6,7 +6,7 @@ retries: no block is lost."""
 
 def handler(event, context):
     from functions._guard import event_handled
-    from portal.services.bounces import handle_event
+    from portal.services.messaging.bounces import handle_event
     from portal.wiring import default_container
 
     def work(deps, lock_for):

@@ -3,6 +3,6 @@
 
 def handler(event, context):
     from functions._guard import guarded
-    from portal.services.checkins import send_checkins
+    from portal.services.messaging.checkins import send_checkins
 
     return guarded("checkins", lambda deps, stop: send_checkins(deps, should_stop=stop), context)

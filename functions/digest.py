@@ -3,6 +3,6 @@
 
 def handler(event, context):
     from functions._guard import guarded
-    from portal.services.digest import send_digests
+    from portal.services.messaging.digest import send_digests
 
     return guarded("digest", lambda deps, stop: send_digests(deps), context)

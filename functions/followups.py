@@ -3,6 +3,6 @@
 
 def handler(event, context):
     from functions._guard import guarded
-    from portal.services.followups import send_due_followups
+    from portal.services.messaging.followups import send_due_followups
 
     return guarded("followups", lambda deps, stop: send_due_followups(deps, should_stop=stop), context)

@@ -10,8 +10,8 @@ def handler(event, context):
 
 
 def _run(deps, stop):
-    from portal.services.client_notices import send_client_notices
-    from portal.services.reminders import send_due_reminders
+    from portal.services.messaging.client_notices import send_client_notices
+    from portal.services.messaging.reminders import send_due_reminders
 
     summary = send_due_reminders(deps, should_stop=stop)
     return {**summary, "notices": send_client_notices(deps, should_stop=stop)}

@@ -5,7 +5,7 @@ SMS_EVENTS_TOPIC_ARN are accepted. A failure raises (``EventFailed``) so that th
 
 def handler(event, context):
     from functions._guard import event_handled
-    from portal.services.delivery import handle_sms_events
+    from portal.services.messaging.delivery import handle_sms_events
     from portal.wiring import default_container
 
     def work(deps, lock_for):

@@ -9,7 +9,7 @@ raises (``EventFailed``) so that the platform retries: a lost STOP is a complian
 
 def handler(event, context):
     from functions._guard import event_handled
-    from portal.services.sms_inbound import handle_event
+    from portal.services.messaging.sms_inbound import handle_event
 
     def work(deps, lock_for):
         return handle_event(deps, event, lock_for=lock_for)

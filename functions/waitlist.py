@@ -3,6 +3,6 @@
 
 def handler(event, context):
     from functions._guard import guarded
-    from portal.services.waitlist_waves import send_due_offers
+    from portal.services.waitlist.waves import send_due_offers
 
     return guarded("waitlist", lambda deps, stop: send_due_offers(deps, should_stop=stop), context)

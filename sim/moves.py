@@ -13,7 +13,7 @@ from datetime import timedelta
 from portal.domain.errors import DomainError
 from portal.domain.model import Barrier, Status
 from portal.links import CHECKIN_SALT, LinkExpired, LinkInvalid
-from portal.services import on_behalf
+from portal.services.sessions import on_behalf
 from sim import parameters as P
 from sim import waitlist_moves
 from sim.browser import ends, links_in, mode_form, time_form

@@ -20,7 +20,7 @@ from portal.domain.model import (
     Therapist,
 )
 from portal.domain.timemath import local_wall_to_utc, to_local
-from portal.services import on_behalf
+from portal.services.sessions import on_behalf
 from sim import parameters as P
 
 BOTH = frozenset({Mode.IN_PERSON, Mode.TELE})

@@ -47,7 +47,7 @@ def after_grace(deps):
     lane of the reminders run: what the client hears once the grace is over."""
     from datetime import timedelta
 
-    from portal.services.change_notices import send_change_notices
+    from portal.services.client.change_notices import send_change_notices
 
     grace = deps.store.get_settings().change_grace_minutes
     deps.clock.advance(timedelta(minutes=grace, seconds=1))
@@ -59,8 +59,8 @@ PASSWORD = "correct horse battery"
 
 def therapist_who_signs_in(store, password=PASSWORD):
     """Maya with a password, stored: the sign-in and two-step tests start from her."""
-    from portal.services import auth
+    from portal.services.accounts import sign_in
 
-    t = replace(therapist("maya01", email="maya@practice.test"), password_hash=auth.hash_password(password))
+    t = replace(therapist("maya01", email="maya@practice.test"), password_hash=sign_in.hash_password(password))
     store.add_therapist(t)
     return t

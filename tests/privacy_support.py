@@ -5,7 +5,7 @@ from datetime import timedelta
 from portal.domain.audit import Actor, AuditEvent
 from portal.domain.model import Appointment, Barrier, Client, InboxItem, Mode, Status
 from portal.domain.risk import CheckIn
-from portal.services.booking import book_appointment
+from portal.services.sessions.booking import book_appointment
 
 SENTINELS = {
     "first": "Zebulonia", "last": "Quistgaardson", "email": "zeb.quist@sentinel.example",

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
-from portal.services import booking
+from portal.services.sessions import booking
 from tests import builders
 from tests.conftest import T0
 

@@ -27,7 +27,7 @@ def _history(container, client_id: str, therapist_id: str):
 
 def run():
     from devstack.seed import seed_demo
-    from portal.services.privacy_export import export_client
+    from portal.services.privacy.export import export_client
     from tools.bench_workspace import CallCounter
     from tools.emulated_stack import deployed_container, emulator
 

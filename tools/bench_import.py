@@ -44,7 +44,7 @@ def _timed(import_rows, rows) -> tuple[float, dict]:
 
 
 def measure(container, client_rows: int) -> list[str]:
-    from portal.services.importer import (
+    from portal.services.workspace.importer import (
         APPOINTMENT_REQUIRED,
         CLIENT_REQUIRED,
         Importer,
@@ -66,7 +66,7 @@ def measure(container, client_rows: int) -> list[str]:
 def measure_bookings(container) -> str:
     """On a table of its own: moto deep-copies the whole table for each transaction, so on a
     table of thousands of items one booking takes seconds there (tens of ms on DynamoDB)."""
-    from portal.services.importer import (
+    from portal.services.workspace.importer import (
         APPOINTMENT_REQUIRED,
         CLIENT_REQUIRED,
         Importer,

@@ -22,7 +22,8 @@ def _practice(container, tid: str, listed: int):
     from portal.domain.audit import Actor
     from portal.domain.model import Mode
     from portal.domain.waitlist import WaitlistEntry, WaitlistPrefs
-    from portal.services import booking, waitlist
+    from portal.services.sessions import booking
+    from portal.services.waitlist import entries as waitlist
     from tests import builders
 
     deps, store = container.deps, container.store
@@ -48,7 +49,7 @@ def _practice(container, tid: str, listed: int):
 
 
 def _plan(container, counter, listed: int) -> list[str]:
-    from portal.services.waitlist_waves import send_due_offers
+    from portal.services.waitlist.waves import send_due_offers
 
     tid = f"b{listed}"
     _practice(container, tid, listed)
@@ -61,8 +62,8 @@ def _plan(container, counter, listed: int) -> list[str]:
 
 
 def measure(container) -> dict:
-    from portal.services import waitlist_claims
-    from portal.services.waitlist_waves import send_due_offers
+    from portal.services.waitlist import claims
+    from portal.services.waitlist.waves import send_due_offers
     from tools.bench_client_calls import CallCounter
 
     counter = CallCounter(container.client("dynamodb"))
@@ -74,7 +75,7 @@ def measure(container) -> dict:
     link = container.links.offer_url(opening, opening.offers[0].client_id)
     container.clock.set(NOW + timedelta(minutes=4))
     counter.take()
-    state = waitlist_claims.claim(container.deps, link.rsplit("/", 1)[-1]).state
+    state = claims.claim(container.deps, link.rsplit("/", 1)[-1]).state
     out["claim"] = [(op, sending) for op, sending in counter.take()]
     out["claim state"] = state
     return out

@@ -87,7 +87,7 @@ def _availability_form(store, therapist_id):
 
 def measure(container, app) -> dict[str, list[tuple[str, bool]]]:
     """Run each action once, signed in as the demo admin; DynamoDB operations per action."""
-    from portal.services.booking import reschedule_options
+    from portal.services.sessions.booking import reschedule_options
 
     store, laptop = container.store, Laptop(app)
     counter = CallCounter(container.client("dynamodb"), container.notifier)
@@ -129,7 +129,7 @@ def _busy_therapist(container):
     from portal.domain.audit import Actor
     from portal.domain.model import Availability, Client, Mode, Therapist
     from portal.domain.risk import CheckIn
-    from portal.services.booking import book_appointment
+    from portal.services.sessions.booking import book_appointment
 
     deps, store = container.deps, container.store
     busy = Therapist("busy40", "Robin Busy", "robin@riverbend.example", "America/New_York",
@@ -164,7 +164,7 @@ def lines(calls) -> list[str]:
 
 def hash_cost(runs: int = 7) -> str:
     """Checking one scrypt hash against rendering the sign-in page, medians side by side."""
-    from portal.services.auth import hash_password, verify_password
+    from portal.services.accounts.sign_in import hash_password, verify_password
 
     hashed = hash_password(PASSWORD)
     check, page = [], []

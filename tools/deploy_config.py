@@ -37,7 +37,7 @@ def wire(settings: dict, stage: str, outputs: dict, base_url: str) -> dict:
         "PORTAL_ENV": "production",
         "TABLE_NAME": outputs["TableName"],
         "SES_CONFIGURATION_SET": outputs.get("ConfigurationSetName", ""),
-        # Events are accepted from the stack's own topics only (portal.services.delivery).
+        # Events are accepted from the stack's own topics only (portal.services.messaging.delivery).
         "SES_EVENTS_TOPIC_ARN": outputs.get("SesEventsTopicArn", ""),
         "SMS_EVENTS_TOPIC_ARN": outputs.get("SmsEventsTopicArn", ""),
         "SMS_CONFIGURATION_SET": outputs.get("SmsConfigurationSetName", ""),

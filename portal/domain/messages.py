@@ -9,7 +9,7 @@ holds the exact moment each message goes out:
   check-ins move to just after the quiet hours end instead.
 - At most one reminder SMS per client-local day: of one session's reminder texts, the
   earliest on a day is kept. (Texts for two different sessions on one day are settled
-  when sending, by a once-a-day record; see portal.services.reminders.)
+  when sending, by a once-a-day record; see portal.services.messaging.reminders.)
 - The nudge: one extra short message for a session still not confirmed ``nudge_hours``
   before. When a reminder goes out at (or up to 3 h before) that moment, the nudge
   waits 3 h after it, so the client has had time to answer the reminder. By SMS when

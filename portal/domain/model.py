@@ -130,7 +130,7 @@ class PracticeSettings:
     version: int = 0
     # A session still unconfirmed this many hours before gets one extra short nudge (0: none).
     nudge_hours: int = 24
-    two_step_required: bool = False  # every therapist signs in with a code (services/two_step.py)
+    two_step_required: bool = False  # every therapist signs in with a code (services/accounts/two_step.py)
     # A client's own change is confirmed this many minutes later, coalesced (0: at once).
     change_grace_minutes: int = 3
     # The waitlist (portal.domain.waitlist.WavePolicy checks these).
@@ -165,7 +165,7 @@ class Therapist:
     role: str = "therapist"  # or "admin"
     password_hash: str = ""
     session_key: str = ""  # replaced at sign-out: every session signed with the old one ends
-    # Two-step sign-in (services/two_step.py): empty secret = not enrolled.
+    # Two-step sign-in (services/accounts/two_step.py): empty secret = not enrolled.
     totp_secret: str = ""
     totp_last_step: int = 0  # the last 30-second step whose code was used: never accepted again
     recovery_hashes: tuple[str, ...] = ()
@@ -199,7 +199,7 @@ class Client:
     checkins_enabled: bool = True
     email_blocked: bool = False  # the address bounced or complained: email stops until it changes
     sms_unreachable: bool = False  # texts to the number failed: shown until the number changes
-    erased: bool = False  # erased on request (services/erasure.py): links answer 410
+    erased: bool = False  # erased on request (services/privacy/erasure.py): links answer 410
 
     def __post_init__(self):
         require_zone(self.timezone)

@@ -1,6 +1,6 @@
 """The wording of days, times, zones and phone numbers as template filters, registered once.
 
-Messages register the same functions on their own Jinja environment (services/compose.py).
+Messages register the same functions on their own Jinja environment (services/messaging/compose.py).
 """
 from __future__ import annotations
 

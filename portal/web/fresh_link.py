@@ -11,7 +11,7 @@ from wtforms import HiddenField
 from wtforms.validators import AnyOf, Length
 
 from portal.links import APPOINTMENT_SALT, CHECKIN_SALT
-from portal.services.fresh_links import TooManyRequests, request_fresh_link
+from portal.services.client.fresh_links import TooManyRequests, request_fresh_link
 from portal.web import deps
 from portal.web.link_problem import page
 

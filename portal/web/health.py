@@ -1,7 +1,7 @@
 from flask import Blueprint, jsonify, render_template
 
 from portal.domain import wording
-from portal.services.link_context import practice_contact
+from portal.services.client.link_context import practice_contact
 from portal.web import deps
 
 bp = Blueprint("health", __name__)

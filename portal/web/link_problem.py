@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from portal.domain import wording
 from portal.links import LinkExpired, LinkInvalid
-from portal.services.link_context import LinkGone, LinkNotFound, practice_contact
+from portal.services.client.link_context import LinkGone, LinkNotFound, practice_contact
 from portal.web import deps
 
 

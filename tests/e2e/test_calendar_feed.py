@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from portal.domain.model import Barrier
-from portal.services import calendar_feed
+from portal.services.sessions import calendar_feed
 from tests.workspace_support import MAYA, SAM, Web, app_on, seeded
 
 

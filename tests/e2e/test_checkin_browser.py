@@ -25,7 +25,7 @@ def next_session(container, mode=Mode.IN_PERSON):
 
 
 def _modes(container, appointment):
-    from portal.services.booking import modes_available
+    from portal.services.sessions.booking import modes_available
 
     ctx = container.store.load_context(appointment.id, appointment.client_id, appointment.therapist_id)
     return modes_available(ctx)

@@ -7,8 +7,8 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, Mode, PracticeSettings, Status
 from portal.links import CHECKIN_SALT
-from portal.services.booking import book_appointment
-from portal.services.dashboard import latest_checkin
+from portal.services.sessions.booking import book_appointment
+from portal.services.workspace.dashboard import latest_checkin
 from tests import builders
 from tests.conftest import BASE_URL, T0
 
@@ -150,7 +150,7 @@ def test_check_in_and_appointment_links_share_one_link_problem_page_with_a_way_f
 
 
 def test_a_cancelled_next_session_still_takes_how_they_are_doing(web, store):
-    from portal.services import booking
+    from portal.services.sessions import booking
 
     ctx = store.load_context(web.next.id, web.client.id, web.therapist.id)
     booking.cancel(web.deps, ctx, ctx.appointment.version, actor=Actor.system("test"))

@@ -10,9 +10,9 @@ from portal.domain.audit import Actor
 from portal.domain.model import Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status
 from portal.domain.timemath import to_local
 from portal.paths import ROOT
-from portal.services import client_changes as actions
-from portal.services import open_times
-from portal.services.booking import book_appointment
+from portal.services.client import changes as actions
+from portal.services.sessions import open_times
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.services.client_notes import NOTES_A_DAY
+from portal.services.client.notes import NOTES_A_DAY
 from tests.e2e.test_client_journeys import Web, text_of
 
 
@@ -32,7 +32,7 @@ def test_a_note_goes_to_the_inbox_and_the_email_says_only_that_one_is_waiting(we
 
 
 def test_notes_are_shown_escaped_in_the_workspace(app, deps):
-    from portal.services import client_notes
+    from portal.services.client import notes
     from tests import workspace_support as ws
 
     ws.seeded(deps)
@@ -40,7 +40,7 @@ def test_notes_are_shown_escaped_in_the_workspace(app, deps):
     now = deps.clock.now()
     session = next(a for a in deps.store.therapist_appointments(maya.id, now, now + timedelta(days=14))
                    if a.status.is_open)
-    client_notes.send_note(deps, session, maya, deps.store.get_settings(), "<b>bold</b> & <script>x</script>")
+    notes.send_note(deps, session, maya, deps.store.get_settings(), "<b>bold</b> & <script>x</script>")
     http = ws.Web(app)
     http.login()
     body = http.get("/t/").get_data(as_text=True)

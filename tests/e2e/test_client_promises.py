@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from portal.domain.model import Barrier, Mode
-from portal.services import open_times
+from portal.services.sessions import open_times
 from tests.conftest import T0
 from tests.e2e import test_checkin_page as checkin
 from tests.e2e.test_client_journeys import THU_10, Web, text_of
@@ -188,7 +188,7 @@ def test_times_next_to_the_clients_other_sessions_are_not_offered(web):
     from dataclasses import replace
 
     from portal.domain.audit import Actor
-    from portal.services.booking import book_appointment
+    from portal.services.sessions.booking import book_appointment
 
     elsewhere = book_appointment(web.deps, other_therapist, replace(web.client, therapist_id="ther02"),
                                  TUE_17 + timedelta(minutes=30), Mode.TELE, actor=Actor.system("test"),
@@ -219,7 +219,7 @@ def test_suggestions_filters_and_later_times(web, clock):
 
     from portal.domain.audit import Actor, AuditEvent
     from portal.domain.model import Status
-    from portal.services.booking import book_appointment
+    from portal.services.sessions.booking import book_appointment
 
     for weeks in (1, 2, 3):  # the client's usual: Tuesday evenings
         past = book_appointment(web.deps, web.therapist, web.client, TUE_17 - timedelta(weeks=weeks),

@@ -58,7 +58,7 @@ def test_not_feeling_well_puts_crisis_help_first_and_no_choice_pushed(live_stack
 
 
 def test_booking_again_asks_before_a_video_only_time(live_stack, phone_page):
-    from portal.services.client_changes import rebook_id
+    from portal.services.client.changes import rebook_id
 
     container, url = live_stack
     page = phone_page

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.services.client_notices import send_client_notices
+from portal.services.messaging.client_notices import send_client_notices
 from tests.e2e.test_client_journeys import Web, text_of
 
 

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from portal.domain.model import Status
-from portal.services import compose, notify
+from portal.services.client import notify
+from portal.services.messaging import compose
 from tests.conftest import BASE_URL
 from tests.e2e.test_client_journeys import SOON, Web, text_of
 

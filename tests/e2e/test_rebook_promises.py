@@ -8,9 +8,9 @@ import pytest
 
 from portal.domain.audit import Actor
 from portal.domain.model import Availability, AvailabilityWindow, Mode
-from portal.services import open_times
-from portal.services.booking import book_appointment
-from portal.services.client_changes import rebook_id
+from portal.services.client.changes import rebook_id
+from portal.services.sessions import open_times
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.e2e.test_client_journeys import THU_10, Web, text_of
 from tests.e2e.test_client_promises import SAT_10, TUE_17

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
-from portal.services import booking
-from portal.services.waitlist_waves import send_due_offers
+from portal.services.sessions import booking
+from portal.services.waitlist.waves import send_due_offers
 from tests.e2e.test_client_browser import look, sessions
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import pytest
 
 from portal.domain.audit import Actor
 from portal.domain.model import Mode, PracticeSettings
-from portal.services import booking
-from portal.services.waitlist_waves import send_due_offers
+from portal.services.sessions import booking
+from portal.services.waitlist.waves import send_due_offers
 from tests import builders
 from tests.conftest import BASE_URL, T0
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from portal.domain.audit import Actor
-from portal.services import booking
-from portal.services.waitlist_waves import send_due_offers
+from portal.services.sessions import booking
+from portal.services.waitlist.waves import send_due_offers
 from tests.workspace_support import Web, seeded, text
 
 

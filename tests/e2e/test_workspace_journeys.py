@@ -7,7 +7,7 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, InboxItem, Mode, Status
 from portal.domain.timemath import iso_utc, to_local
-from portal.services import booking
+from portal.services.sessions import booking
 from tests.conftest import T0
 from tests.workspace_support import MAYA, SAM, Web, seeded, text
 
@@ -219,7 +219,7 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     # 6 AM for her in Los Angeles (quiet hours), and goes out when they end.
     told = [(c, to) for c, to, _ in deps.notifier.sent]
     assert told == [("email", "priya.natarajan@example.com")]
-    from portal.services.change_notices import send_change_notices
+    from portal.services.client.change_notices import send_change_notices
 
     clock.advance(timedelta(hours=2, minutes=30))  # 8:30 AM in Los Angeles
     send_change_notices(deps)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from devstack.seed import seed_demo
 from portal.domain.audit import Actor
 from portal.domain.wording import short_when
-from portal.services.booking import reschedule, reschedule_options
+from portal.services.sessions.booking import reschedule, reschedule_options
 from tests.conftest import T0
 from tests.workspace_support import DEMO_PASSWORD, MAYA, SAM, Web, app_on, text
 

@@ -7,8 +7,9 @@ import pytest
 
 from portal.domain.audit import Actor
 from portal.domain.model import Availability, Mode, Status, Therapist
-from portal.services import booking, stats
-from portal.services.auth import hash_password
+from portal.services.accounts.sign_in import hash_password
+from portal.services.sessions import booking
+from portal.services.workspace import figures as stats
 from tests.conftest import T0
 from tests.workspace_support import DEMO_PASSWORD, MAYA, SAM, Web, app_on, seeded
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from portal.domain.audit import Actor
 from portal.domain.errors import SlotTaken
 from portal.domain.model import Mode
-from portal.services.booking import book_appointment
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import T0
 

@@ -7,7 +7,7 @@ from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, Mode, Status
-from portal.services.booking import book_appointment
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
 from tools.bench_client_calls import GOALS, lines, measure

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from portal import create_app
-from portal.services import open_times
+from portal.services.sessions import open_times
 from tests import builders
 from tests.conftest import BASE_URL, T0
 from tests.racing import booked_racers, post_all_at_once

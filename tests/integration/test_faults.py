@@ -14,8 +14,8 @@ import pytest
 from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
-from portal.services import open_times as actions
-from portal.services.booking import book_appointment
+from portal.services.sessions import open_times as actions
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
 
@@ -255,7 +255,7 @@ def test_workspace_users_get_the_same_kind_page(workspace, action, operation, fa
 def test_a_crash_after_sending_and_before_marking_sends_that_message_at_most_twice(aws, clock):
     from portal.domain.errors import ServiceBusy
     from portal.domain.messages import SENT
-    from portal.services.reminders import LEASE, send_due_reminders
+    from portal.services.messaging.reminders import LEASE, send_due_reminders
 
     therapist, client = builders.therapist(), builders.client()
     aws.store.add_therapist(therapist, builders.weekday_availability())

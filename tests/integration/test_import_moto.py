@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from portal.adapters.table import MemoryTable
-from portal.services.importer import CLIENT_REQUIRED, Importer, read_rows
+from portal.services.workspace.importer import CLIENT_REQUIRED, Importer, read_rows
 from tests import builders
 
 ROWS = 120

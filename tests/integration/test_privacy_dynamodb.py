@@ -1,8 +1,9 @@
 """Erasure and the access log on DynamoDB (moto): no erased value left in any attribute of any
 item (found with a Scan, which only this test makes), and the figures unchanged."""
 from devstack.seed import seed_demo
-from portal.services import access_log, stats
-from portal.services.erasure import erase_client
+from portal.services.privacy import access_log
+from portal.services.privacy.erasure import erase_client
+from portal.services.workspace import figures as stats
 from tests.privacy_support import SENTINELS, erasable_client, items_holding
 
 

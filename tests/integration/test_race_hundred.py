@@ -20,7 +20,7 @@ from portal.adapters import codec
 from portal.domain.errors import ServiceBusy
 from portal.domain.model import Appointment, Channel, Mode
 from portal.domain.timemath import cells
-from portal.services import open_times as actions
+from portal.services.sessions import open_times as actions
 from tests import builders
 from tests.conftest import BASE_URL, T0
 

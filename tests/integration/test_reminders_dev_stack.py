@@ -56,7 +56,7 @@ def test_the_dev_scheduler_fires_each_function_on_its_own_rate(dev_stack):
 
 
 def test_a_missed_session_gets_its_followup_through_the_emulator(dev_stack):
-    from portal.services import booking
+    from portal.services.sessions import booking
 
     container, web = dev_stack
     store = container.store
@@ -95,7 +95,7 @@ def test_the_dev_panel_plays_a_bounce_and_an_sms_failure_through_the_event_funct
 
 
 def test_the_dev_scheduler_sends_a_client_change_once_after_its_grace(dev_stack):
-    from portal.services import client_changes
+    from portal.services.client import changes as client_changes
 
     container, web = dev_stack
     store, now = container.store, container.clock.now()

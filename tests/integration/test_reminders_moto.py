@@ -11,8 +11,8 @@ from portal.domain.audit import Actor
 from portal.domain.messages import SENT
 from portal.domain.model import Channel, Mode, PracticeSettings
 from portal.interfaces import Deps
-from portal.services import booking
-from portal.services.reminders import send_due_reminders
+from portal.services.messaging.reminders import send_due_reminders
+from portal.services.sessions import booking
 from tests import builders
 
 SETTINGS = PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100",

@@ -42,7 +42,7 @@ def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_session
 
 
 def test_a_message_carrying_a_last_name_stops_the_run(monkeypatch):
-    from portal.services import compose
+    from portal.services.messaging import compose
 
     plain = compose.reminder_sms
     monkeypatch.setattr(compose, "reminder_sms", lambda values, nudge=False: plain(values, nudge) + " Abbott")

@@ -10,7 +10,7 @@ from devstack.schedule import scheduled_functions
 from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.audit import Actor
-from portal.services import booking
+from portal.services.sessions import booking
 from tests.stack import deployed_container
 
 

@@ -11,7 +11,8 @@ from portal.domain.audit import Actor
 from portal.domain.model import Mode
 from portal.domain.timemath import cells
 from portal.domain.waitlist import OfferSent, WaitlistPrefs
-from portal.services import booking, waitlist
+from portal.services.sessions import booking
+from portal.services.waitlist import entries
 from tests import builders
 from tests.conftest import BASE_URL, T0
 from tests.racing import booked_racers, post_all_at_once
@@ -27,7 +28,7 @@ def test_twenty_clients_claiming_one_offer_at_once_see_exactly_one_win(aws):
     app = create_app(aws.config, container=aws)
     sessions = []
     for c, a in booked_racers(deps, therapist, RACERS, first_day=7):
-        waitlist.join(deps, store.load_context(a.id, c.id, therapist.id), WaitlistPrefs())
+        entries.join(deps, store.load_context(a.id, c.id, therapist.id), WaitlistPrefs())
         sessions.append(a)
     freed_client = builders.client(cid="freed1", tid=therapist.id)
     store.add_client(freed_client)

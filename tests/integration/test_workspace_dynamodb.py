@@ -7,7 +7,7 @@ import pytest
 from devstack.seed import seed_demo
 from portal import create_app
 from portal.adapters import codec
-from portal.services import auth
+from portal.services.accounts import sign_in as auth
 from portal.wiring import Container
 from tests.conftest import T0
 from tools.bench_workspace import GOALS, lines, measure

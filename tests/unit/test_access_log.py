@@ -6,8 +6,8 @@ import zipfile
 from datetime import timedelta
 
 from portal.domain.privacy import truncate_ip
-from portal.services import access_log
-from portal.services.privacy_export import export_client
+from portal.services.privacy import access_log
+from portal.services.privacy.export import export_client
 from tests.privacy_support import SENTINELS, erasable_client
 from tests.workspace_support import MAYA, SAM, Web, app_on, seeded
 

@@ -6,8 +6,8 @@ import pytest
 
 from portal.adapters import codec
 from portal.domain.errors import ValidationError
-from portal.services import auth
-from portal.services.inputs import FormErrors
+from portal.services.accounts import sign_in as auth
+from portal.services.workspace.inputs import FormErrors
 from tests import builders
 from tests.conftest import T0
 

@@ -7,7 +7,7 @@ import pytest
 from functions import bounces
 from portal.config import DEV_TOPICS
 from portal.domain.model import Channel
-from portal.services.bounces import record_ses_event
+from portal.services.messaging.bounces import record_ses_event
 from tests import builders
 
 TOPIC = DEV_TOPICS["SES_EVENTS_TOPIC_ARN"]  # what the test settings accept
@@ -82,7 +82,7 @@ def test_a_failed_block_raises_for_a_retry_and_the_redelivery_blocks_once(deps, 
 
 
 def test_a_completed_ses_message_delivered_again_does_nothing(deps, monkeypatch):
-    from portal.services.bounces import handle_event
+    from portal.services.messaging.bounces import handle_event
 
     _, alex = builders.practice(deps.store)
     event = {"Records": [sns_record(ses_event("Complaint", alex.email), "sns-2")]}
@@ -94,8 +94,8 @@ def test_a_completed_ses_message_delivered_again_does_nothing(deps, monkeypatch)
 
 
 def test_a_crashed_runs_lock_on_an_ses_message_is_taken_over_once_it_expires(deps, clock):
-    from portal.services.bounces import handle_event
-    from portal.services.inbound import LOCK_FOR, InboundBusy
+    from portal.services.messaging.bounces import handle_event
+    from portal.services.messaging.inbound import LOCK_FOR, InboundBusy
 
     _, alex = builders.practice(deps.store)
     event = {"Records": [sns_record(ses_event("Bounce", alex.email), "sns-3")]}

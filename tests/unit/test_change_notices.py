@@ -8,10 +8,11 @@ from portal.domain.audit import Actor
 from portal.domain.messages import CHANGE_NOTICE, PENDING, SENT, SKIPPED
 from portal.domain.model import Barrier, Channel, Mode, PracticeSettings, Status
 from portal.domain.notices import notice_key
-from portal.services import client_changes as actions
-from portal.services import client_moves, on_behalf
-from portal.services.booking import book_appointment
-from portal.services.change_notices import send_change_notices
+from portal.services.client import changes as actions
+from portal.services.client import moves
+from portal.services.client.change_notices import send_change_notices
+from portal.services.sessions import on_behalf
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import T0
 
@@ -91,7 +92,7 @@ def test_a_move_and_its_undo_send_nothing(deps, practice, notifier):
     t, c = practice
     ctx = booked(deps, t, c)
     moved = actions.reschedule(deps, ctx, FRI_10, ctx.appointment.version)
-    undone = client_moves.undo(deps, fresh(deps, moved), moved.version)
+    undone = moves.undo(deps, fresh(deps, moved), moved.version)
     assert undone.start == THU_10
     builders.after_grace(deps)
     assert notifier.sent == []

@@ -11,8 +11,9 @@ from portal.domain.errors import ValidationError
 from portal.domain.messages import CheckinPolicy, checkin_moment, checkin_pairs
 from portal.domain.model import Appointment, Barrier, Channel, Mode, PracticeSettings, Status
 from portal.domain.timemath import to_local
-from portal.services import booking, checkins
-from portal.services.dashboard import latest_checkin
+from portal.services.messaging import checkins
+from portal.services.sessions import booking
+from portal.services.workspace.dashboard import latest_checkin
 from tests import builders
 
 SETTINGS = PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100")

@@ -7,8 +7,8 @@ from icalendar import Calendar
 from portal.calendar import ics_bytes, uid_for
 from portal.domain.audit import Actor
 from portal.domain.model import Mode, PracticeSettings, Status
-from portal.services import client_changes as actions
-from portal.services.booking import book_appointment
+from portal.services.client import changes as actions
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import T0
 

@@ -8,9 +8,9 @@ from portal.domain.audit import Actor
 from portal.domain.errors import SlotTaken, SlotUnavailable, StaleVersion, ValidationError
 from portal.domain.model import Availability, AvailabilityWindow, Barrier, Mode, PracticeSettings, Status
 from portal.links import LinkExpired, LinkInvalid
-from portal.services import client_changes as actions
-from portal.services import help_offers
-from portal.services.booking import NOTE_MAX, book_appointment
+from portal.services.client import changes as actions
+from portal.services.client import help_offers
+from portal.services.sessions.booking import NOTE_MAX, book_appointment
 from tests import builders
 from tests.conftest import T0
 

@@ -8,7 +8,7 @@ from devstack.seed import CLIENTS, SETTINGS
 from portal.adapters.senders import build_mime
 from portal.domain.model import Appointment, Barrier, Channel, Mode, PracticeSettings, Status
 from portal.links import Links
-from portal.services import notify
+from portal.services.client import notify
 from tests import builders
 from tests.conftest import TEST_SECRET
 

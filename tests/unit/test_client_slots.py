@@ -7,8 +7,8 @@ from portal.domain.audit import Actor
 from portal.domain.model import Availability, AvailabilityWindow, Mode, PracticeSettings, TimeOff
 from portal.domain.timemath import to_local
 from portal.interfaces import Deps
-from portal.services import open_times
-from portal.services.booking import book_appointment
+from portal.services.sessions import open_times
+from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import T0
 

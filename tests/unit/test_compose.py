@@ -9,7 +9,7 @@ from portal.adapters.senders import build_mime
 from portal.domain import wording
 from portal.domain.model import Appointment, Mode, Status
 from portal.links import Links
-from portal.services import compose
+from portal.services.messaging import compose
 from tests import builders
 from tests.conftest import TEST_SECRET
 

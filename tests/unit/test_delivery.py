@@ -10,9 +10,10 @@ from portal.config import DEV_TOPICS
 from portal.domain import delivery
 from portal.domain.audit import Actor
 from portal.domain.model import Mode, PracticeSettings
-from portal.services import booking, clients
-from portal.services.delivery import session_history
-from portal.services.reminders import send_due_reminders
+from portal.services.messaging.delivery import session_history
+from portal.services.messaging.reminders import send_due_reminders
+from portal.services.sessions import booking
+from portal.services.workspace import clients
 from tests import builders
 
 SES_TOPIC, SMS_TOPIC = DEV_TOPICS["SES_EVENTS_TOPIC_ARN"], DEV_TOPICS["SMS_EVENTS_TOPIC_ARN"]

@@ -5,8 +5,8 @@ import pytest
 
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, InboxItem, Mode, PracticeSettings, Status
-from portal.services import booking
-from portal.services.digest import send_digests
+from portal.services.messaging.digest import send_digests
+from portal.services.sessions import booking
 from tests import builders
 
 SETTINGS = PracticeSettings(display_name="Riverbend Counseling")

@@ -5,8 +5,8 @@ import pytest
 
 from portal.domain.messages import PENDING
 from portal.domain.model import Status
-from portal.services import stats
-from portal.services.erasure import ErasureRefused, erase_client
+from portal.services.privacy.erasure import ErasureRefused, erase_client
+from portal.services.workspace import figures as stats
 from tests.privacy_support import SENTINELS, erasable_client, items_holding
 from tests.workspace_support import MAYA, SAM, Web, app_on, seeded
 

@@ -6,9 +6,9 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.messages import PENDING, SENT, SKIPPED
 from portal.domain.model import Channel, Mode, PracticeSettings, Status
-from portal.services import booking
-from portal.services.followups import send_due_followups
-from portal.services.reminders import send_due_reminders
+from portal.services.messaging.followups import send_due_followups
+from portal.services.messaging.reminders import send_due_reminders
+from portal.services.sessions import booking
 from tests import builders
 
 SETTINGS = PracticeSettings(display_name="Riverbend Counseling", contact_phone="+1 202-555-0100")

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from portal.domain.model import Channel, Mode, Status
-from portal.services.importer import stable_id
+from portal.services.workspace.importer import stable_id
 from tests import builders
 
 CLIENTS = """therapist_email,first_name,last_name,email,phone,timezone,channels,sms_consent

@@ -13,7 +13,7 @@ import pytest
 from devstack.seed import CLIENTS, SETTINGS, THERAPISTS
 from portal.domain.model import Appointment, Mode
 from portal.links import Links
-from portal.services import compose
+from portal.services.messaging import compose
 from tests import builders
 from tests.conftest import TEST_SECRET
 
@@ -82,7 +82,7 @@ def _email(name, email):
 def change_messages(client, therapist, appointment):
     """The change confirmations another part of the app sends, when present."""
     try:
-        from portal.services import notify
+        from portal.services.client import notify
     except ImportError:
         return []
     out = []

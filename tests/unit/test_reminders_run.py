@@ -11,8 +11,8 @@ from portal.adapters import codec
 from portal.domain.audit import Actor
 from portal.domain.messages import FAILED, PENDING, SENT, SKIPPED
 from portal.domain.model import Channel, Mode, PracticeSettings, ReminderRule
-from portal.services import booking
-from portal.services.reminders import send_due_reminders
+from portal.services.messaging.reminders import send_due_reminders
+from portal.services.sessions import booking
 from tests import builders
 
 EMAIL, SMS, VOICE = Channel.EMAIL, Channel.SMS, Channel.VOICE

@@ -18,7 +18,7 @@ from portal.domain.retention import (
     marker_expiry,
 )
 from portal.interfaces import Email
-from portal.services import practice
+from portal.services.workspace import settings as practice
 from tests.conftest import T0
 
 
@@ -62,8 +62,8 @@ def test_the_admin_changes_the_windows_on_the_settings_page(deps, store):
 def test_markers_are_kept_for_the_practices_window(deps, store, clock):
     from portal.domain.audit import Actor
     from portal.domain.model import Mode
-    from portal.services import booking
-    from portal.services.digest import send_digests
+    from portal.services.messaging.digest import send_digests
+    from portal.services.sessions import booking
     from tests import builders
 
     store.save_settings(PracticeSettings(marker_days=7))

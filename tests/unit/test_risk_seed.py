@@ -1,7 +1,7 @@
 """On the demo practice the risk score picks out a few sessions, not most of them."""
 from devstack.seed import seed_demo
 from portal.domain.risk_score import Level
-from portal.services.dashboard import week_ahead
+from portal.services.workspace.dashboard import week_ahead
 
 
 def test_high_marks_at_most_a_quarter_of_the_demo_sessions_and_the_struggling_client_leads(deps):

@@ -6,8 +6,8 @@ import pytest
 
 from portal.domain.audit import Actor
 from portal.domain.model import Mode, PracticeSettings, Status
-from portal.services import booking
-from portal.services.sms_inbound import InboundSms, command_of, handle, handle_event
+from portal.services.messaging.sms_inbound import InboundSms, command_of, handle, handle_event
+from portal.services.sessions import booking
 from tests import builders
 from tests.conftest import T0
 
@@ -216,7 +216,7 @@ def test_a_completed_message_delivered_again_does_nothing(deps, store, notifier,
 
 
 def test_a_crashed_runs_lock_is_taken_over_once_it_expires(deps, store, notifier, session, clock):
-    from portal.services.inbound import LOCK_FOR, InboundBusy
+    from portal.services.messaging.inbound import LOCK_FOR, InboundBusy
 
     _, client, _ = session
     now = clock.now()

@@ -8,7 +8,7 @@ import pytest
 
 from portal.domain.audit import AuditEvent
 from portal.domain.model import Appointment, Barrier, InboxItem, Mode, Status
-from portal.services.stats import attendance_figures, figures_csv
+from portal.services.workspace.figures import attendance_figures, figures_csv
 from tests import builders
 from tests.conftest import T0
 

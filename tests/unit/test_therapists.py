@@ -7,7 +7,9 @@ from portal.domain.audit import Actor
 from portal.domain.errors import NotFound, SlotUnavailable, ValidationError
 from portal.domain.model import Mode, PracticeSettings
 from portal.domain.slots import open_slots
-from portal.services import auth, booking, therapists
+from portal.services.accounts import sign_in as auth
+from portal.services.sessions import booking
+from portal.services.workspace import team
 from tests import builders
 from tests.conftest import T0
 
@@ -29,7 +31,7 @@ def test_deactivation_refuses_sign_in_ends_sessions_and_is_undone_by_reactivatio
     deps.store.add_therapist(admin)
     t, _ = builders.practice(deps.store, t=builders.therapist(password_hash=auth.hash_password("pw-1234567890")))
     stamp = auth.session_stamp(deps.store.get_therapist(t.id))
-    therapists.deactivate(deps, admin, t.id)
+    team.deactivate(deps, admin, t.id)
     stored = deps.store.get_therapist(t.id)
     assert not stored.active and auth.session_stamp(stored) != stamp  # open sessions end
     with pytest.raises(auth.AccountInactive):
@@ -37,10 +39,10 @@ def test_deactivation_refuses_sign_in_ends_sessions_and_is_undone_by_reactivatio
     with pytest.raises(auth.SignInFailed) as wrong:  # a wrong password says nothing of the state
         auth.sign_in(deps, t.email, "not-the-password", "203.0.113.1")
     assert not isinstance(wrong.value, auth.AccountInactive)
-    therapists.deactivate(deps, admin, t.id)  # twice: nothing more happens
+    team.deactivate(deps, admin, t.id)  # twice: nothing more happens
     assert deps.store.get_therapist(t.id) == stored
     assert [e.action for e in deps.store.therapist_events(t.id)] == ["deactivated"]
-    therapists.reactivate(deps, admin, t.id)
+    team.reactivate(deps, admin, t.id)
     assert auth.sign_in(deps, t.email, "pw-1234567890", "203.0.113.1").active
 
 
@@ -49,9 +51,9 @@ def test_only_an_admin_deactivates_and_never_themselves(deps):
     deps.store.add_therapist(admin)
     t, _ = builders.practice(deps.store)
     with pytest.raises(ValidationError, match="your own account"):
-        therapists.deactivate(deps, admin, admin.id)
+        team.deactivate(deps, admin, admin.id)
     with pytest.raises(NotFound):
-        therapists.deactivate(deps, t, admin.id)
+        team.deactivate(deps, t, admin.id)
     with pytest.raises(NotFound):
-        therapists.deactivate(deps, admin, "nobody")
+        team.deactivate(deps, admin, "nobody")
     assert deps.store.get_therapist(admin.id).active and deps.store.get_therapist(t.id).active

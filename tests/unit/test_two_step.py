@@ -1,4 +1,4 @@
-"""Two-step sign-in (services/two_step.py): enrolment, codes used once, recovery codes spent once,
+"""Two-step sign-in (services/accounts/two_step.py): enrolment, codes used once, recovery codes spent once,
 the shared throttle, turning it off, and the practice-wide requirement."""
 from dataclasses import replace
 from datetime import timedelta
@@ -7,7 +7,7 @@ import pyotp
 import pytest
 
 from portal.domain.errors import StaleVersion, ValidationError
-from portal.services import auth, two_step
+from portal.services.accounts import sign_in, two_step
 from tests import builders
 
 PASSWORD = builders.PASSWORD
@@ -120,7 +120,7 @@ def test_the_sixth_wrong_code_in_15_minutes_is_refused_even_when_right(deps, may
     for _ in range(5):
         with pytest.raises(two_step.CodeRefused):
             two_step.check_code(deps, maya, wrong)
-    with pytest.raises(auth.TooManyAttempts, match=r"Too many attempts. Please try again in \d+ minutes?."):
+    with pytest.raises(sign_in.TooManyAttempts, match=r"Too many attempts. Please try again in \d+ minutes?."):
         two_step.check_code(deps, maya, code_at(maya.totp_secret, clock))
     clock.advance(timedelta(minutes=15))
     assert two_step.check_code(deps, maya, code_at(maya.totp_secret, clock)) is not None

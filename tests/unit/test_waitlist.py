@@ -8,8 +8,10 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.model import Mode, PracticeSettings, Status
 from portal.domain.waitlist import CLAIMED, WaitlistPrefs
-from portal.services import booking, waitlist, waitlist_claims
-from portal.services.waitlist_waves import send_due_offers
+from portal.services.sessions import booking
+from portal.services.waitlist import claims
+from portal.services.waitlist import entries as waitlist
+from portal.services.waitlist.waves import send_due_offers
 from tests import builders
 from tests.conftest import BASE_URL, T0
 
@@ -86,17 +88,17 @@ def test_the_first_claim_moves_the_later_session_and_withdraws_the_rest(deps, st
     send_due_offers(deps)
     tokens = [link.removeprefix(BASE_URL + "/o/") for link in offer_links(notifier)]
     assert len(tokens) == 3
-    winner = waitlist_claims.claim(deps, tokens[1])
-    assert winner.state == waitlist_claims.MINE
+    winner = claims.claim(deps, tokens[1])
+    assert winner.state == claims.MINE
     moved = store.get_appointment(listed[1][1].id)
     assert moved.start == FREED and moved.status is Status.CONFIRMED
     assert [e.action for e in store.audit_trail(moved.id)][-1] == "rescheduled"
     assert {m.for_start for m in store.messages_of(moved.id) if m.kind.startswith("r")} == {FREED}
     for token in (tokens[0], tokens[2]):
-        later = waitlist_claims.claim(deps, token)
-        assert later.state == waitlist_claims.TAKEN and later.other_times
-    again = waitlist_claims.read_offer(deps, tokens[1])
-    assert again.state == waitlist_claims.MINE  # a second tap shows the time is theirs
+        later = claims.claim(deps, token)
+        assert later.state == claims.TAKEN and later.other_times
+    again = claims.read_offer(deps, tokens[1])
+    assert again.state == claims.MINE  # a second tap shows the time is theirs
     opening = store.openings_of(practice.id, FREED, FREED)[0]
     assert opening.status == CLAIMED and opening.claimed_by == listed[1][0].id
     assert waitlist.entry_for(deps, listed[1][0].id) is None  # done: off the list
@@ -126,7 +128,7 @@ def test_a_client_with_no_session_is_booked_into_the_time(deps, store, clock, no
     notifier.sent.clear()
     send_due_offers(deps)
     token = offer_links(notifier)[0].removeprefix(BASE_URL + "/o/")
-    assert waitlist_claims.claim(deps, token).state == waitlist_claims.MINE
+    assert claims.claim(deps, token).state == claims.MINE
     booked = store.client_appointments(c.id, FREED, FREED)
     assert [a.status for a in booked] == [Status.CONFIRMED]
 
@@ -158,7 +160,7 @@ def test_leaving_stops_offers_and_expired_entries_are_ignored(deps, store, clock
 
 # --- by text -----------------------------------------------------------------------------------
 def test_yes_claims_a_standing_offer_and_otherwise_still_confirms(deps, store, clock, notifier, practice):
-    from portal.services.sms_inbound import InboundSms, handle
+    from portal.services.messaging.sms_inbound import InboundSms, handle
 
     (c1, a1), (c2, a2) = waitlisted(deps, practice, 2)
     assert handle(deps, InboundSms(c1.phone, "YES", message_id="y0")) == "confirmed"  # no offer yet
@@ -174,7 +176,7 @@ def test_yes_claims_a_standing_offer_and_otherwise_still_confirms(deps, store, c
 
 
 def test_n_stops_offers(deps, store, clock, notifier, practice):
-    from portal.services.sms_inbound import InboundSms, handle
+    from portal.services.messaging.sms_inbound import InboundSms, handle
 
     (c1, _), = waitlisted(deps, practice, 1)
     assert handle(deps, InboundSms(c1.phone, "N", message_id="n1")) == "offers_stopped"
@@ -190,7 +192,7 @@ def test_figures_count_freed_offered_refilled_and_the_medians(deps, store, clock
     send_due_offers(deps)
     clock.advance(timedelta(minutes=7))
     token = offer_links(notifier)[0].removeprefix(BASE_URL + "/o/")
-    assert waitlist_claims.claim(deps, token).state == waitlist_claims.MINE
+    assert claims.claim(deps, token).state == claims.MINE
     shown = waitlist.figures_for(deps, practice)
     # Two freed (the cancel, then the claimant's old time), one offered, one refilled.
     assert (shown.freed, shown.offered, shown.refilled, shown.refill_rate) == (2, 1, 1, 1.0)
@@ -215,8 +217,8 @@ def _week_off():
 
 
 def test_time_off_taken_back_offers_the_earliest_times_it_opens(deps, store, clock, notifier, practice):
-    from portal.services import hours
-    from portal.services.waitlist_hours import HOURS, MAX_OPENINGS
+    from portal.services.sessions import hours
+    from portal.services.waitlist.new_hours import HOURS, MAX_OPENINGS
 
     waitlisted(deps, practice, 4)
     hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)
@@ -240,7 +242,7 @@ def test_time_off_taken_back_offers_the_earliest_times_it_opens(deps, store, clo
 
 
 def test_time_off_put_back_within_the_grace_period_offers_nothing(deps, store, clock, notifier, practice):
-    from portal.services import hours
+    from portal.services.sessions import hours
 
     waitlisted(deps, practice, 3)
     hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)
@@ -256,7 +258,7 @@ def test_time_off_put_back_within_the_grace_period_offers_nothing(deps, store, c
 def test_a_new_window_is_offered_but_not_when_no_one_waits_or_the_form_is_stale(deps, store, practice):
     from portal.domain.errors import StaleVersion
     from portal.domain.model import AvailabilityWindow, Mode
-    from portal.services import hours
+    from portal.services.sessions import hours
 
     saturday = AvailabilityWindow(5, builders.time(10), builders.time(14), frozenset({Mode.TELE}))
     current = _hours(store, practice)

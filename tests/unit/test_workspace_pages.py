@@ -7,8 +7,10 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.errors import NotFound, StaleVersion, ValidationError
 from portal.domain.model import InboxItem, Mode, PracticeSettings
-from portal.services import inbox, practice, workspace_access, workspace_pages
-from portal.services.booking import book_appointment
+from portal.services.sessions.booking import book_appointment
+from portal.services.workspace import access, inbox
+from portal.services.workspace import pages as workspace_pages
+from portal.services.workspace import settings as practice
 from tests import builders
 from tests.conftest import T0
 
@@ -30,15 +32,15 @@ def two_practices(store):
 def test_a_therapist_sees_only_their_own_and_the_admin_sees_everyones(deps, two_practices):
     maya, alex, sam, jo, admin = two_practices
     theirs = book_appointment(deps, sam, jo, TUE_10, Mode.TELE, actor=Actor.system("test"))
-    assert workspace_access.visible_client(deps, maya, alex.id) == alex
-    assert workspace_access.visible_client(deps, maya, jo.id) is None
-    assert workspace_access.visible_appointment(deps, maya, theirs.id) is None
-    assert workspace_access.visible_therapist(deps, maya, sam.id) is None
-    assert workspace_access.colleagues(deps, maya) == []
-    assert workspace_access.visible_client(deps, admin, jo.id) == jo
-    assert workspace_access.visible_appointment(deps, admin, theirs.id).appointment == theirs
-    assert workspace_access.visible_therapist(deps, admin, sam.id) == sam
-    assert {t.id for t in workspace_access.colleagues(deps, admin)} == {maya.id, sam.id, admin.id}
+    assert access.visible_client(deps, maya, alex.id) == alex
+    assert access.visible_client(deps, maya, jo.id) is None
+    assert access.visible_appointment(deps, maya, theirs.id) is None
+    assert access.visible_therapist(deps, maya, sam.id) is None
+    assert access.colleagues(deps, maya) == []
+    assert access.visible_client(deps, admin, jo.id) == jo
+    assert access.visible_appointment(deps, admin, theirs.id).appointment == theirs
+    assert access.visible_therapist(deps, admin, sam.id) == sam
+    assert {t.id for t in access.colleagues(deps, admin)} == {maya.id, sam.id, admin.id}
 
 
 # --- pages --------------------------------------------------------------------------------------

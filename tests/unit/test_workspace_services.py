@@ -7,8 +7,9 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.domain.model import Availability, AvailabilityWindow, Channel, Mode, TimeOff
-from portal.services import booking, clients, hours, on_behalf
-from portal.services.inputs import FormErrors
+from portal.services.sessions import booking, hours, on_behalf
+from portal.services.workspace import clients
+from portal.services.workspace.inputs import FormErrors
 from tests import builders
 from tests.conftest import T0
 

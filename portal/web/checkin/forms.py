@@ -4,7 +4,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.domain.model import Barrier
-from portal.services import checkins
+from portal.services.messaging import checkins
 
 PICK_SCORE = "Please choose one answer, from 1 to 5, then tap Send my check-in."
 NO_BARRIER = ""

@@ -12,7 +12,8 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import ValidationError
 from portal.domain.model import Barrier, Mode
-from portal.services import checkins, help_offers
+from portal.services.client import help_offers
+from portal.services.messaging import checkins
 from portal.web import deps
 from portal.web.checkin import bp
 from portal.web.checkin.forms import CheckinForm, ToggleForm

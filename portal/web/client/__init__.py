@@ -11,8 +11,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from portal.calendar import calendar_links
 from portal.domain import wording
 from portal.domain.model import Mode, Status
-from portal.services import client_changes as actions
-from portal.services import client_notes
+from portal.services.client import changes as actions
+from portal.services.client import notes as client_notes
 from portal.web import deps, filters
 from portal.web.link_problem import handle_link_problems
 

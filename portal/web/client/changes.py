@@ -21,10 +21,10 @@ from portal.domain.errors import (
 )
 from portal.domain.model import Mode
 from portal.domain.moves import Move
-from portal.services import client_changes as actions
-from portal.services import client_moves as moves
-from portal.services import help_offers, open_times
-from portal.services.booking import NOTE_MAX
+from portal.services.client import changes as actions
+from portal.services.client import help_offers, moves
+from portal.services.sessions import open_times
+from portal.services.sessions.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page, to_page
 from portal.web.client.forms import (

@@ -9,7 +9,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from portal.domain.model import Barrier, Mode
-from portal.services.booking import NOTE_MAX
+from portal.services.sessions.booking import NOTE_MAX
 
 MODES = [m.value for m in Mode]
 BARRIERS = [b.value for b in Barrier]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash
 
-from portal.services import client_notes
+from portal.services.client import notes
 from portal.web import deps
 from portal.web.client import to_page
 from portal.web.client.changes import client_change
@@ -12,7 +12,7 @@ from portal.web.client.forms import LateForm, NoteForm
 
 @client_change("/<token>/note", NoteForm)
 def send_note(ctx, form):
-    client_notes.send_note(deps(), ctx.appointment, ctx.therapist, ctx.settings, form.text.data)
+    notes.send_note(deps(), ctx.appointment, ctx.therapist, ctx.settings, form.text.data)
     flash(f"Sent. {ctx.therapist.name} will see your note.", "info")
     return to_page(ctx.appointment)
 
@@ -20,7 +20,7 @@ def send_note(ctx, form):
 @client_change("/<token>/late", LateForm)
 def running_late(ctx, form):
     minutes = int(form.minutes.data)
-    client_notes.running_late(deps(), ctx.appointment, ctx.therapist, ctx.settings, minutes)
+    notes.running_late(deps(), ctx.appointment, ctx.therapist, ctx.settings, minutes)
     flash(f"Thanks for letting us know. {ctx.therapist.name} knows you'll be about {minutes} minutes late.",
           "info")
     return to_page(ctx.appointment)

@@ -10,10 +10,10 @@ from portal.domain import wording
 from portal.domain.errors import SlotUnavailable, ValidationError
 from portal.domain.model import Mode, Status
 from portal.domain.time_filters import EVENING_OR_WEEKEND, FILTERS
-from portal.services import client_changes as actions
-from portal.services import client_moves as moves
-from portal.services import help_offers, open_times
-from portal.services.booking import NOTE_MAX
+from portal.services.client import changes as actions
+from portal.services.client import help_offers, moves
+from portal.services.sessions import open_times
+from portal.services.sessions.booking import NOTE_MAX
 from portal.web import deps
 from portal.web.client import bp, closed, load, now, page
 from portal.web.client.forms import BarrierForm, mode_of

@@ -14,7 +14,7 @@ from wtforms.validators import AnyOf, Optional
 from portal.domain.errors import ValidationError
 from portal.domain.model import WEEKDAYS
 from portal.domain.waitlist import NOTICE_CHOICES, PART_HINTS, PART_LABELS, PARTS, WaitlistPrefs
-from portal.services import waitlist
+from portal.services.waitlist import entries
 from portal.web import deps
 from portal.web.client import bp, closed, load, page, to_page
 
@@ -48,7 +48,7 @@ def prefs_of(form: EarlierForm) -> WaitlistPrefs:
 
 
 def _form_page(ctx, form, status=200, error=""):
-    entry = waitlist.entry_for(deps(), ctx.client.id)
+    entry = entries.entry_for(deps(), ctx.client.id)
     return page("client/earlier.html", ctx, status, form=form, entry=entry, error=error,
                 weekdays=list(enumerate(WEEKDAYS)), part_labels=PART_LABELS, part_hints=PART_HINTS,
                 mode_choices=MODE_CHOICES, notices=NOTICES)
@@ -69,7 +69,7 @@ def earlier(token):
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         return closed(ctx)
-    return _form_page(ctx, _filled(waitlist.entry_for(deps(), ctx.client.id)))
+    return _form_page(ctx, _filled(entries.entry_for(deps(), ctx.client.id)))
 
 
 @bp.post("/<token>/earlier")
@@ -81,7 +81,7 @@ def earlier_join(token):
     if not form.validate():
         return _form_page(ctx, form, 400, "This page was out of date. Please try again.")
     try:
-        waitlist.join(deps(), ctx, prefs_of(form))
+        entries.join(deps(), ctx, prefs_of(form))
     except ValidationError as problem:
         return _form_page(ctx, form, 400, str(problem))
     flash("You're on the list. When an earlier time that suits you opens, we'll send it to you.",
@@ -93,7 +93,7 @@ def earlier_join(token):
 def earlier_leave(token):
     ctx = load(token)
     if FlaskForm().validate():
-        waitlist.leave(deps(), ctx.client.id)
+        entries.leave(deps(), ctx.client.id)
         flash("You've left the list. We won't send you offers of earlier times.", "info")
     return to_page(ctx.appointment)
 
@@ -102,4 +102,4 @@ def earlier_leave(token):
 def waitlist_helpers():
     """For the appointment page's include: where this client stands. The entry came with the
     page's one BatchGetItem (``ctx.waitlist_entry``): no read here."""
-    return {"live_waitlist_entry": lambda ctx: waitlist.live(deps(), ctx.waitlist_entry)}
+    return {"live_waitlist_entry": lambda ctx: entries.live(deps(), ctx.waitlist_entry)}

@@ -8,7 +8,8 @@ from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 
 from portal.domain import wording
-from portal.services import waitlist, waitlist_claims
+from portal.services.waitlist import claims as waitlist_claims
+from portal.services.waitlist import entries
 from portal.web import deps, filters
 from portal.web.link_problem import handle_link_problems
 
@@ -49,7 +50,7 @@ def claim(token):
 def leave(token):
     offer = waitlist_claims.read_offer(deps(), token, check_calendar=False)
     if FlaskForm().validate():
-        waitlist.leave(deps(), offer.client.id)
+        entries.leave(deps(), offer.client.id)
         offer.entry, offer.state = None, (offer.state if offer.state == waitlist_claims.MINE
                                           else waitlist_claims.LEFT)
     return _page(token, offer, 200)

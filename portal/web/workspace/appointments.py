@@ -1,5 +1,5 @@
 """One session: see it, and on the client's behalf confirm, move, switch mode, cancel or mark
-attendance. Every change goes through portal.services.booking, as the client's links do."""
+attendance. Every change goes through portal.services.sessions.booking, as the client's links do."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -7,9 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import DomainError, StaleVersion
 from portal.domain.model import Barrier, Mode, Status
-from portal.services import on_behalf, workspace_pages
-from portal.services.dashboard import sessions_view
-from portal.services.inputs import parse_start
+from portal.services.sessions import on_behalf
+from portal.services.workspace import pages
+from portal.services.workspace.dashboard import sessions_view
+from portal.services.workspace.inputs import parse_start
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
@@ -43,7 +44,7 @@ def _version():
 
 def _detail(ctx, status=200, problem=None, form=None):
     audit_read("appointment", ctx.client.id, ctx.appointment.id)
-    view = workspace_pages.appointment_page(deps(), ctx)
+    view = pages.appointment_page(deps(), ctx)
     return render_template(
         "therapist/appointment.html", ctx=ctx, appt=ctx.appointment, now=view.now, problem=problem,
         started=view.started, can_switch_to=view.can_switch_to, outside=view.outside,
@@ -125,7 +126,7 @@ def attendance(appointment_id):
 
 def _reschedule_page(ctx, form, status=200, problem=None):
     return render_template("therapist/reschedule.html", ctx=ctx, appt=ctx.appointment, form=form,
-                           slot_days=workspace_pages.reschedule_days(deps(), ctx), problem=problem), status
+                           slot_days=pages.reschedule_days(deps(), ctx), problem=problem), status
 
 
 @bp.get("/appointments/<appointment_id>/reschedule")

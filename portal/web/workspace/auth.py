@@ -2,7 +2,8 @@
 from flask import flash, redirect, render_template, request, session, url_for
 
 from portal.domain.errors import ValidationError
-from portal.services import auth, two_step
+from portal.services.accounts import sign_in as auth
+from portal.services.accounts import two_step
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import local_path, me, signed_in_therapist, start_session

@@ -3,8 +3,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.domain.model import WEEKDAYS, Availability, Mode
-from portal.services import hours, practice, workspace_pages
-from portal.services.inputs import FormErrors
+from portal.services.sessions import hours
+from portal.services.workspace import pages
+from portal.services.workspace import settings as practice
+from portal.services.workspace.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me, subject_therapist
@@ -41,7 +43,7 @@ def _page(therapist, view, form, status=200, general=(), row_errors=None, off_er
 @bp.get("/availability")
 def availability():
     therapist = subject_therapist()
-    view = workspace_pages.availability_page(deps(), therapist)
+    view = pages.availability_page(deps(), therapist)
     return _page(therapist, view, AvailabilityForm(data=_form_data(therapist, view.availability)))
 
 
@@ -62,7 +64,7 @@ def _one_more_row(therapist, form, rows: str):
         entries.append_entry(BLANK_ROWS[rows])
         focus = entries.entries[-1].id
         flash("A new row is ready. Nothing is saved until you press Save hours.", "info")
-    return _page(therapist, workspace_pages.availability_page(deps(), therapist), form, focus=focus)
+    return _page(therapist, pages.availability_page(deps(), therapist), form, focus=focus)
 
 
 @bp.post("/availability")
@@ -87,19 +89,19 @@ def save_availability():
             form[name].errors = [message]
     if row_errors or off_errors or updated is None:
         general.append("Nothing was saved yet: please fix the marked rows.")
-        view = workspace_pages.availability_page(deps(), therapist)
+        view = pages.availability_page(deps(), therapist)
         return _page(therapist, view, form, 400, general, row_errors, off_errors)
     try:
         version = version_of(form.version.data or "0")
         saved = hours.save_availability(deps(), therapist, Availability(
             tuple(windows), tuple(time_off), version), updated)
     except StaleVersion as problem:
-        view = workspace_pages.availability_page(deps(), therapist)
+        view = pages.availability_page(deps(), therapist)
         flash(str(problem), "warning")
         return _page(therapist, view, AvailabilityForm(formdata=None, data=_form_data(therapist, view.availability)),
                      409)
     except (ValidationError, ValueError) as problem:
-        view = workspace_pages.availability_page(deps(), therapist)
+        view = pages.availability_page(deps(), therapist)
         return _page(therapist, view, form, 400, [str(problem)])
     outside = hours.sessions_outside_hours(deps(), updated, saved)
     flash("Your hours are saved. Clients see the new times right away.", "info")

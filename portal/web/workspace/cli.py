@@ -45,7 +45,7 @@ class _Progress:
 
 def _run(file, required, import_rows, noun):
     from portal.domain.errors import ServiceBusy
-    from portal.services.importer import ImportProblem, ImportReport, read_rows
+    from portal.services.workspace.importer import ImportProblem, ImportReport, read_rows
 
     try:
         rows = read_rows(file.read(), required)
@@ -76,7 +76,7 @@ def _run(file, required, import_rows, noun):
 @with_appcontext
 def import_clients(file):
     """Import clients from a CSV file (columns in the README)."""
-    from portal.services.importer import CLIENT_REQUIRED, Importer
+    from portal.services.workspace.importer import CLIENT_REQUIRED, Importer
 
     importer = Importer(current_app.extensions["attune"].deps)
     _run(file, CLIENT_REQUIRED, importer.import_clients, "clients")
@@ -87,7 +87,7 @@ def import_clients(file):
 @with_appcontext
 def import_appointments(file):
     """Import sessions from a CSV file (columns in the README); import the clients first."""
-    from portal.services.importer import APPOINTMENT_REQUIRED, Importer
+    from portal.services.workspace.importer import APPOINTMENT_REQUIRED, Importer
 
     importer = Importer(current_app.extensions["attune"].deps)
     _run(file, APPOINTMENT_REQUIRED, importer.import_appointments, "appointments")

@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from portal.domain import wording
 from portal.domain.errors import DomainError
 from portal.domain.model import Mode
-from portal.services import on_behalf, workspace_pages
-from portal.services.clients import add_client, update_client
-from portal.services.inputs import FormErrors, parse_start
+from portal.services.sessions import on_behalf
+from portal.services.workspace import pages
+from portal.services.workspace.clients import add_client, update_client
+from portal.services.workspace.inputs import FormErrors, parse_start
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
@@ -33,7 +34,7 @@ def zone_names() -> tuple[str, ...]:
 @bp.get("/clients")
 def clients():
     therapist = subject_therapist()
-    listing = workspace_pages.client_list(deps(), therapist)
+    listing = pages.client_list(deps(), therapist)
     return render_template("therapist/clients.html", therapist=therapist, clients=listing,
                            therapists=therapists_for_picker())
 
@@ -97,7 +98,7 @@ def _save_client(form, therapist, current):
 
 def _client_view(client, form=None, general=(), status=200, series=None):
     therapist = client_therapist(client)
-    view = workspace_pages.client_page(deps(), client, therapist, me())
+    view = pages.client_page(deps(), client, therapist, me())
     form = form or BookForm(data={"mode": Mode.IN_PERSON.value, "repeat": "0", "count": "6"})
     return render_template("therapist/client.html", client=client, therapist=therapist,
                            sessions=view.sessions, now=view.now,

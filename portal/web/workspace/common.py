@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from portal.services import workspace_access as access
+from portal.services.workspace import access
 from portal.web import deps, filters
 
 
@@ -15,7 +15,7 @@ def signed_in_therapist():
     The session holds the therapist id, when it was issued, and a stamp of the password
     hash (so changing the password ends every other session).
     """
-    from portal.services.auth import session_stamp
+    from portal.services.accounts.sign_in import session_stamp
 
     tid, issued = session.get("tid"), session.get("iat")
     if not tid or not isinstance(issued, int):
@@ -31,7 +31,7 @@ def signed_in_therapist():
 
 
 def start_session(therapist):
-    from portal.services.auth import session_stamp
+    from portal.services.accounts.sign_in import session_stamp
 
     session.clear()  # a fresh session on every sign-in: nothing carries over
     session.permanent = True

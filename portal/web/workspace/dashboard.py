@@ -4,8 +4,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from portal.domain.errors import NotFound, ValidationError
 from portal.domain.history import OUTREACH
 from portal.domain.risk_score import Level
-from portal.services import inbox, outreach, workspace_access
-from portal.services.dashboard import week_ahead
+from portal.services.sessions import outreach
+from portal.services.workspace import access, inbox
+from portal.services.workspace.dashboard import week_ahead
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import (
@@ -20,7 +21,7 @@ from portal.web.workspace.common import (
 def _scope():
     """Whose week: oneself, one colleague (admin), or everyone (admin: ?therapist=all)."""
     if request.args.get("therapist") == "all" and me().is_admin:
-        return workspace_access.practice_team(deps()), "all"
+        return access.practice_team(deps()), "all"
     therapist = subject_therapist()
     return [therapist], therapist.id
 

@@ -2,7 +2,7 @@
 calendar apps) and the page that shows it and rotates it."""
 from flask import Response, abort, flash, redirect, render_template, url_for
 
-from portal.services import calendar_feed
+from portal.services.sessions import calendar_feed
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me

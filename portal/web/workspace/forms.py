@@ -33,10 +33,10 @@ from wtforms.widgets import (
 )
 
 from portal.domain.model import BARRIER_LABELS, WEEKDAYS, Channel
-from portal.services.auth import EMAIL_MAX, PASSWORD_MAX
-from portal.services.booking import NOTE_MAX
-from portal.services.clients import NAME_MAX
-from portal.services.practice import TEXT_MAX
+from portal.services.accounts.sign_in import EMAIL_MAX, PASSWORD_MAX
+from portal.services.sessions.booking import NOTE_MAX
+from portal.services.workspace.clients import NAME_MAX
+from portal.services.workspace.settings import TEXT_MAX
 
 # Caps on what a field may hold; the services check meaning and tighter limits.
 SHORT, TIME, NUMBER, PHONE, ZONE, PLACE, URL = 20, 20, 20, 40, 64, 200, 500

@@ -5,9 +5,9 @@ client's data as one ZIP, and erasure on request. Everyone else gets a 404 here.
 access log (one PutItem)."""
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from portal.services import access_log
-from portal.services.erasure import ErasureRefused, erase_client
-from portal.services.privacy_export import export_client
+from portal.services.privacy import access_log
+from portal.services.privacy.erasure import ErasureRefused, erase_client
+from portal.services.privacy.export import export_client
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import admin_required, me, own_client

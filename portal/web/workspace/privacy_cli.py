@@ -22,7 +22,7 @@ def _deps():
 def export_client_command(client_id, out):
     """Write one client's data (record, sessions, check-ins, messages, access log) as a ZIP."""
     from portal.domain.errors import NotFound
-    from portal.services.privacy_export import export_client
+    from portal.services.privacy.export import export_client
 
     try:
         made = export_client(_deps(), client_id[:64], "cli")
@@ -41,7 +41,7 @@ def export_client_command(client_id, out):
 @with_appcontext
 def erase_client_command(client_id, yes):
     """Erase one client's identifying data; sessions stay, de-identified, for the figures."""
-    from portal.services.erasure import ErasureRefused, erase_client
+    from portal.services.privacy.erasure import ErasureRefused, erase_client
 
     deps = _deps()
     client = deps.store.get_client(client_id[:64])

@@ -2,9 +2,10 @@
 from flask import abort, flash, redirect, render_template, url_for
 
 from portal.domain.errors import InvalidTransition, NotFound, SlotTaken, StaleVersion, ValidationError
-from portal.services import auth, practice, workspace_access
-from portal.services import therapists as team
-from portal.services.inputs import FormErrors
+from portal.services.accounts import sign_in
+from portal.services.workspace import access, team
+from portal.services.workspace import settings as practice
+from portal.services.workspace.inputs import FormErrors
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.clients import zone_names
@@ -75,10 +76,10 @@ def therapists():
 @capped(TherapistForm)
 def add_therapist():
     form = TherapistForm()
-    password = auth.temporary_password()
+    password = sign_in.temporary_password()
     general, created = [], None
     try:
-        created = auth.add_therapist(deps(), form.name.data, form.email.data, form.timezone.data,
+        created = sign_in.add_therapist(deps(), form.name.data, form.email.data, form.timezone.data,
                                      form.role.data, password)
     except FormErrors as problems:
         general = apply_errors(form, problems.fields)
@@ -86,7 +87,7 @@ def add_therapist():
         general = [str(problem)]
     status = 200 if created else 400
     # Shown once, on this page only: never stored in plain text or in the session.
-    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
+    return render_template("therapist/therapists.html", therapists=access.practice_team(deps()),
                            form=TherapistForm(formdata=None) if created else form, zones=zone_names(),
                            created=created, password=password if created else None,
                            general=general), status
@@ -95,12 +96,12 @@ def add_therapist():
 @bp.post("/therapists/<therapist_id>/password")
 @admin_required
 def reset_password(therapist_id):
-    therapist = workspace_access.therapist(deps(), therapist_id) if is_id(therapist_id) else None
+    therapist = access.therapist(deps(), therapist_id) if is_id(therapist_id) else None
     if therapist is None:
         abort(404)
-    password = auth.temporary_password()
-    auth.reset_password(deps(), therapist, password)
-    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
+    password = sign_in.temporary_password()
+    sign_in.reset_password(deps(), therapist, password)
+    return render_template("therapist/therapists.html", therapists=access.practice_team(deps()),
                            form=TherapistForm(formdata=None, data={"timezone": therapist.timezone}),
                            zones=zone_names(), created=therapist, password=password, reset=True,
                            general=[])
@@ -108,7 +109,7 @@ def reset_password(therapist_id):
 
 # --- deactivate, reactivate, and the deactivated therapist's sessions ----------------------------
 def _team_page(status=200, general=()):
-    return render_template("therapist/therapists.html", therapists=workspace_access.practice_team(deps()),
+    return render_template("therapist/therapists.html", therapists=access.practice_team(deps()),
                            form=TherapistForm(data={"timezone": practice.current_settings(deps()).timezone}),
                            zones=zone_names(), created=None, password=None, general=list(general)), status
 

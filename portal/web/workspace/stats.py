@@ -2,7 +2,7 @@
 from flask import Response, render_template
 
 from portal.domain.model import Status
-from portal.services.stats import PERIODS, attendance_figures, figures_csv
+from portal.services.workspace.figures import PERIODS, attendance_figures, figures_csv
 from portal.web import deps
 from portal.web.svg_charts import Bar, bar_chart
 from portal.web.workspace import bp

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
 from portal.domain.errors import StaleVersion, ValidationError
-from portal.services import auth, two_step
-from portal.services import workspace_access as access
+from portal.services.accounts import sign_in, two_step
+from portal.services.workspace import access
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import admin_required, local_path, me, start_session
@@ -31,7 +31,7 @@ class EnrolForm(FlaskForm):
 
 
 class TurnOffForm(FlaskForm):
-    password = PasswordField("Your password", cap(auth.PASSWORD_MAX))
+    password = PasswordField("Your password", cap(sign_in.PASSWORD_MAX))
     code = StringField("A current code from your app", cap(two_step.CODE_MAX))
 
 
@@ -45,7 +45,7 @@ def begin_pending(therapist, step: str, next_path: str):
     """After the right password: remember who, for minutes, and ask for the next step."""
     session.clear()
     session[PENDING] = {"tid": therapist.id, "iat": int(deps().clock.now().timestamp()), "step": step,
-                        "stamp": auth.session_stamp(therapist), "next": (next_path or "")[:NEXT_MAX]}
+                        "stamp": sign_in.session_stamp(therapist), "next": (next_path or "")[:NEXT_MAX]}
     return redirect(url_for("workspace.login_code" if step == "code" else "workspace.login_enrol"))
 
 
@@ -56,7 +56,7 @@ def _pending(step: str):
     if two_step.pending_expired(step, entry["iat"], int(deps().clock.now().timestamp())):
         return None
     therapist = access.therapist(deps(), entry.get("tid")) if isinstance(entry.get("tid"), str) else None
-    if therapist is None or entry.get("stamp") != auth.session_stamp(therapist):
+    if therapist is None or entry.get("stamp") != sign_in.session_stamp(therapist):
         return None
     return therapist
 
@@ -84,8 +84,8 @@ def login_code():
         return render_template("therapist/two_step_code.html", form=form, problem=None, hint=CODE_HINT)
     try:
         passed = two_step.check_code(deps(), therapist, form.code.data or "")
-    except (two_step.CodeRefused, auth.TooManyAttempts) as problem:
-        status = 429 if isinstance(problem, auth.TooManyAttempts) else 200
+    except (two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
+        status = 429 if isinstance(problem, sign_in.TooManyAttempts) else 200
         form.code.data = ""
         return render_template("therapist/two_step_code.html", form=form, problem=str(problem),
                                hint=CODE_HINT), status
@@ -108,7 +108,7 @@ def login_enrol():
     form = EnrolForm()
     try:
         codes = two_step.enrol(deps(), therapist, form.secret.data, form.code.data)
-    except (ValidationError, two_step.CodeRefused, auth.TooManyAttempts) as problem:
+    except (ValidationError, two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
         return _enrol_refused(therapist, form, problem, "therapist/two_step_enrol.html")
     target = _finish_sign_in(therapist)
     return render_template("therapist/two_step_recovery.html", codes=codes, continue_to=target)
@@ -129,7 +129,7 @@ def two_step_enrol():
     form = EnrolForm()
     try:
         codes = two_step.enrol(deps(), me(), form.secret.data, form.code.data)
-    except (ValidationError, two_step.CodeRefused, auth.TooManyAttempts) as problem:
+    except (ValidationError, two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
         return _enrol_refused(me(), form, problem, "therapist/two_step.html")
     return render_template("therapist/two_step_recovery.html", codes=codes,
                            continue_to=url_for("workspace.dashboard"))
@@ -141,8 +141,8 @@ def two_step_off():
     form = TurnOffForm()
     try:
         two_step.turn_off(deps(), me(), form.password.data, form.code.data)
-    except (ValidationError, two_step.CodeRefused, auth.TooManyAttempts) as problem:
-        status = 429 if isinstance(problem, auth.TooManyAttempts) else 400
+    except (ValidationError, two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
+        status = 429 if isinstance(problem, sign_in.TooManyAttempts) else 400
         return render_template("therapist/two_step.html", off_form=TurnOffForm(formdata=None),
                                left=len(me().recovery_hashes), problem=str(problem)), status
     flash("Two-step sign-in is off. You sign in with your password alone.", "info")
@@ -159,9 +159,9 @@ def _enrol_page(therapist, form, template, problem=None, status=200, secret=None
 
 
 def _enrol_refused(therapist, form, problem, template):
-    status = 429 if isinstance(problem, auth.TooManyAttempts) else 400
+    status = 429 if isinstance(problem, sign_in.TooManyAttempts) else 400
     # The same key again after a wrong code (the app may have it already); a new one if tampered.
-    keep = form.secret.data if isinstance(problem, (two_step.CodeRefused, auth.TooManyAttempts)) else None
+    keep = form.secret.data if isinstance(problem, (two_step.CodeRefused, sign_in.TooManyAttempts)) else None
     return _enrol_page(therapist, form, template, str(problem), status, keep)
 
 

@@ -6,7 +6,7 @@ from flask import flash, redirect, url_for
 from flask_wtf import FlaskForm
 
 from portal.domain.errors import DomainError
-from portal.services import waitlist
+from portal.services.waitlist import entries
 from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import me, own_client
@@ -17,7 +17,7 @@ def waitlist_add(client_id):
     client = own_client(client_id)
     if FlaskForm().validate():
         try:
-            waitlist.add_by_therapist(deps(), client.therapist_id, client)
+            entries.add_by_therapist(deps(), client.therapist_id, client)
             flash(f"{client.first_name} is on the waitlist: freed times that fit go to them.", "info")
         except DomainError as problem:
             flash(str(problem), "error")
@@ -28,8 +28,8 @@ def waitlist_add(client_id):
 def waitlist_remove(client_id):
     client = own_client(client_id)
     if FlaskForm().validate():
-        waitlist.leave(deps(), client.id)
-        flash(f"{client.first_name} is off the waitlist.", "info")
+        entries.leave(deps(), client.id)
+        flash(f"{client.first_name} is off the entries.", "info")
     return redirect(url_for("workspace.client", client_id=client.id))
 
 
@@ -37,8 +37,8 @@ def waitlist_remove(client_id):
 def waitlist_views():
     """Read-only helpers for the includes; each is one or two reads, made only when shown."""
     return {
-        "waitlist_entry_of": lambda client_id: waitlist.entry_for(deps(), client_id),
-        "waitlist_of": lambda therapist_id: waitlist.therapist_waitlist(deps(), therapist_id),
-        "slot_story_of": lambda appointment: waitlist.slot_story(deps(), appointment),
-        "waitlist_figures": lambda: waitlist.figures_for(deps(), me()),
+        "waitlist_entry_of": lambda client_id: entries.entry_for(deps(), client_id),
+        "waitlist_of": lambda therapist_id: entries.therapist_waitlist(deps(), therapist_id),
+        "slot_story_of": lambda appointment: entries.slot_story(deps(), appointment),
+        "waitlist_figures": lambda: entries.figures_for(deps(), me()),
     }

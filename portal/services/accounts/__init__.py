@@ -1,0 +1,1 @@
+"""Therapist accounts: sign-in and two-step."""

@@ -1,0 +1,1 @@
+"""Messages: the shared sending engine (due.py) and each lane, composing, delivery status, inbound replies."""

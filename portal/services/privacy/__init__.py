@@ -1,0 +1,1 @@
+"""Privacy: the access log, a client's export, erasure."""

@@ -1,0 +1,1 @@
+"""The therapist's workspace: dashboard, pages, access, figures, team, settings, clients, inbox, import."""
