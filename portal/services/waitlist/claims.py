@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, SlotUnavailable
 from portal.domain.model import Appointment, Client, Mode, Status
-from portal.domain.slots import Slot
+from portal.domain.slots import Slot, closed_on
 from portal.domain.waitlist import OPEN, Opening, WaitlistEntry
 from portal.interfaces import Deps
 from portal.links import OFFER_SALT
@@ -66,8 +66,8 @@ def _state(deps: Deps, offer: Offer, check_calendar: bool) -> str:
     opening, entry = offer.opening, offer.entry
     if opening.claimed_by == offer.client.id:
         return MINE
-    if opening.status != OPEN:
-        return TAKEN
+    if opening.status != OPEN or closed_on(offer.settings, opening.start, offer.therapist.timezone):
+        return TAKEN  # an offer sent before the practice closed that day can't be taken either
     if entry is None or not entry.is_live(deps.clock.now()):
         return LEFT
     if not check_calendar:  # a claim: its own read of the session and its transaction settle it

@@ -14,6 +14,7 @@ from portal.interfaces import AppointmentContext, Deps
 from portal.services.messaging import delivery
 from portal.services.sessions import booking, hours
 from portal.services.workspace import access
+from portal.services.workspace.closed_days import on_closed_days
 
 HISTORY_DAYS, AHEAD_DAYS = 180, 365
 PREVIEW_DAYS = 14
@@ -91,6 +92,7 @@ class AvailabilityPage:
     settings: PracticeSettings
     preview: list[tuple[date, list[Slot]]]  # the next two weeks' open times
     outside: list[Appointment]  # booked sessions the hours no longer cover
+    closed: list[Appointment] = ()  # booked sessions on a day the practice is closed
 
 
 def availability_page(deps: Deps, therapist: Therapist,
@@ -103,7 +105,8 @@ def availability_page(deps: Deps, therapist: Therapist,
     now = deps.clock.now()
     ahead = deps.store.therapist_appointments(therapist.id, now, now + timedelta(days=hours.OUTSIDE_HOURS_DAYS))
     return AvailabilityPage(availability, settings, _preview(now, therapist, availability, settings, ahead),
-                            hours.sessions_outside_hours(deps, therapist, availability, ahead))
+                            hours.sessions_outside_hours(deps, therapist, availability, ahead),
+                            on_closed_days(ahead, settings, therapist, now))
 
 
 def _preview(now, therapist, availability, settings, booked):
