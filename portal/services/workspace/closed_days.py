@@ -51,7 +51,8 @@ def countries() -> dict[str, list[str]]:
     """Country codes and their states (subdivisions), for the settings page's lists."""
     import holidays  # the settings page only
 
-    return {code: list(states) for code, states in sorted(holidays.list_supported_countries().items())}
+    return {code: list(states) for code, states in sorted(holidays.list_supported_countries().items())
+            if len(code) == 2}  # each country is listed under its 3-letter code too
 
 
 def upcoming_holidays(settings: PracticeSettings, today: date) -> list[Holiday]:

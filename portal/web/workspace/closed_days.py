@@ -35,7 +35,7 @@ def _label(class_name: str) -> str:
 def _country_choices(codes) -> list[tuple[str, str]]:
     from holidays.registry import COUNTRIES  # the settings page only (see services/workspace/closed_days.py)
 
-    names = {code: _label(name) for name, code, _alpha3 in COUNTRIES.values()}
+    names = {entry[1]: _label(entry[0]) for entry in COUNTRIES.values()}
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
 
 
@@ -92,7 +92,7 @@ def save_closed_days():
         g.closed_problem = str(problem)
         return settings()[0], 400
     booked = closed_days.booked_on_closed_days(deps(), saved)
+    many = f"{len(booked)} booked sessions fall" if len(booked) > 1 else "1 booked session falls"
     flash(f"Closed days saved: {len(saved.closed_days)} days in the next two years."
-          + (f" {len(booked)} booked sessions fall on a closed day: they are listed below to move."
-             if booked else ""), "info")
+          + (f" {many} on a closed day. They are still on, listed below to move." if booked else ""), "info")
     return redirect(url_for("workspace.settings") + "#closed-h")
