@@ -115,3 +115,4 @@ def test_a_forged_move_onto_a_closed_day_is_refused_kindly_and_changes_nothing(a
     assert "no longer open" in text(answer)
     assert deps.store.get_appointment(session.id).start == session.start
     assert deps.store.get_appointment(session.id).version == session.version
+

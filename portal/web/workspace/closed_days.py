@@ -65,6 +65,11 @@ def closed_days_form():
     return {"form": form, "booked": booked, "closed": [day for day in current.closed_days if day >= today]}
 
 
+def _names(listed) -> list[str]:
+    """A browser sends the hidden list's line ends as CRLF."""
+    return [name.strip() for name in (listed or "").splitlines() if name.strip()]
+
+
 @bp.context_processor
 def _closed_days_for_settings():
     return {"closed_days_section": closed_days_form}
@@ -81,7 +86,7 @@ def save_closed_days():
     state = form.state.data if country == stored.holiday_country else ""
     try:
         saved = closed_days.change_closed_days(
-            deps(), me(), country, state or "", (form.listed.data or "").split(LISTED_SEP),
+            deps(), me(), country, state or "", _names(form.listed.data),
             form.holidays.data or [], form.own.data or "", version_of(form.version.data))
     except StaleVersion as problem:
         flash(str(problem) + " Please choose the closed days again.", "warning")
