@@ -158,6 +158,32 @@ def test_the_waitlist_offers_no_time_freed_on_a_closed_day(deps, store, clock, d
     assert deps.notifier.sent == []
 
 
+def test_an_offer_sent_before_the_day_closed_cant_be_claimed(deps, store, clock, december):
+    import re
+
+    from portal.services.waitlist import claims
+    from tests.conftest import BASE_URL
+
+    t, c = december
+    waiter = builders.client(cid="cli002", tid=t.id, first_name="Sam", phone="+12025550002")
+    store.add_client(waiter)
+    later = booking.book_appointment(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
+                                     actor=Actor.system("test"), require_open_slot=False)
+    waitlist.join(deps, store.load_context(later.id, waiter.id, t.id), waitlist.WaitlistPrefs())
+    on_christmas = booking.book_appointment(deps, t, c, at(CHRISTMAS), Mode.TELE,
+                                            actor=Actor.system("test"), require_open_slot=False)
+    booking.cancel(deps, store.load_context(on_christmas.id, c.id, t.id), on_christmas.version,
+                   actor=Actor.client())
+    clock.advance(timedelta(minutes=5))
+    send_due_offers(deps)
+    links = [re.search(r"(https://\S+/o/\S+)", text).group(1) for _, _, text in deps.notifier.of("sms")]
+    assert len(links) == 1  # offered while the practice was still open that day
+    close(deps, t)
+    answer = claims.claim(deps, links[0].removeprefix(BASE_URL + "/o/"))
+    assert answer.state == claims.TAKEN and CHRISTMAS not in days_of(answer.other_times)
+    assert store.get_appointment(later.id).start == later.start  # not moved onto Christmas
+
+
 def test_booked_sessions_on_a_newly_closed_day_are_listed_and_kept(deps, store, december):
     t, c = december
     kept = booking.book_appointment(deps, t, c, at(CHRISTMAS), Mode.TELE, actor=Actor.system("test"),
