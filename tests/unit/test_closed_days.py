@@ -207,3 +207,12 @@ def test_old_settings_without_closed_days_read_back_with_none(store):
     back = codec_settings.settings_from_item(again)
     assert (back.closed_days, back.holidays_open, back.holiday_state) == ((CHRISTMAS,), ("Labor Day",), "NY")
 
+
+
+@pytest.mark.parametrize("country, state", [("ZZ", ""), ("US", "ZZ")])
+def test_an_unknown_country_or_state_is_refused_and_nothing_saved(deps, store, december, country, state):
+    t, _ = december
+    before = store.get_settings()
+    with pytest.raises(ValidationError, match="Please pick a country and state from the list."):
+        closed_days.change_closed_days(deps, t, country, state, [], [], "", before.version)
+    assert store.get_settings() == before
