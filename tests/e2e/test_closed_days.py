@@ -52,6 +52,7 @@ def test_closing_christmas_lists_its_booked_session_and_keeps_it(app, deps):
     on_christmas = book_on(deps, CHRISTMAS)
     maya = Web(app)
     maya.login(MAYA)
+    assert "Booked on a day the practice is closed" not in text(maya.get(f"/t/appointments/{on_christmas.id}"))
     page = maya.get("/t/settings").get_data(as_text=True)
     assert "Closed days" in page and "Christmas Day, Fri Dec 25, 2026" in page
     data = form_of(page)
@@ -75,6 +76,9 @@ def test_closing_christmas_lists_its_booked_session_and_keeps_it(app, deps):
     assert deps.store.get_appointment(on_christmas.id).status.is_open
     hours = text(maya.get("/t/availability"))
     assert "Booked on a day the practice is closed" in hours
+    session_page = text(maya.get(f"/t/appointments/{on_christmas.id}"))
+    assert "Booked on a day the practice is closed" in session_page
+    assert "It stays booked unless you move or cancel it" in session_page
 
 
 def test_a_date_that_cant_be_read_is_named_and_nothing_is_saved(app, deps):

@@ -100,14 +100,14 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
         raise ValidationError("The first session must be in the future.")
     in_date_window(first_start.date(), deps.clock.now().date())
     availability = availability or deps.store.get_availability(therapist.id)
-    closed = deps.store.get_settings()
+    settings = deps.store.get_settings()  # its closed days
     local = to_local(first_start, therapist.timezone)
     results = []
     for n in range(count):
         day = local.date() + timedelta(weeks=n * every_weeks)
         start = local_wall_to_utc(day, local.time(), therapist.timezone)
         results.append(SeriesResult(day, start, problem="The practice is closed that day.")
-                       if closed_day(closed, day) else
+                       if closed_day(settings, day) else
                        _book_one(deps, therapist, client, availability, day, start, mode, actor_for(by), location))
     booked = [r.booked for r in results if r.booked]
     if booked:

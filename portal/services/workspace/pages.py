@@ -63,6 +63,7 @@ class AppointmentPage:
     late: bool  # cancelling now would be inside the late-cancel window
     audit: list[AuditEvent]
     deliveries: tuple = ()  # each message the client was sent, and its state
+    closed: bool = False  # still on, on a day the practice is closed: for the therapist to move
 
 
 def appointment_page(deps: Deps, ctx: AppointmentContext) -> AppointmentPage:
@@ -75,7 +76,8 @@ def appointment_page(deps: Deps, ctx: AppointmentContext) -> AppointmentPage:
         now=now, started=appt.start <= now,
         can_switch_to=other if other in modes and appt.status.is_open else None,
         outside=appt.start > now and outside_hours(appt, ctx.availability, ctx.therapist),
-        late=booking.is_late_cancel(ctx, now), audit=audit, deliveries=deliveries)
+        late=booking.is_late_cancel(ctx, now), audit=audit, deliveries=deliveries,
+        closed=bool(on_closed_days([appt], ctx.settings, ctx.therapist, now)))
 
 
 def reschedule_days(deps: Deps, ctx: AppointmentContext) -> list[tuple[date, list[Slot]]]:
