@@ -158,7 +158,7 @@ def test_the_waitlist_offers_no_time_freed_on_a_closed_day(deps, store, clock, d
     assert deps.notifier.sent == []
 
 
-def test_an_offer_sent_before_the_day_closed_cant_be_claimed(deps, store, clock, december):
+def test_an_offer_sent_before_the_day_closed_cant_be_claimed(app, deps, store, clock, december):
     import re
 
     from portal.services.waitlist import claims
@@ -181,6 +181,9 @@ def test_an_offer_sent_before_the_day_closed_cant_be_claimed(deps, store, clock,
     close(deps, t)
     answer = claims.claim(deps, links[0].removeprefix(BASE_URL + "/o/"))
     assert answer.state == claims.TAKEN and CHRISTMAS not in days_of(answer.other_times)
+    assert answer.closed_day  # the page says the day closed, not that someone took it
+    page = app.test_client().get(links[0].removeprefix(BASE_URL))
+    assert page.status_code == 409 and "The practice is closed that day now" in page.get_data(as_text=True)
     assert store.get_appointment(later.id).start == later.start  # not moved onto Christmas
 
 

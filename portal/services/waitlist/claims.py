@@ -40,6 +40,7 @@ class Offer:
     session: Appointment | None = None  # the session the time would replace
     mode: Mode | None = None
     other_times: list = field(default_factory=list)
+    closed_day: bool = False  # the practice closed the offered day after the offer went out
 
 
 def read_offer(deps: Deps, token: str, *, check_calendar: bool = True) -> Offer:
@@ -66,8 +67,11 @@ def _state(deps: Deps, offer: Offer, check_calendar: bool) -> str:
     opening, entry = offer.opening, offer.entry
     if opening.claimed_by == offer.client.id:
         return MINE
-    if opening.status != OPEN or closed_on(offer.settings, opening.start, offer.therapist.timezone):
-        return TAKEN  # an offer sent before the practice closed that day can't be taken either
+    if opening.status != OPEN:
+        return TAKEN
+    if closed_on(offer.settings, opening.start, offer.therapist.timezone):
+        offer.closed_day = True  # an offer sent before the practice closed that day can't be taken
+        return TAKEN
     if entry is None or not entry.is_live(deps.clock.now()):
         return LEFT
     if not check_calendar:  # a claim: its own read of the session and its transaction settle it
