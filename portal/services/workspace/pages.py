@@ -21,7 +21,7 @@ PREVIEW_DAYS = 14
 
 def slots_by_day(slots: list[Slot], zone_name: str) -> list[tuple[date, list[Slot]]]:
     """Open slots grouped by the therapist's local day, in order."""
-    by_day = {}
+    by_day: dict = {}
     for slot in slots:
         by_day.setdefault(to_local(slot.start, zone_name).date(), []).append(slot)
     return sorted(by_day.items())
@@ -106,7 +106,8 @@ def availability_page(deps: Deps, therapist: Therapist,
                             hours.sessions_outside_hours(deps, therapist, availability, ahead))
 
 
-def _preview(now, therapist, availability, settings, booked):
+def _preview(now: datetime, therapist: Therapist, availability: Availability, settings: PracticeSettings,
+             booked: list[Appointment]) -> list[tuple[date, list[Slot]]]:
     """The next two weeks' open slots, grouped by the therapist's local day."""
     horizon = replace(settings, booking_horizon_days=min(PREVIEW_DAYS, settings.booking_horizon_days))
     return slots_by_day(open_slots(therapist, availability, booked, horizon, now), therapist.timezone)
