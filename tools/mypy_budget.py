@@ -57,7 +57,7 @@ def lowered(text: str, found: Counter[str]) -> str:
         if body.strip():
             folder, count = body.split()
             new = min(int(count), found.get(folder, 0))
-            body = f"{folder} {new}".ljust(len(body.rstrip())) + (" " if sep else "")
+            body = f"{folder} {new}" + body[len(body.rstrip()):]  # the spacing before a comment kept
         out.append(body + sep + comment)
     return "\n".join(out) + "\n"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timezone, tzinfo
 from functools import lru_cache
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 __all__ = ["day", "short_day", "clock", "wall_clock", "clock_range", "when", "short_when",
@@ -143,6 +144,6 @@ def tel(number: str | None) -> str:
 
 
 # Registered once as template filters, for pages and messages alike: {{ start|when(zone) }}.
-FILTERS = {"day": day, "short_day": short_day, "clock": clock, "wall_clock": wall_clock,
+FILTERS: dict[str, Callable[..., str]] = {"day": day, "short_day": short_day, "clock": clock, "wall_clock": wall_clock,
            "clock_range": clock_range, "when": when, "short_when": short_when,
            "message_when": message_when, "zone_label": zone_label, "phone": phone, "tel": tel}
