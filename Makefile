@@ -27,14 +27,15 @@ install: $(STAMP)
 run: $(STAMP)
 	@PORTAL_ENV=dev $(PY) -m devstack
 
-# The layers (.importlinter) and the lint rules (ruff.toml) first: seconds, where the tests
-# take minutes.
+# The layers (.importlinter), the lint rules (ruff.toml) and mypy's errors per folder against
+# mypy-baseline.txt first: seconds, where the tests take minutes.
 test: lint
 	@$(PY) -m pytest
 
 lint: $(STAMP)
 	@$(VENV)/bin/lint-imports --no-logo --no-cache
 	@$(VENV)/bin/ruff check --no-cache --quiet .
+	@$(PY) -m tools.mypy_budget
 
 # 10,000 generated requests over every route; prints how many answered 5xx (it must be 0).
 fuzz: $(STAMP)

@@ -1,8 +1,16 @@
 """Attune: the Flask app factory."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def create_app(config=None, *, container=None, **overrides):
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from portal.config import Config
+    from portal.wiring import Container
+
+
+def create_app(config: Config | None = None, *, container: Container | None = None, **overrides: Any) -> Flask:
     """Build the portal. ``config`` defaults to the environment; ``overrides`` replace settings."""
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect

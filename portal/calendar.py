@@ -68,7 +68,7 @@ def ics_bytes(appointment: Appointment, client: Client, therapist: Therapist,
 
 
 
-def _where_and_details(appointment: Appointment, settings: PracticeSettings, link: str):
+def _where_and_details(appointment: Appointment, settings: PracticeSettings, link: str) -> tuple[str, str]:
     lines = []
     if appointment.status in (Status.CANCELLED, Status.LATE_CANCELLED):
         lines.append("This session was cancelled.")

@@ -16,7 +16,7 @@ class SystemClock:
 class FixedClock:
     """A clock that stands still until told to move (tests)."""
 
-    def __init__(self, now: datetime):
+    def __init__(self, now: datetime) -> None:
         self._now = now.astimezone(timezone.utc)
 
     def now(self) -> datetime:
@@ -25,17 +25,17 @@ class FixedClock:
     def wall_now(self) -> datetime:
         return self._now  # a test's authenticator codes follow its fixed time
 
-    def set(self, now: datetime):
+    def set(self, now: datetime) -> None:
         self._now = now.astimezone(timezone.utc)
 
-    def advance(self, delta: timedelta):
+    def advance(self, delta: timedelta) -> None:
         self._now += delta
 
 
 class DevClock:
     """Real time plus an offset the dev panel can move; time keeps running."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._offset = timedelta(0)
         self._lock = threading.Lock()
 
@@ -46,11 +46,11 @@ class DevClock:
         """Real time, whatever the panel set: a real authenticator app's codes follow it."""
         return datetime.now(timezone.utc)
 
-    def set(self, now: datetime):
+    def set(self, now: datetime) -> None:
         with self._lock:
             self._offset = now.astimezone(timezone.utc) - datetime.now(timezone.utc)
 
-    def advance(self, delta: timedelta):
+    def advance(self, delta: timedelta) -> None:
         if delta < timedelta(0):
             raise ValueError("The dev clock only moves forward.")
         with self._lock:

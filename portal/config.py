@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 from urllib.parse import urlparse
 
 WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "test", "development"}
@@ -17,7 +18,7 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
 
-def _int(env, name, default, low, high):
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
@@ -30,7 +31,7 @@ def _int(env, name, default, low, high):
     return value
 
 
-def _url(env, name, default, required_scheme=True):
+def _url(env: Mapping[str, str], name: str, default: str | None, required_scheme: bool = True) -> str | None:
     raw = env.get(name) or default
     if raw is None:
         return None
@@ -81,7 +82,8 @@ class Config:
         return self.env == "production"
 
 
-def load(environ=None, *, secret_loader=None, **overrides) -> Config:
+def load(environ: Mapping[str, str] | None = None, *,
+         secret_loader: Callable[[str, str, str | None], str] | None = None, **overrides: Any) -> Config:
     """``secret_loader(name, region, endpoint_url)`` reads SECRET_KEY from SSM Parameter Store
     when SECRET_KEY is unset and SECRET_KEY_PARAMETER names a parameter (one call at start-up)."""
     env = dict(os.environ if environ is None else environ)
@@ -104,7 +106,7 @@ def load(environ=None, *, secret_loader=None, **overrides) -> Config:
     voice_mode = env.get("VOICE_MODE") or ("table" if mode != "production" else "aws")
     if voice_mode not in ("aws", "table"):
         raise ConfigError(f"VOICE_MODE must be aws or table, got {voice_mode!r}")
-    values = dict(
+    values: dict[str, Any] = dict(
         env=mode,
         secret_key=secret,
         base_url=_url(env, "BASE_URL", "http://127.0.0.1:5000"),

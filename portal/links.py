@@ -11,6 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 from itsdangerous import BadSignature, Signer
 
+from portal.domain.model import Appointment
+from portal.domain.waitlist import Opening
+
 APPOINTMENT_SALT = "attune.appointment-link"
 CHECKIN_SALT = "attune.checkin-link"
 FEED_SALT = "attune.calendar-feed"
@@ -32,7 +35,7 @@ class LinkInvalid(Exception):
 class LinkExpired(Exception):
     """Genuine but past its time; the client needs a fresh link."""
 
-    def __init__(self, claims: LinkClaims):
+    def __init__(self, claims: LinkClaims) -> None:
         self.claims = claims
         super().__init__("link expired")
 
@@ -48,22 +51,22 @@ def _b36(number: int) -> str:
 
 
 class Links:
-    def __init__(self, secret_key: str, base_url: str, ttl_days: int = 7):
+    def __init__(self, secret_key: str, base_url: str, ttl_days: int = 7) -> None:
         self.base_url = base_url.rstrip("/")
         self.ttl = timedelta(days=ttl_days)
         self._signers = {salt: Signer(secret_key, salt=salt, sep=".")
                          for salt in (APPOINTMENT_SALT, CHECKIN_SALT, FEED_SALT, OFFER_SALT)}
 
-    def token(self, appointment, salt=APPOINTMENT_SALT) -> str:
+    def token(self, appointment: Appointment, salt: str = APPOINTMENT_SALT) -> str:
         expires = int((appointment.end + self.ttl).timestamp())
         payload = f"{appointment.id}-{appointment.client_id}-{appointment.therapist_id}-{_b36(expires)}"
         return self._signers[salt].sign(payload).decode()
 
-    def appointment_url(self, appointment, path: str = "") -> str:
+    def appointment_url(self, appointment: Appointment, path: str = "") -> str:
         """Always from BASE_URL, never from a request's Host header."""
         return f"{self.base_url}/a/{self.token(appointment)}{path}"
 
-    def checkin_url(self, appointment) -> str:
+    def checkin_url(self, appointment: Appointment) -> str:
         return f"{self.base_url}/c/{self.token(appointment, CHECKIN_SALT)}"
 
     def feed_token(self, therapist_id: str, feed_key: str) -> str:
@@ -82,12 +85,12 @@ class Links:
             raise LinkInvalid() from None
         return therapist_id, feed_key
 
-    def offer_url(self, opening, client_id: str) -> str:
+    def offer_url(self, opening: Opening, client_id: str) -> str:
         """A waitlist offer: valid until the offered time starts (the claim settles the rest)."""
         payload = f"{opening.id}-{client_id}-{opening.therapist_id}-{_b36(int(opening.start.timestamp()))}"
         return f"{self.base_url}/o/{self._signers[OFFER_SALT].sign(payload).decode()}"
 
-    def read(self, token: str, now: datetime, salt=APPOINTMENT_SALT) -> LinkClaims:
+    def read(self, token: str, now: datetime, salt: str = APPOINTMENT_SALT) -> LinkClaims:
         try:
             payload = self._signers[salt].unsign(token.encode()).decode()
             appointment_id, client_id, therapist_id, expires = payload.split("-")

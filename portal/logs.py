@@ -25,7 +25,7 @@ ALLOWED_EXTRA = frozenset({
 _MARK = "_attune_json"
 
 
-def _allowed_value(value):
+def _allowed_value(value: object) -> object:
     """Numbers and booleans as they are; a dict of counts keeps its number values; short
     id-like strings only under an allowed name (see ALLOWED_EXTRA)."""
     if isinstance(value, bool) or isinstance(value, (int, float)):
@@ -39,7 +39,7 @@ def _allowed_value(value):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname, "logger": record.name, "msg": str(record.msg),
         }

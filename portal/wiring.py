@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from functools import cached_property
+from typing import Any
 
 from portal.config import Config
-from portal.interfaces import Deps
+from portal.interfaces import Clock, Deps, LinkMaker, Notifier, Store
 from portal.links import Links
 
 
@@ -18,13 +19,14 @@ class Container:
     """The collaborators a service needs. Each one given is used as is (a test passes its
     fakes here); each one not given is built from ``config`` on first use."""
 
-    def __init__(self, config: Config, *, clock=None, store=None, notifier=None, links=None):
+    def __init__(self, config: Config, *, clock: Clock | None = None, store: Store | None = None,
+                 notifier: Notifier | None = None, links: LinkMaker | None = None) -> None:
         self.config = config
-        self._given = {"clock": clock, "store": store, "notifier": notifier, "links": links}
-        self._clients = {}
+        self._given: dict[str, Any] = {"clock": clock, "store": store, "notifier": notifier, "links": links}
+        self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def client(self, service: str):
+    def client(self, service: str) -> Any:
         """One boto3 client per service, made on first use (thread-safe)."""
         with self._lock:
             if service not in self._clients:
@@ -43,7 +45,7 @@ class Container:
             return self._clients[service]
 
     @cached_property
-    def clock(self):
+    def clock(self) -> Clock:
         if self._given["clock"] is not None:
             return self._given["clock"]
         from portal.clock import DevClock, SystemClock
@@ -51,7 +53,7 @@ class Container:
         return DevClock() if self.config.is_dev else SystemClock()
 
     @cached_property
-    def store(self):
+    def store(self) -> Store:
         given = self._given["store"]
         if given is not None:
             if getattr(given, "clock", False) is None:  # a test's store reads expiry on our clock
@@ -63,12 +65,12 @@ class Container:
         return Store(DynamoTable(self.client("dynamodb"), self.config.table_name), clock=self.clock)
 
     @cached_property
-    def notifier(self):
+    def notifier(self) -> Notifier:
         if self._given["notifier"] is not None:
             return self._given["notifier"]
         return self.build_notifier()
 
-    def build_notifier(self):
+    def build_notifier(self) -> Notifier:
         """SES, SNS and voice from the settings (the dev stack wraps this to log each message)."""
         from portal.adapters.senders import AwsNotifier, emulated_voice
 
@@ -104,7 +106,7 @@ def default_container() -> Container:
     return _default
 
 
-def set_default_container(container: Container | None):
+def set_default_container(container: Container | None) -> None:
     """The local stack, and tests with a container of fakes, point the handlers at it."""
     global _default
     _default = container

@@ -1,4 +1,10 @@
 """Domain exceptions. Each carries a message written for the person who caused it."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # model imports this module
+    from portal.domain.model import Status
 
 
 class DomainError(Exception):
@@ -10,7 +16,7 @@ class ValidationError(DomainError, ValueError):
 
 
 class InvalidTransition(DomainError):
-    def __init__(self, current, wanted):
+    def __init__(self, current: Status, wanted: Status) -> None:
         self.current, self.wanted = current, wanted
         super().__init__(f"This session is {current.value.replace('_', ' ')} and can't become "
                          f"{wanted.value.replace('_', ' ')}.")
@@ -21,14 +27,14 @@ class NotFound(DomainError):
 
 
 class SlotTaken(DomainError):
-    def __init__(self, message="Someone else just took that time. Please pick another."):
+    def __init__(self, message: str = "Someone else just took that time. Please pick another.") -> None:
         super().__init__(message)
 
 
 class StaleVersion(DomainError):
     """The object changed since the page was shown; the caller shows the current state."""
 
-    def __init__(self, message="This session was changed a moment ago."):
+    def __init__(self, message: str = "This session was changed a moment ago.") -> None:
         super().__init__(message)
 
 
@@ -43,5 +49,5 @@ class ServiceBusy(Exception):
 
     retry_after = 5  # seconds: the retry mode has already waited; a person can try again soon
 
-    def __init__(self, message="We're very busy for a moment. Please try again shortly."):
+    def __init__(self, message: str = "We're very busy for a moment. Please try again shortly.") -> None:
         super().__init__(message)

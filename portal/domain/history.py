@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from portal.domain.audit import AuditEvent
 from portal.domain.model import Barrier
@@ -15,14 +16,14 @@ VIA = {"link": "reminder link", "sms": "text reply", "voice": "phone"}
 MODES = {"tele": "video", "in_person": "in person"}
 
 
-def _when(text, zone_name: str) -> str:
+def _when(text: Any, zone_name: str) -> str:
     try:
         return short_when(datetime.fromisoformat(text), zone_name)
     except (TypeError, ValueError):
         return "another time"
 
 
-def _barrier(value) -> str:
+def _barrier(value: str | None) -> str:
     try:
         return Barrier(value).label.lower()
     except ValueError:

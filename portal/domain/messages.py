@@ -83,13 +83,13 @@ def in_quiet_hours(instant: datetime, client: Client, settings: PracticeSettings
     return is_quiet(instant, client.timezone, settings.quiet_start, settings.quiet_end)
 
 
-def _before_quiet(due: datetime, channel: Channel, client: Client, settings: PracticeSettings):
+def _before_quiet(due: datetime, channel: Channel, client: Client, settings: PracticeSettings) -> datetime:
     if channel not in PHONE_CHANNELS:
         return due
     return last_allowed_before(due, client.timezone, settings.quiet_start, settings.quiet_end)
 
 
-def _after_quiet(due: datetime, channel: Channel, client: Client, settings: PracticeSettings):
+def _after_quiet(due: datetime, channel: Channel, client: Client, settings: PracticeSettings) -> datetime:
     if channel not in PHONE_CHANNELS:
         return due
     return first_allowed_from(due, client.timezone, settings.quiet_start, settings.quiet_end)
@@ -114,7 +114,8 @@ def plan_reminders(
     return planned + plan_nudge(appointment, client, settings, now, planned)
 
 
-def _message(appointment, client, kind, channel, due, **detail) -> PendingMessage:
+def _message(appointment: Appointment, client: Client, kind: str, channel: Channel, due: datetime,
+             **detail: object) -> PendingMessage:
     return PendingMessage(appointment_id=appointment.id, kind=kind, channel=channel, due_at=due,
                           for_start=appointment.start, detail={"client": client.id, **detail})
 
@@ -222,7 +223,7 @@ def checkin_pairs(sessions: list[Appointment]) -> list[tuple[Appointment, Appoin
 
 
 def plan_checkin(previous: Appointment, following: Appointment, client: Client,
-                 settings: PracticeSettings, policy: CheckinPolicy = CheckinPolicy()):
+                 settings: PracticeSettings, policy: CheckinPolicy = CheckinPolicy()) -> PendingMessage | None:
     """The check-in message for the gap before ``following``, or None."""
     if not client.checkins_enabled:
         return None

@@ -151,7 +151,7 @@ class PracticeSettings:
     own_closed_days: tuple[date, ...] = ()
     closed_days: tuple[date, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require_zone(self.timezone)
         if len(self.closed_days) > CLOSED_DAYS_MAX or len(self.own_closed_days) > CLOSED_DAYS_MAX:
             raise ValidationError(f"At most {CLOSED_DAYS_MAX} closed days, please.")
@@ -183,7 +183,7 @@ class Therapist:
     recovery_hashes: tuple[str, ...] = ()
     active: bool = True  # False: deactivated by the admin: no sign-in, no open times
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require_zone(self.timezone)
         # Bounded so a move (release + claim of 5-minute cells) fits one 100-item transaction.
         if not 15 <= self.session_minutes <= 150 or self.session_minutes % 5:
@@ -213,7 +213,7 @@ class Client:
     sms_unreachable: bool = False  # texts to the number failed: shown until the number changes
     erased: bool = False  # erased on request (services/privacy/erasure.py): links answer 410
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         require_zone(self.timezone)
 
     @property
@@ -256,7 +256,7 @@ class Appointment:
     moved_from: MovedFrom | None = None  # before the client's last move: what Undo goes back to
     client_label: str = ""  # the client's first name + last initial, for the therapist's feed
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("start", "end"):
             value = getattr(self, name)
             if value.tzinfo is None:
@@ -294,7 +294,7 @@ class AvailabilityWindow:
     end: time
     modes: frozenset[Mode] = frozenset({Mode.IN_PERSON, Mode.TELE})
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
             raise ValidationError("Pick a day of the week.")
         if self.end <= self.start:
@@ -317,7 +317,7 @@ class TimeOff:
     last_day: date
     reason: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.last_day < self.first_day:
             raise ValidationError("Time off must end on or after the day it starts.")
 
@@ -331,7 +331,7 @@ class Availability:
     time_off: tuple[TimeOff, ...] = ()
     version: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         ordered = sorted(self.windows, key=lambda w: (w.weekday, w.start))
         for before, after in zip(ordered, ordered[1:]):
             if before.overlaps(after):

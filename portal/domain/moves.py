@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # model imports this module
+    from portal.domain.model import Mode
 
 SOON = timedelta(hours=24)  # a move landing closer than this asks the client to confirm first
 
@@ -29,7 +33,7 @@ class Move:
     """A time the client picked, before it is committed."""
 
     start: datetime
-    mode: object  # the Mode the session will have there
+    mode: Mode  # the Mode the session will have there
     mode_changes: bool  # the time is offered only in the other mode
     soon: bool  # it lands within 24 hours
 
@@ -38,7 +42,7 @@ class Move:
         return self.mode_changes or self.soon
 
 
-def plan_move(current_start: datetime, current_mode, start: datetime, mode, now: datetime) -> Move:
+def plan_move(current_start: datetime, current_mode: Mode, start: datetime, mode: Mode, now: datetime) -> Move:
     return Move(start, mode, mode is not current_mode, start - now < SOON)
 
 

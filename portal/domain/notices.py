@@ -85,7 +85,7 @@ def night_notice(now: datetime, kind: str, channel: Channel, after: Appointment,
                           detail={"client": client.id, "rev": after.version, "told": None, "kinds": [kind]})
 
 
-def _last_told(notice: PendingMessage | None, before: Appointment | None, kind: str):
+def _last_told(notice: PendingMessage | None, before: Appointment | None, kind: str) -> tuple[dict | None, list[str]]:
     """(the state the client was last told of, or None if unknown; the kinds of change made
     since, the first being what to say when the state told is unknown)."""
     if before is None:  # a new session: nothing told yet

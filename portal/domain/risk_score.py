@@ -105,7 +105,7 @@ def _misses(history: list[Appointment], now: datetime, status: Status) -> list[A
                   key=lambda a: a.start)
 
 
-def prior_no_show(history, now, zone_name) -> Factor | None:
+def prior_no_show(history: list[Appointment], now: datetime, zone_name: str | None) -> Factor | None:
     missed = _misses(history, now, Status.NO_SHOW)
     if not missed:
         return None
@@ -113,14 +113,14 @@ def prior_no_show(history, now, zone_name) -> Factor | None:
     return Factor("no_show", f"Missed a session on {short_day(missed[-1].start, zone_name)}{extra}")
 
 
-def prior_late_cancel(history, now, zone_name) -> Factor | None:
+def prior_late_cancel(history: list[Appointment], now: datetime, zone_name: str | None) -> Factor | None:
     late = _misses(history, now, Status.LATE_CANCELLED)
     if not late:
         return None
     return Factor("late_cancel", f"Cancelled late on {short_day(late[-1].start, zone_name)}")
 
 
-def misses_often(history, now) -> Factor | None:
+def misses_often(history: list[Appointment], now: datetime) -> Factor | None:
     """Three or more misses (no-shows or late cancels) in 90 days, of how many sessions."""
     since = now - timedelta(days=HISTORY_DAYS)
     recent = [a for a in history if since <= a.start <= now and a.status is not Status.CANCELLED]
@@ -222,7 +222,7 @@ ACTIONS = {  # by the strongest reason
 
 
 # A barrier the client named gets the help that fits it (the seed article's answers to each).
-BARRIER_ACTIONS = {
+BARRIER_ACTIONS: dict[Barrier | None, str] = {
     Barrier.SCHEDULE: "Offer another time: an evening or weekend if that suits them",
     Barrier.TRANSPORT: "Offer to hold it by video, or a time that is easier to get to",
     Barrier.COST: "Talk through the cost: the sliding scale, or fewer sessions for a while",

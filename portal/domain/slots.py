@@ -24,7 +24,8 @@ class Slot:
         return out
 
 
-def busy_intervals(appointments: list[Appointment], buffer: timedelta, ignore_id: str | None = None):
+def busy_intervals(appointments: list[Appointment], buffer: timedelta,
+                   ignore_id: str | None = None) -> list[tuple[datetime, datetime]]:
     """What booked sessions hold: each session plus the therapist's buffer after it."""
     return [
         (a.start, a.end + buffer)

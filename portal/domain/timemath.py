@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portal.domain.errors import ValidationError
@@ -79,7 +80,7 @@ def hours_between(earlier: datetime, later: datetime) -> float:
     return (later - earlier).total_seconds() / 3600
 
 
-def days(first: date, last: date):
+def days(first: date, last: date) -> Iterator[date]:
     cursor = first
     while cursor <= last:
         yield cursor

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from portal.domain.errors import ValidationError
-from portal.domain.model import Mode
+from portal.domain.model import Mode, PracticeSettings
 from portal.domain.timemath import to_local
 
 # Parts of the day, in the client's zone: [start, end).
@@ -38,7 +38,7 @@ class WaitlistPrefs:
     mode: Mode | None = None  # None: either
     notice_hours: int = DEFAULT_NOTICE_HOURS
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.weekdays or not self.weekdays <= ALL_DAYS:
             raise ValidationError("Pick at least one day that suits you.")
         if not self.parts or not self.parts <= set(PARTS):
@@ -152,7 +152,7 @@ class WavePolicy:
     claim_minutes: int = 15
     grace_minutes: int = 3
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 1 <= self.wave_size <= 10:
             raise ValidationError("A wave goes to 1 to 10 clients.")
         if not 5 <= self.claim_minutes <= 120:
@@ -235,7 +235,7 @@ def figures(openings: list[Opening]) -> WaitlistFigures:
         recent=sorted(openings, key=lambda o: o.freed_at, reverse=True)[:10])
 
 
-def policy_of(settings) -> WavePolicy:
+def policy_of(settings: PracticeSettings) -> WavePolicy:
     """The practice's waitlist settings (PracticeSettings carries them)."""
     return WavePolicy(on=settings.waitlist_on, wave_size=settings.wave_size,
                       claim_minutes=settings.claim_minutes, grace_minutes=settings.grace_minutes)

@@ -11,8 +11,9 @@ imported only when a number is formatted, so the domain stays free of adapters.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 from functools import lru_cache
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 __all__ = ["day", "short_day", "clock", "wall_clock", "clock_range", "when", "short_when",
@@ -21,14 +22,14 @@ __all__ = ["day", "short_day", "clock", "wall_clock", "clock_range", "when", "sh
 
 # --- zones -------------------------------------------------------------------------------------
 @lru_cache(maxsize=256)
-def _zone(zone_name: str | None):
+def _zone(zone_name: str | None) -> tzinfo:
     try:
         return ZoneInfo(zone_name) if zone_name else timezone.utc
     except (ValueError, TypeError, LookupError, OSError):  # ZoneInfoNotFoundError is a KeyError
         return timezone.utc
 
 
-def _local(value, zone_name: str | None) -> datetime | date | None:
+def _local(value: object, zone_name: str | None) -> datetime | date | None:
     """The value on the zone's wall clock; a date stays a date. None when it can't be read."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -41,13 +42,13 @@ def _local(value, zone_name: str | None) -> datetime | date | None:
 
 
 # --- days --------------------------------------------------------------------------------------
-def day(value, zone_name: str | None = None) -> str:
+def day(value: object, zone_name: str | None = None) -> str:
     """"Tuesday, March 3": an instant (in the zone) or a calendar date."""
     local = _local(value, zone_name)
     return f"{local:%A, %B} {local.day}" if local is not None else ""
 
 
-def short_day(value, zone_name: str | None = None) -> str:
+def short_day(value: object, zone_name: str | None = None) -> str:
     """"Tue Mar 3"."""
     local = _local(value, zone_name)
     return f"{local:%a %b} {local.day}" if local is not None else ""
@@ -143,6 +144,6 @@ def tel(number: str | None) -> str:
 
 
 # Registered once as template filters, for pages and messages alike: {{ start|when(zone) }}.
-FILTERS = {"day": day, "short_day": short_day, "clock": clock, "wall_clock": wall_clock,
+FILTERS: dict[str, Callable[..., str]] = {"day": day, "short_day": short_day, "clock": clock, "wall_clock": wall_clock,
            "clock_range": clock_range, "when": when, "short_when": short_when,
            "message_when": message_when, "zone_label": zone_label, "phone": phone, "tel": tel}

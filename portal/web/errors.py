@@ -1,7 +1,9 @@
 """Friendly answers for every error: a page written for a person, never a stack trace."""
 import logging
+from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,12 +24,12 @@ MESSAGES = {
 }
 
 
-def _wants_json():
+def _wants_json() -> bool:
     return request.path.endswith(".json") or (
         request.accept_mimetypes.best == "application/json")
 
 
-def error_page(status, title=None, detail=None, **page):
+def error_page(status: int, title: str | None = None, detail: str | None = None, **page: Any) -> tuple[Any, int]:
     default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
     title, detail = title or default_title, detail or default_detail
     if _wants_json():
@@ -46,7 +48,7 @@ def _remembered_contact() -> tuple[str, str]:
     return settings.display_name, settings.contact_phone
 
 
-def busy_page(error: ServiceBusy):
+def busy_page(error: ServiceBusy) -> Response:
     name, phone = _remembered_contact()
     body, status = error_page(503, practice_name=name, contact_phone=phone)
     body = current_app.make_response((body, status))
@@ -54,25 +56,25 @@ def busy_page(error: ServiceBusy):
     return body
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return error_page(400, "This page was open for a while",
                           "For your security, please go back, reload the page and try again.")
 
     @app.errorhandler(ServiceBusy)
-    def service_busy(error):
+    def service_busy(error: ServiceBusy) -> ResponseReturnValue:
         # Logged without the stack: AWS was busy past the retries; the cause names the call.
         log.warning("service busy on %s %s: %r", request.method,
                     request.url_rule.rule if request.url_rule else "(no route)", error.__cause__)
         return busy_page(error)
 
     @app.errorhandler(HTTPException)
-    def http_error(error):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         return error_page(error.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(error):
+    def unexpected(error: Exception) -> ResponseReturnValue:
         # The route's pattern, not the path: a client's path holds their link token.
         rule = request.url_rule.rule if request.url_rule else "(no route)"
         log.exception("unhandled error on %s %s", request.method, rule)

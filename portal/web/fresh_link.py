@@ -6,6 +6,7 @@ only asking too often gets a different page (429), and that says nothing about a
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf, Length
@@ -26,7 +27,7 @@ class FreshLinkForm(FlaskForm):
 
 
 @bp.post("/fresh")
-def fresh():
+def fresh() -> ResponseReturnValue:
     form = FreshLinkForm()
     if form.validate():  # else the same kind answer: nothing to tell a stranger
         try:
@@ -37,5 +38,5 @@ def fresh():
 
 
 @bp.get("/fresh/sent")
-def sent():
+def sent() -> ResponseReturnValue:
     return page(200, "fresh_sent")

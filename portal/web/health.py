@@ -1,4 +1,5 @@
 from flask import Blueprint, jsonify, render_template
+from flask.typing import ResponseReturnValue
 
 from portal.domain import wording
 from portal.services.client.link_context import practice_contact
@@ -8,13 +9,13 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> ResponseReturnValue:
     """Liveness only: touches no AWS service, so it stays fast and cheap."""
     return jsonify(status="ok")
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """The practice's name and phone (one GetItem): someone who lands here has a way forward."""
     contact = practice_contact(deps())
     return render_template("index.html", practice_name=contact.name, contact_phone=contact.phone,

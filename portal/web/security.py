@@ -1,6 +1,7 @@
 """Security headers on every response, bodies checked before any view, and the static-asset
 URL helper for templates."""
-from flask import current_app, request, url_for
+from flask import Flask, Response, current_app, request, url_for
+from flask.typing import ResponseReturnValue
 
 CSP = ("default-src 'self'; script-src 'self'{static}; style-src 'self'{static}; img-src 'self' data:{static}; "
        "font-src 'self'{static}; form-action 'self'; base-uri 'none'; object-src 'none'; "
@@ -28,7 +29,7 @@ def readable_body() -> bool:
                for v in data.values())
 
 
-def refuse_unreadable_bodies():
+def refuse_unreadable_bodies() -> ResponseReturnValue | None:
     """Before any view (and so before any read or write): a POST must be something we read."""
     if request.method == "POST" and not readable_body():
         from portal.web.errors import error_page
@@ -37,14 +38,14 @@ def refuse_unreadable_bodies():
     return None
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.before_request(refuse_unreadable_bodies)
     config = app.config["ATTUNE"]
     static_origin = f" {config.static_url}" if config.static_url else ""
     policy = CSP.format(static=static_origin)
 
     @app.after_request
-    def headers(response):
+    def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")  # tokens live in our URLs

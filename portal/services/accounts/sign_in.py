@@ -12,6 +12,7 @@ import math
 import secrets
 from dataclasses import replace
 from datetime import datetime, timezone
+from typing import Callable
 
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.ids import new_id
@@ -31,20 +32,20 @@ _DECOY_HASH = None
 
 
 class SignInFailed(DomainError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("That email and password don't match. Please check them and try again.")
 
 
 class AccountInactive(SignInFailed):
     """The right password for a deactivated account: said plainly, since only its owner gets here."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         DomainError.__init__(self, "This account is switched off. Please ask the practice admin "
                                    "if you need it back.")
 
 
 class TooManyAttempts(DomainError):
-    def __init__(self, minutes: int):
+    def __init__(self, minutes: int) -> None:
         self.minutes = minutes
         unit = "minute" if minutes == 1 else "minutes"
         super().__init__(f"Too many attempts. Please try again in {minutes} {unit}.")
@@ -98,7 +99,7 @@ def _reserve(deps: Deps, scope: str, subject: str, index: int, window_end: datet
                                     expiry_epoch(window_end, SIGN_IN_COUNTER))
 
 
-def reserve_attempt(deps: Deps, scope: str, subject: str, limit: int = ACCOUNT_LIMIT):
+def reserve_attempt(deps: Deps, scope: str, subject: str, limit: int = ACCOUNT_LIMIT) -> Callable[[], object]:
     """Count one attempt before checking it (TooManyAttempts past ``limit`` in this window).
     Returns the give-back to call when it succeeded, so only failures count."""
     now = deps.clock.now()

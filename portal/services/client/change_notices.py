@@ -8,6 +8,8 @@ confirmation of the final state, with the templates of portal.services.client.no
 """
 from __future__ import annotations
 
+from typing import Any
+
 from portal.domain import delivery, notices
 from portal.domain.messages import CHANGE_NOTICE, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.quiet_hours import first_allowed_from
@@ -16,7 +18,7 @@ from portal.services.client import notify
 from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
 
 
-def send_change_notices(deps: Deps, **options) -> dict:
+def send_change_notices(deps: Deps, **options: Any) -> dict:
     return send_due(deps, CHANGE_NOTICE, send_change_notice, **options)
 
 
@@ -36,6 +38,7 @@ def send_change_notice(deps: Deps, out: Outgoing) -> str | None:
     if message.channel in PHONE_CHANNELS and in_quiet_hours(out.now, client, out.settings):
         s = out.settings
         raise Defer(first_allowed_from(out.now, client.timezone, s.quiet_start, s.quiet_end))
+    assert out.therapist is not None  # a session's therapist is always stored
     provider_id = notify.send_on(deps, kind, message.channel, appointment, client, out.therapist,
                                  out.settings, mode_changed=notices.mode_changed(message, appointment))
     out.message = notices.told(message, appointment)  # marked sent holding what was just told

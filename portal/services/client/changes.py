@@ -62,7 +62,7 @@ def choices(ctx: AppointmentContext, now: datetime) -> Choices:
 
 
 # --- changes: each commits through booking, then tells the people it concerns ---------------
-def _require_upcoming(deps: Deps, ctx: AppointmentContext):
+def _require_upcoming(deps: Deps, ctx: AppointmentContext) -> None:
     if ctx.appointment.start <= deps.clock.now():
         raise ValidationError("This session has already started, so it can't be changed here. "
                               "Please call the practice.")

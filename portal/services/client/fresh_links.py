@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from portal.domain import wording
 from portal.domain.messages import FRESH_LINK, PHONE_CHANNELS, PendingMessage, followup_channel, in_quiet_hours
@@ -57,7 +58,7 @@ def request_fresh_link(deps: Deps, token: str, client_ip: str, salt: str = APPOI
         for_start=now.replace(second=0, microsecond=0), detail={"client": claims.client_id}))
 
 
-def send_fresh_links(deps: Deps, **options) -> dict:
+def send_fresh_links(deps: Deps, **options: Any) -> dict:
     return send_due(deps, FRESH_LINK, send_fresh_link, **options)
 
 

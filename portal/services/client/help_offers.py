@@ -5,6 +5,7 @@ Offered after the first step of cancelling and on the check-in thank-you page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from portal.domain.model import Barrier, Mode
 from portal.domain.slots import Slot
@@ -47,7 +48,7 @@ def offer_for(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None) -> O
     return _OFFERS.get(barrier, _other)(deps, ctx, barrier, video_possible)
 
 
-def _transport(deps, ctx, barrier, video_possible) -> Offer:
+def _transport(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None, video_possible: bool) -> Offer:
     therapist = ctx.therapist.name
     if ctx.appointment.mode is Mode.TELE:
         return Offer(barrier, "No travel needed",
@@ -63,7 +64,7 @@ def _transport(deps, ctx, barrier, video_possible) -> Offer:
                  reschedule=True)
 
 
-def _schedule(deps, ctx, barrier, video_possible) -> Offer:
+def _schedule(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None, video_possible: bool) -> Offer:
     """Another time first (video at the same time rarely solves a clash), naming only the
     kinds of times the therapist really has open."""
     therapist, zone_name = ctx.therapist.name, ctx.client.timezone
@@ -81,12 +82,12 @@ def _schedule(deps, ctx, barrier, video_possible) -> Offer:
                  reschedule=True)
 
 
-def _cost(deps, ctx, barrier, video_possible) -> Offer:
+def _cost(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None, video_possible: bool) -> Offer:
     return Offer(barrier, "Cost shouldn't stand in your way", "You don't have to sort this out alone.",
                  keep=True, resources=ctx.settings.cost_text, resources_heading="Help with cost")
 
 
-def _anxiety(deps, ctx, barrier, video_possible) -> Offer:
+def _anxiety(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None, video_possible: bool) -> Offer:
     video = " If it feels easier, you could join by video from home." if video_possible else ""
     return Offer(barrier, "It's okay to feel this way",
                  "Many people feel anxious or unsure before a session. You don't need to prepare "
@@ -94,7 +95,7 @@ def _anxiety(deps, ctx, barrier, video_possible) -> Offer:
                  f"your own pace.{video}", keep=True, video_switch=video_possible)
 
 
-def _illness(deps, ctx, barrier, video_possible) -> Offer:
+def _illness(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None, video_possible: bool) -> Offer:
     choice = ("this session could be by video from home, or you can pick another time"
               if video_possible else "you can pick another time")
     return Offer(barrier, "We're sorry you're not feeling well",
@@ -103,12 +104,13 @@ def _illness(deps, ctx, barrier, video_possible) -> Offer:
                  crisis=crisis_help(barrier=barrier), equal_choices=True)
 
 
-def _other(deps, ctx, barrier, video_possible) -> Offer:
+def _other(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None, video_possible: bool) -> Offer:
     change = "another time or joining by video" if video_possible else "another time"
     return Offer(barrier, "Before you go",
                  f"If {change} would help, you can change your session instead.",
                  video_switch=video_possible, reschedule=True)
 
 
-_OFFERS = {Barrier.TRANSPORT: _transport, Barrier.SCHEDULE: _schedule, Barrier.COST: _cost,
-           Barrier.ANXIETY: _anxiety, Barrier.ILLNESS: _illness}
+_OFFERS: dict[Barrier | None, Callable[[Deps, AppointmentContext, Barrier | None, bool], Offer]] = {
+    Barrier.TRANSPORT: _transport, Barrier.SCHEDULE: _schedule, Barrier.COST: _cost,
+    Barrier.ANXIETY: _anxiety, Barrier.ILLNESS: _illness}

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from portal.domain.errors import ValidationError
 from portal.domain.ids import new_id
-from portal.domain.model import Appointment, InboxItem
+from portal.domain.model import Appointment, InboxItem, PracticeSettings, Therapist
 from portal.interfaces import Deps, Email
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ DAY = 86400
 
 
 class TooManyNotes(ValidationError):
-    def __init__(self, phone: str = ""):
+    def __init__(self, phone: str = "") -> None:
         call = f" If it can't wait, please call {phone}." if phone else " If it can't wait, please call the practice."
         super().__init__(f"You've sent {NOTES_A_DAY} notes about this session today, so we've paused "
                          f"notes until tomorrow.{call}")
@@ -39,7 +39,8 @@ def can_say_late(appointment: Appointment, now: datetime) -> bool:
         appointment.start - LATE_FROM <= now <= appointment.start + LATE_UNTIL
 
 
-def send_note(deps: Deps, appointment: Appointment, therapist, settings, text: str) -> InboxItem:
+def send_note(deps: Deps, appointment: Appointment, therapist: Therapist, settings: PracticeSettings,
+              text: str) -> InboxItem:
     text = (text or "").strip()
     if not text:
         raise ValidationError("Please write your note first, then tap Send.")
@@ -48,7 +49,8 @@ def send_note(deps: Deps, appointment: Appointment, therapist, settings, text: s
     return _deliver(deps, appointment, therapist, settings, "note", text)
 
 
-def running_late(deps: Deps, appointment: Appointment, therapist, settings, minutes: int) -> InboxItem:
+def running_late(deps: Deps, appointment: Appointment, therapist: Therapist, settings: PracticeSettings,
+                 minutes: int) -> InboxItem:
     if minutes not in LATE_MINUTES:
         raise ValidationError("Please choose 5, 10 or 15 minutes.")
     if not can_say_late(appointment, deps.clock.now()):
@@ -58,7 +60,8 @@ def running_late(deps: Deps, appointment: Appointment, therapist, settings, minu
                     f"Running about {minutes} minutes late.")
 
 
-def _deliver(deps: Deps, appointment, therapist, settings, kind: str, text: str) -> InboxItem:
+def _deliver(deps: Deps, appointment: Appointment, therapist: Therapist, settings: PracticeSettings, kind: str,
+             text: str) -> InboxItem:
     now = deps.clock.now()
     day = int(now.timestamp()) // DAY
     if deps.store.count_attempt("notes", appointment.id, day, 1, (day + 2) * DAY) > NOTES_A_DAY:
@@ -70,7 +73,7 @@ def _deliver(deps: Deps, appointment, therapist, settings, kind: str, text: str)
     return item
 
 
-def _tell_therapist(deps: Deps, therapist, settings):
+def _tell_therapist(deps: Deps, therapist: Therapist, settings: PracticeSettings) -> None:
     workspace = f"{getattr(deps.links, 'base_url', '')}/t/#inbox"
     email = Email(to=therapist.email, subject="A client note is waiting in your inbox",
                   text=f"A client has sent you a note. Read it in your Attune inbox:\n{workspace}\n\n"

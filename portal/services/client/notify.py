@@ -9,11 +9,14 @@ committed, and the client must still see that it worked.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from functools import partial
+from typing import Any, Callable, Sequence
 
-from portal.domain.model import Channel
+from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Therapist
 from portal.domain.notices import confirmation_channels, night_notice
 from portal.domain.wording import message_when
-from portal.interfaces import Attachment, Email
+from portal.interfaces import Attachment, Deps, Email
 from portal.services.messaging.compose import client_values, fit_sms, render
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,8 @@ SUBJECTS = {
 SENT, FAILED, DEFERRED = "sent", "failed", "deferred"  # deferred: waits out the quiet hours
 
 
-def _values(kind, appointment, client, settings, link, rebook_link="", series=(), mode_changed=None):
+def _values(kind: str, appointment: Appointment, client: Client, settings: PracticeSettings, link: str,
+            rebook_link: str = "", series: Sequence[Appointment] = (), mode_changed: bool | None = None) -> dict:
     """``series``: every session of a series booked at once (one message lists them all).
     ``mode_changed``: known by a change notice (since the client was last told); else the last move's."""
     dates = [message_when(a.start, client.timezone) for a in series] if len(series) > 1 else []
@@ -40,7 +44,7 @@ def _values(kind, appointment, client, settings, link, rebook_link="", series=()
                          rebook_link=rebook_link or link, mode_changed=mode_changed, series=dates)
 
 
-def _mode_changed(kind, appointment) -> bool:
+def _mode_changed(kind: str, appointment: Appointment) -> bool:
     """A move that changed the mode: its SMS keeps the mode however short it must get."""
     moved = appointment.moved_from
     return kind == "rescheduled" and moved is not None and moved.version == appointment.version \
@@ -52,8 +56,9 @@ def sms_text(values: dict) -> str:
     return fit_sms("change_sms.txt", **values)
 
 
-def change_email(kind, appointment, client, therapist, settings, link, now=None,
-                 rebook_link="", series=()) -> Email:
+def change_email(kind: str, appointment: Appointment, client: Client, therapist: Therapist,
+                 settings: PracticeSettings, link: str, now: datetime | None = None,
+                 rebook_link: str = "", series: Sequence[Appointment] = ()) -> Email:
     from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 
     values = _values(kind, appointment, client, settings, link, rebook_link, series)
@@ -67,14 +72,14 @@ def change_email(kind, appointment, client, therapist, settings, link, now=None,
     )
 
 
-def _subject(kind: str, values: dict) -> str:
+def _subject(kind: str, values: dict[str, Any]) -> str:
     """A series booked at once is told in one email, so its subject counts the sessions."""
     if values.get("series"):
         return f"Booked: your {len(values['series'])} sessions, starting {values['when']}"
     return SUBJECTS[kind].format(**values)
 
 
-def _attempt(channel: str, send, done: str = SENT) -> str:
+def _attempt(channel: str, send: Callable[[], object], done: str = SENT) -> str:
     try:
         send()
         return done
@@ -83,8 +88,9 @@ def _attempt(channel: str, send, done: str = SENT) -> str:
         return FAILED
 
 
-def send_change(deps, kind: str, appointment, client, therapist, settings,
-                series=(), asked_by_client: bool = False, mode_changed=None) -> dict[str, str]:
+def send_change(deps: Deps, kind: str, appointment: Appointment, client: Client, therapist: Therapist,
+                settings: PracticeSettings, series: Sequence[Appointment] = (),
+                asked_by_client: bool = False, mode_changed: bool | None = None) -> dict[str, str]:
     """Confirm a change to the client on each channel they chose: {channel: "sent"|"failed"}.
     ``series``: the sessions of a series booked at once, listed in one message.
     ``asked_by_client``: the client just made this change (they are awake: tell them now);
@@ -97,17 +103,18 @@ def send_change(deps, kind: str, appointment, client, therapist, settings,
         night = None if asked_by_client else night_notice(deps.clock.now(), kind, channel, appointment,
                                                           client, settings)
         if night is not None:
-            outcome[channel.value] = _attempt(channel.value, lambda n=night: deps.store.defer_notice(n),
+            outcome[channel.value] = _attempt(channel.value, partial(deps.store.defer_notice, night),
                                               done=DEFERRED)
             continue
-        outcome[channel.value] = _attempt(channel.value, lambda c=channel: send_on(
-            deps, kind, c, appointment, client, therapist, settings, series=series,
+        outcome[channel.value] = _attempt(channel.value, partial(
+            send_on, deps, kind, channel, appointment, client, therapist, settings, series=series,
             mode_changed=mode_changed))
     return outcome
 
 
-def send_on(deps, kind: str, channel: Channel, appointment, client, therapist, settings,
-            series=(), mode_changed=None) -> str:
+def send_on(deps: Deps, kind: str, channel: Channel, appointment: Appointment, client: Client, therapist: Therapist,
+            settings: PracticeSettings,
+            series: Sequence[Appointment] = (), mode_changed: bool | None = None) -> str:
     """One confirmation on one channel; returns the provider's id, raises what the provider
     raised (a change notice's run retries or records it; send_change logs it)."""
     if kind not in KINDS:
@@ -123,7 +130,8 @@ def send_on(deps, kind: str, channel: Channel, appointment, client, therapist, s
     return deps.notifier.send_voice(client.phone, " ".join(render("change_voice.txt", **values).split()))
 
 
-def notify_therapist_of_cancel(deps, appointment, client, therapist, settings) -> str:
+def notify_therapist_of_cancel(deps: Deps, appointment: Appointment, client: Client, therapist: Therapist,
+                               settings: PracticeSettings) -> str:
     """A short email to the therapist: who (first name, last initial) cancelled, and a link to
     the signed-in session page. Minimum necessary: no time, barrier, note or late flag here."""
     values = dict(client_name=client.short_name, practice=settings.display_name,

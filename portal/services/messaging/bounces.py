@@ -14,6 +14,8 @@ removes the lock and raises so that the platform retries (``portal.services.mess
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import Any
 
 from portal.interfaces import Deps
 from portal.services.messaging.inbound import LOCK_FOR, handle_once
@@ -49,7 +51,7 @@ def record_ses_event(deps: Deps, event: dict) -> int:
     return blocked
 
 
-def handle_event(deps: Deps, event, topic_arn: str = "", *, lock_for=LOCK_FOR) -> dict:
+def handle_event(deps: Deps, event: Any, topic_arn: str = "", *, lock_for: timedelta = LOCK_FOR) -> dict:
     """The SNS event: each record's message is one SES event (JSON). Raises when one fails.
     Records from any topic but ``topic_arn`` (the stack's SES events topic) are refused."""
     from portal.services.messaging.delivery import record_ses_delivery, sns_messages
@@ -57,7 +59,7 @@ def handle_event(deps: Deps, event, topic_arn: str = "", *, lock_for=LOCK_FOR) -
     found, counts = sns_messages(event, topic_arn, "SES")
     blocked = 0
     for message_id, message in found:
-        def work(message=message):
+        def work(message: Any = message) -> Any:
             record_ses_delivery(deps, message)  # the message's state on the session page
             return record_ses_event(deps, message)
         blocked += handle_once(deps, "ses", message_id, work, duplicate=0, lock_for=lock_for)

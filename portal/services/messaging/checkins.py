@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any, Iterable
 
 from portal.domain.delivery import OPTED_OUT
 from portal.domain.errors import ValidationError
@@ -30,7 +31,7 @@ from portal.domain.messages import (
     in_quiet_hours,
     plan_checkin,
 )
-from portal.domain.model import Barrier, Channel, InboxItem
+from portal.domain.model import Appointment, Barrier, Channel, Client, InboxItem
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.domain.risk import CheckIn
@@ -49,7 +50,7 @@ SCORES = ((1, "Struggling"), (2, "Not great"), (3, "Okay"), (4, "Good"), (5, "Re
 
 
 # --- the scheduled run -------------------------------------------------------------------------
-def send_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy(), **options) -> dict:
+def send_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy(), **options: Any) -> dict:
     planned = plan_due_checkins(deps, policy)
     summary = send_due(deps, CHECKIN, send_checkin, **options)
     return {"planned": planned, **summary}
@@ -83,8 +84,8 @@ def plan_due_checkins(deps: Deps, policy: CheckinPolicy = CheckinPolicy()) -> in
     return planned
 
 
-def _by_client(sessions):
-    grouped = {}
+def _by_client(sessions: Iterable[Appointment]) -> dict[str, list[Appointment]]:
+    grouped: dict = {}
     for session in sessions:
         grouped.setdefault(session.client_id, []).append(session)
     return grouped
@@ -117,6 +118,7 @@ def _send(deps: Deps, out: Outgoing) -> str | None:
     from portal.services.messaging import compose
 
     following, client = out.appointment, out.client
+    assert following is not None and client is not None  # checked by send_checkin
     values = compose.client_values(following, client, out.settings,
                                    deps.links.appointment_url(following),
                                    checkin_link=deps.links.checkin_url(following), scores=SCORES)
@@ -153,7 +155,7 @@ class Answer:
         return self.score <= LOW_SCORE or self.barrier is not None
 
 
-def parse_answer(score, barrier, note) -> Answer:
+def parse_answer(score: Any, barrier: str | None, note: str | None) -> Answer:
     try:
         value = int(score)
     except (TypeError, ValueError):
@@ -190,7 +192,7 @@ def record_answer(deps: Deps, ctx: AppointmentContext, answer: Answer) -> bool:
     return True
 
 
-def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer):
+def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer) -> None:
     from portal.services.messaging import compose
 
     # Minimum necessary: that there is an answer, from whom; the score, barrier and note stay
@@ -210,7 +212,7 @@ def last_answer(deps: Deps, ctx: AppointmentContext) -> CheckIn | None:
     return deps.store.latest_checkins([ctx.client.id]).get(ctx.client.id)
 
 
-def set_checkins(deps: Deps, ctx: AppointmentContext, enabled: bool):
+def set_checkins(deps: Deps, ctx: AppointmentContext, enabled: bool) -> Client:
     """The client turns check-in messages off (or back on) from the page."""
     if ctx.client.checkins_enabled != enabled:
         deps.store.set_client_flags(ctx.client.id, checkins_enabled=enabled)

@@ -10,13 +10,18 @@ Rendering only: whether and when to send is decided by the services that call th
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable
 
 from portal.domain import wording
-from portal.domain.model import Mode, Status
+from portal.domain.model import Appointment, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.timemath import to_local
 from portal.interfaces import Attachment, Email
 from portal.paths import TEMPLATES
+
+if TYPE_CHECKING:  # jinja2 itself is imported on first render (cold start)
+    from jinja2 import Environment
 
 SMS_LIMIT = 160
 GSM7_BASIC = set(
@@ -30,7 +35,7 @@ GSM7_PLAIN = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe",
 
 # --- shared pieces ---------------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def _templates():
+def _templates() -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES / "messages")),
@@ -40,7 +45,7 @@ def _templates():
     return env
 
 
-def render(name: str, **values) -> str:
+def render(name: str, **values: Any) -> str:
     return _templates().get_template(name).render(**values)
 
 
@@ -66,7 +71,7 @@ def gsm7_length(text: str) -> int:
     return sum(2 if c in GSM7_EXTENDED else 1 for c in text)
 
 
-def fit_sms(template: str, **values) -> str:
+def fit_sms(template: str, **values: Any) -> str:
     """The longest wording (levels 0 to 3 of the template) that fits one SMS."""
     text = ""
     for level in range(4):
@@ -77,7 +82,8 @@ def fit_sms(template: str, **values) -> str:
 
 
 # --- values every client message shares --------------------------------------------------------
-def client_values(appointment, client, settings, link: str, **extra) -> dict:
+def client_values(appointment: Appointment, client: Client, settings: PracticeSettings, link: str,
+                  **extra: Any) -> dict:
     video = appointment.mode is Mode.TELE
     values = dict(
         first_name=client.first_name, practice=settings.display_name,
@@ -96,12 +102,13 @@ def client_values(appointment, client, settings, link: str, **extra) -> dict:
     return values
 
 
-def _email(to, subject, name, values, attachments=()) -> Email:
+def _email(to: str, subject: str, name: str, values: dict, attachments: Iterable[Attachment] = ()) -> Email:
     return Email(to=to, subject=subject, text=render(f"{name}.txt", **values),
                  html=render(f"{name}.html", **values), attachments=tuple(attachments))
 
 
-def calendar_attachment(appointment, client, therapist, settings, link, now) -> Attachment:
+def calendar_attachment(appointment: Appointment, client: Client, therapist: Therapist, settings: PracticeSettings,
+                        link: str, now: datetime) -> Attachment:
     from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 
     data = ics_bytes(appointment, client, therapist, settings, link, now=now)
@@ -109,12 +116,12 @@ def calendar_attachment(appointment, client, therapist, settings, link, now) -> 
 
 
 # --- reminders and the nudge -------------------------------------------------------------------
-def how_soon(appointment, now, zone_name: str) -> str:
+def how_soon(appointment: Appointment, now: datetime, zone_name: str) -> str:
     days = (to_local(appointment.start, zone_name).date() - to_local(now, zone_name).date()).days
     return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
 
 
-def reminder_email(values: dict, to: str, attachment: Attachment | None, nudge=False) -> Email:
+def reminder_email(values: dict, to: str, attachment: Attachment | None, nudge: bool = False) -> Email:
     if nudge:
         subject = f"Can you still make it on {values['when']}?"
         return _email(to, subject, "reminder_nudge", values)
@@ -122,7 +129,7 @@ def reminder_email(values: dict, to: str, attachment: Attachment | None, nudge=F
     return _email(to, subject, "reminder_email", values, [attachment] if attachment else [])
 
 
-def reminder_sms(values: dict, nudge=False) -> str:
+def reminder_sms(values: dict, nudge: bool = False) -> str:
     return fit_sms("sms_nudge.txt" if nudge else "sms_reminder.txt", **values)
 
 
@@ -148,13 +155,13 @@ def checkin_sms(values: dict) -> str:
     return fit_sms("sms_checkin.txt", **values)
 
 
-def checkin_therapist_email(to: str, **values) -> Email:
+def checkin_therapist_email(to: str, **values: Any) -> Email:
     subject = f"New check-in from {values['client_name']}"
     return Email(to=to, subject=subject, text=render("checkin_therapist.txt", **values))
 
 
 # --- SMS replies -------------------------------------------------------------------------------
-def reply_sms(kind: str, **values) -> str:
+def reply_sms(kind: str, **values: Any) -> str:
     """Answers to a client's text: confirmed, reschedule, video, inbox, help, stop, start, ..."""
     values.setdefault("practice", "")
     values.setdefault("first_name", "")
@@ -167,5 +174,5 @@ def fresh_link_email(values: dict, to: str) -> Email:
 
 
 # --- the therapist's morning digest ---------------------------------------------------------------
-def digest_email(to: str, **values) -> Email:
+def digest_email(to: str, **values: Any) -> Email:
     return _email(to, values["subject"], "digest_email", values)

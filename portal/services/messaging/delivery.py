@@ -16,21 +16,26 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, cast
 
 from portal.domain import delivery
+from portal.domain.audit import AuditEvent
+from portal.domain.delivery import Delivery
 from portal.interfaces import Deps
 from portal.services.messaging.inbound import LOCK_FOR, handle_once
 
 log = logging.getLogger(__name__)
 
 
-def from_topic(record, topic_arn: str) -> bool:
+def from_topic(record: object, topic_arn: str) -> bool:
     """True when an SNS record came through the configured topic (none configured: none do)."""
     sns = record.get("Sns") if isinstance(record, dict) else None
     return bool(topic_arn) and isinstance(sns, dict) and sns.get("TopicArn") == topic_arn
 
 
-def sns_messages(event, topic_arn: str, kind: str):
+def sns_messages(event: Any, topic_arn: str, kind: str) -> tuple[list[tuple[str, Any]], dict[str, int]]:
     """(SNS MessageId, message object) for each record of ``event`` from the topic; counts the
     refused (another topic) and the unreadable in ``counts``."""
     counts = {"refused": 0, "unreadable": 0}
@@ -60,7 +65,7 @@ def record_ses_delivery(deps: Deps, event: dict) -> bool:
     if not outcome or not provider_id:
         return False
     ref = deps.store.sent_message(provider_id)
-    return bool(ref) and deps.store.record_delivery(ref, outcome)
+    return ref is not None and deps.store.record_delivery(ref, outcome)
 
 
 def record_sms_event(deps: Deps, event: dict) -> bool:
@@ -79,19 +84,19 @@ def record_sms_event(deps: Deps, event: dict) -> bool:
     return changed
 
 
-def handle_sms_events(deps: Deps, event, topic_arn: str, *, lock_for=LOCK_FOR) -> dict:
+def handle_sms_events(deps: Deps, event: Any, topic_arn: str, *, lock_for: timedelta = LOCK_FOR) -> dict:
     """The SMS events function: each SNS record holds one End User Messaging SMS event."""
     found, counts = sns_messages(event, topic_arn, "SMS")
     updated = 0
     for message_id, message in found:
         updated += bool(handle_once(deps, "smsevent", message_id,
-                                    lambda message=message: record_sms_event(deps, message),
+                                    partial(record_sms_event, deps, message),
                                     duplicate=False, lock_for=lock_for))
     return {"updated": updated, **counts}
 
 
-def session_history(deps: Deps, appointment_id: str):
+def session_history(deps: Deps, appointment_id: str) -> tuple[list[AuditEvent], tuple[Delivery, ...]]:
     """The session page's history and its messages' states, read in one Query."""
     audit, messages = deps.store.history_and_messages(appointment_id)
     shown = [delivery.delivery_of(message, outcome) for message, outcome in messages]
-    return audit, tuple(sorted(shown, key=lambda d: d.at))
+    return audit, tuple(sorted(shown, key=lambda d: cast(datetime, d.at)))

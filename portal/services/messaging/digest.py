@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import cast
 
-from portal.domain.model import Mode, Status, Therapist
+from portal.domain.model import Mode, PracticeSettings, Status, Therapist
 from portal.domain.retention import marker_expiry
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import Deps
@@ -50,7 +51,7 @@ def send_digests(deps: Deps) -> dict:
     return summary
 
 
-def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> dict:
+def digest_values(deps: Deps, therapist: Therapist, settings: PracticeSettings, now: datetime) -> dict:
     """What the email says, as plain values (the template only lays them out)."""
     from portal.domain import wording
     from portal.services.workspace.dashboard import sessions_view
@@ -90,7 +91,7 @@ def digest_values(deps: Deps, therapist: Therapist, settings, now: datetime) -> 
     )
 
 
-def _send_one(deps: Deps, therapist: Therapist, settings, now: datetime) -> str:
+def _send_one(deps: Deps, therapist: Therapist, settings: PracticeSettings, now: datetime) -> str:
     from portal.services.messaging.compose import digest_email
 
     values = digest_values(deps, therapist, settings, now)
@@ -111,5 +112,6 @@ def _subject(sessions: int, unconfirmed: int, at_risk: int, items: int) -> str:
     return "Your day: " + ", ".join(parts)
 
 
-def _day_start(day, zone_name: str) -> datetime:
-    return local_wall_to_utc(day, time(0), zone_name) or local_wall_to_utc(day, time(1), zone_name)
+def _day_start(day: date, zone_name: str) -> datetime:
+    # A zone that skips midnight on its clock-change day skips only that hour.
+    return cast(datetime, local_wall_to_utc(day, time(0), zone_name) or local_wall_to_utc(day, time(1), zone_name))

@@ -9,11 +9,12 @@ before sending, and a re-marked session finds it done.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from portal.domain.delivery import NO_CHANNEL
 from portal.domain.messages import FOLLOWUP, PHONE_CHANNELS, in_quiet_hours
-from portal.domain.model import Channel, Status
+from portal.domain.model import Appointment, Channel, Status
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps
@@ -24,7 +25,7 @@ STALE_AFTER = timedelta(days=1)  # a run down longer than this: a late "we misse
 NEXT_SESSION_WITHIN = timedelta(days=60)
 
 
-def send_due_followups(deps: Deps, **options) -> dict:
+def send_due_followups(deps: Deps, **options: Any) -> dict:
     return send_due(deps, FOLLOWUP, send_followup, **options)
 
 
@@ -46,7 +47,7 @@ def send_followup(deps: Deps, out: Outgoing) -> str | None:
     return provider_id
 
 
-def next_session(deps: Deps, client_id: str, now):
+def next_session(deps: Deps, client_id: str, now: datetime) -> Appointment | None:
     """The client's next open session, if they already have one (one Query)."""
     upcoming = deps.store.client_appointments(client_id, now, now + NEXT_SESSION_WITHIN)
     return next((a for a in upcoming if a.status.is_open and a.start > now), None)
@@ -57,6 +58,7 @@ def _send(deps: Deps, out: Outgoing) -> str | None:
     from portal.services.messaging import compose
 
     appointment, client = out.appointment, out.client
+    assert appointment is not None and client is not None  # checked by send_followup
     following = next_session(deps, client.id, out.now)
     values = compose.client_values(
         appointment, client, out.settings, deps.links.appointment_url(appointment),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
+from typing import Any, Callable
 
 from portal.domain.retention import MARKER_DAYS
 from portal.interfaces import Deps, InboundClaim
@@ -32,8 +33,8 @@ class InboundBusy(RuntimeError):
     """Another run holds this message's lock: retry the event later."""
 
 
-def handle_once(deps: Deps, source: str, message_id: str, work, *, duplicate=None,
-                lock_for: timedelta = LOCK_FOR):
+def handle_once(deps: Deps, source: str, message_id: str, work: Callable[[], Any], *, duplicate: Any = None,
+                lock_for: timedelta = LOCK_FOR) -> Any:
     """``work()`` once per ``(source, message_id)``; ``duplicate`` when it was done before.
 
     A message without an id (the dev panel's shortcut) has nothing to key it by: it is
@@ -57,7 +58,7 @@ def handle_once(deps: Deps, source: str, message_id: str, work, *, duplicate=Non
     return result
 
 
-def _abandon(deps: Deps, source: str, message_id: str, owner: str):
+def _abandon(deps: Deps, source: str, message_id: str, owner: str) -> None:
     try:
         deps.store.abandon_inbound(source, message_id, owner)
     except Exception:  # the work's failure is the one to raise; the lock will expire

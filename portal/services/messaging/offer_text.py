@@ -3,12 +3,13 @@ client's zone, the mode, the link), one SMS of at most 160 GSM-7 characters, or 
 from __future__ import annotations
 
 from portal.domain import wording
-from portal.domain.model import Mode
+from portal.domain.model import Client, Mode, PracticeSettings
+from portal.domain.waitlist import Opening
 from portal.interfaces import Email
 from portal.services.messaging.compose import fit_sms, render
 
 
-def offer_values(opening, mode: Mode, client, settings, link: str) -> dict:
+def offer_values(opening: Opening, mode: Mode, client: Client, settings: PracticeSettings, link: str) -> dict:
     return dict(first_name=client.first_name, practice=settings.display_name,
                 when=wording.message_when(opening.start, client.timezone),
                 long_when=wording.when(opening.start, client.timezone),

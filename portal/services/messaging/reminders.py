@@ -22,6 +22,7 @@ import logging
 import time as _time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any, Callable, Iterator
 
 from portal.domain import delivery
 from portal.domain.messages import (
@@ -54,7 +55,7 @@ class Skip(Exception):
     """Don't send this message: it is marked skipped, the reason logged and ``why`` (one of
     portal.domain.delivery's skip reasons) kept on the record for the session page."""
 
-    def __init__(self, reason: str = "", why: str = delivery.NOT_NEEDED):
+    def __init__(self, reason: str = "", why: str = delivery.NOT_NEEDED) -> None:
         super().__init__(reason)
         self.why = why
 
@@ -62,7 +63,7 @@ class Skip(Exception):
 class Defer(Exception):
     """Not yet: the message goes back to the index at ``until``."""
 
-    def __init__(self, until: datetime, reason: str = ""):
+    def __init__(self, until: datetime, reason: str = "") -> None:
         super().__init__(reason)
         self.until = until
 
@@ -83,12 +84,15 @@ class Outgoing:
         return f"{self.message.appointment_id}#{self.message.key}"
 
 
+Sender = Callable[[Deps, Outgoing], "str | None"]  # returns the provider's message id
+
+
 @dataclass
 class Run:
     deps: Deps
-    send: object  # (deps, Outgoing) -> provider id | None
-    sleep: object = _time.sleep
-    should_stop: object = None
+    send: Sender
+    sleep: Callable[[float], object] = _time.sleep
+    should_stop: Callable[[], bool] | None = None
     summary: dict = field(default_factory=lambda: dict.fromkeys(
         ("sent", "skipped", "deferred", "throttled", "failed", "claimed_elsewhere"), 0))
     unfinished: datetime | None = None  # the earliest due time this run left pending
@@ -101,21 +105,22 @@ class Run:
             return True
         return bool(self.should_stop and self.should_stop())
 
-    def left(self, message: PendingMessage):
+    def left(self, message: PendingMessage) -> None:
         if self.unfinished is None or message.due_at < self.unfinished:
             self.unfinished = message.due_at
 
 
 # --- the run -------------------------------------------------------------------------------
-def hours_between(start, end):
+def hours_between(start: datetime, end: datetime) -> Iterator[datetime]:
     cursor = start.replace(minute=0, second=0, microsecond=0)
     while cursor <= end:
         yield cursor
         cursor += timedelta(hours=1)
 
 
-def send_due(deps: Deps, lane: str, send, *, sleep=_time.sleep, should_stop=None,
-             overtaken=None) -> dict:
+def send_due(deps: Deps, lane: str, send: Sender, *, sleep: Callable[[float], object] = _time.sleep,
+             should_stop: Callable[[], bool] | None = None,
+             overtaken: Callable[[list[PendingMessage]], set] | None = None) -> dict:
     """Send the due messages of one lane of the index; returns counts for the run's log.
 
     ``overtaken(messages)`` may name messages a later one makes pointless (a catch-up)."""
@@ -143,7 +148,7 @@ def send_due(deps: Deps, lane: str, send, *, sleep=_time.sleep, should_stop=None
     return run.summary
 
 
-def process(run: Run, messages: list[PendingMessage]):
+def process(run: Run, messages: list[PendingMessage]) -> None:
     """Claim, re-read and send one chunk of messages (also used for check-ins made on the spot)."""
     deps = run.deps
     store, now = deps.store, deps.clock.now()
@@ -157,6 +162,7 @@ def process(run: Run, messages: list[PendingMessage]):
     if not claimed:
         return
     read = _read(run, claimed)
+    assert run.settings is not None  # _read loads them
     for message in claimed:
         appointment = read["appointments"].get(message.appointment_id)
         client_id = message.detail.get("client") or (appointment.client_id if appointment else "")
@@ -182,7 +188,7 @@ def _read(run: Run, claimed: list[PendingMessage]) -> dict:
     return read
 
 
-def _deliver(run: Run, out: Outgoing):
+def _deliver(run: Run, out: Outgoing) -> None:
     store, message = run.deps.store, out.message
     try:
         if (message.appointment_id, message.key) in run.overtaken:
@@ -207,7 +213,7 @@ def _deliver(run: Run, out: Outgoing):
         run.summary["sent" if provider_id else "skipped"] += 1
 
 
-def _with_backoff(run: Run, out: Outgoing):
+def _with_backoff(run: Run, out: Outgoing) -> str | None:
     for attempt in range(ATTEMPTS):
         try:
             return run.send(run.deps, out)
@@ -215,9 +221,10 @@ def _with_backoff(run: Run, out: Outgoing):
             if attempt == ATTEMPTS - 1:
                 raise
             run.sleep(BACKOFF_SECONDS * 2 ** attempt)
+    return None  # not reached: the last attempt returns or raises
 
 
-def _failed(run: Run, message: PendingMessage):
+def _failed(run: Run, message: PendingMessage) -> None:
     failures = int(message.detail.get("failures", 0)) + 1
     if failures >= FAILURES_BEFORE_GIVING_UP:
         run.deps.store.finish_message(message, FAILED)
@@ -228,7 +235,7 @@ def _failed(run: Run, message: PendingMessage):
 
 
 # --- reminders and nudges ----------------------------------------------------------------------
-def send_due_reminders(deps: Deps, send=None, **options) -> dict:
+def send_due_reminders(deps: Deps, send: Sender | None = None, **options: Any) -> dict:
     """The reminders function: reminders and nudges that are due."""
     options.setdefault("overtaken", overtaken_reminders)
     return send_due(deps, "", send or send_reminder, **options)
@@ -237,7 +244,7 @@ def send_due_reminders(deps: Deps, send=None, **options) -> dict:
 def overtaken_reminders(due: list[PendingMessage]) -> set:
     """After a pause, several reminders of one session may be due at once on a channel:
     only the latest goes out ("in 3 days" and "tomorrow" together would only confuse)."""
-    latest = {}
+    latest: dict = {}
     for message in due:
         group = (message.appointment_id, message.channel)
         if group not in latest or message.due_at > latest[group].due_at:
@@ -246,7 +253,7 @@ def overtaken_reminders(due: list[PendingMessage]) -> set:
             if latest[(m.appointment_id, m.channel)] is not m}
 
 
-def check_session(out: Outgoing):
+def check_session(out: Outgoing) -> None:
     """A reminder is for an open session, at the time it was planned for, not yet started."""
     appointment, message = out.appointment, out.message
     if appointment is None or not appointment.status.is_open:
@@ -257,7 +264,7 @@ def check_session(out: Outgoing):
         raise Skip("the session has started: a reminder is never sent late")
 
 
-def check_client(out: Outgoing):
+def check_client(out: Outgoing) -> None:
     client, channel = out.client, out.message.channel
     if client is None or not client.wants(channel):
         opted_out = client is not None and channel is Channel.SMS and client.sms_opted_out
@@ -269,6 +276,7 @@ def check_client(out: Outgoing):
 
 def claim_text_day(deps: Deps, out: Outgoing) -> bool:
     """At most one reminder SMS per client-local day, across all their sessions."""
+    assert out.client is not None  # check_client ran first
     day = local_day(out.now, out.client.timezone)
     expires = marker_expiry(out.now, out.settings.marker_days)
     return deps.store.claim_daily_text(out.client.id, day, out.owner, expires)
@@ -276,10 +284,12 @@ def claim_text_day(deps: Deps, out: Outgoing) -> bool:
 
 def send_reminder(deps: Deps, out: Outgoing) -> str | None:
     check_session(out)
+    assert out.appointment is not None  # check_session skips a message without its session
     nudge = out.message.kind == NUDGE
     if nudge and out.appointment.status is not Status.SCHEDULED:
         raise Skip("confirmed already: no nudge needed")
     check_client(out)
+    assert out.client is not None  # check_client skips a message without its client
     if out.message.channel is Channel.SMS and not claim_text_day(deps, out):
         raise Skip("the client already had a reminder text today", delivery.ONE_TEXT_A_DAY)
     provider_id = _send_reminder_text(deps, out, nudge)
@@ -294,6 +304,7 @@ def _send_reminder_text(deps: Deps, out: Outgoing, nudge: bool) -> str | None:
     from portal.services.messaging import compose
 
     appointment, client, settings = out.appointment, out.client, out.settings
+    assert appointment is not None and client is not None  # checked by send_reminder
     link = deps.links.appointment_url(appointment)
     values = compose.client_values(
         appointment, client, settings, link, nudge=nudge,

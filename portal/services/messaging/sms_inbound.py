@@ -16,12 +16,13 @@ import logging
 import re
 import time as _time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Callable
 
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError
 from portal.domain.ids import new_id
-from portal.domain.model import Client, InboxItem, Mode
+from portal.domain.model import Appointment, Client, InboxItem, Mode
 from portal.interfaces import Deps, Throttled
 from portal.services.messaging.inbound import LOCK_FOR, handle_once
 
@@ -46,7 +47,7 @@ class InboundSms:
     message_id: str = ""
 
 
-def messages_from_event(event) -> list[InboundSms]:
+def messages_from_event(event: Any) -> list[InboundSms]:
     """SNS records whose Message is the End User Messaging JSON; unreadable ones are skipped."""
     found = []
     for record in (event or {}).get("Records", []) if isinstance(event, dict) else []:
@@ -81,7 +82,8 @@ def e164(number: str) -> str:
 
 
 # --- handling one message ---------------------------------------------------------------------
-def handle(deps: Deps, sms: InboundSms, *, sleep=_time.sleep, lock_for=LOCK_FOR) -> str:
+def handle(deps: Deps, sms: InboundSms, *, sleep: Callable[[float], object] = _time.sleep,
+           lock_for: timedelta = LOCK_FOR) -> str:
     """Act on one inbound text and answer it, once; returns what happened (for the run's log).
 
     Raises when it fails (the platform retries) or when another run holds it (InboundBusy)."""
@@ -89,7 +91,7 @@ def handle(deps: Deps, sms: InboundSms, *, sleep=_time.sleep, lock_for=LOCK_FOR)
                        duplicate="duplicate", lock_for=lock_for)
 
 
-def _handle(deps: Deps, sms: InboundSms, sleep) -> str:
+def _handle(deps: Deps, sms: InboundSms, sleep: Callable[[float], object]) -> str:
     now = deps.clock.now()
     number = e164(sms.origination)
     command = command_of(sms.body)
@@ -121,18 +123,20 @@ def _handle(deps: Deps, sms: InboundSms, sleep) -> str:
     return kind
 
 
-def _client_and_session(deps: Deps, clients: list[Client], now):
+def _client_and_session(deps: Deps, clients: list[Client], now: datetime) -> tuple[Client, Appointment | None]:
     """Of the clients on this number (a family may share one), the one with the soonest session."""
-    best = None
+    best: tuple[Client, Appointment | None] | None = None
     for client in clients:
         upcoming = deps.store.client_appointments(client.id, now, now + NEXT_SESSION_WITHIN)
         session = next((a for a in upcoming if a.status.is_open and a.start > now), None)
         if best is None or (session and (best[1] is None or session.start < best[1].start)):
             best = (client, session)
+    assert best is not None  # there is at least one client on the number
     return best
 
 
-def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
+def _act(deps: Deps, client: Client, upcoming: Appointment | None, command: str, body: str,
+         now: datetime) -> tuple[str, dict[str, Any]]:
     from portal.domain.wording import message_when
     from portal.services.sessions import booking
 
@@ -168,7 +172,7 @@ def _act(deps: Deps, client: Client, upcoming, command: str, body: str, now):
         return "reschedule", more
 
 
-def _running_late(deps: Deps, client: Client, minutes: int, now):
+def _running_late(deps: Deps, client: Client, minutes: int, now: datetime) -> tuple[str, dict[str, Any]]:
     """SMS "LATE 10": the same as the page's button, for the session starting around now."""
     from portal.services.client import notes as client_notes
 
@@ -178,6 +182,7 @@ def _running_late(deps: Deps, client: Client, minutes: int, now):
     if session is None:
         return "late_no_session", {}
     therapist = deps.store.get_therapist(session.therapist_id)
+    assert therapist is not None  # a session's therapist is always stored
     try:
         client_notes.running_late(deps, session, therapist, deps.store.get_settings(), minutes)
     except DomainError:  # five notes today already: the practice's phone is in the answer
@@ -185,14 +190,14 @@ def _running_late(deps: Deps, client: Client, minutes: int, now):
     return "late", {"minutes": minutes}
 
 
-def _to_inbox(deps: Deps, client: Client, upcoming, body: str, now):
+def _to_inbox(deps: Deps, client: Client, upcoming: Appointment | None, body: str, now: datetime) -> None:
     deps.store.add_inbox(InboxItem(
         therapist_id=client.therapist_id, at=now, kind="sms", client_id=client.id,
         appointment_id=upcoming.id if upcoming else "", text=(body or "").strip()[:TEXT_MAX],
         id=new_id()))
 
 
-def _reply(deps: Deps, to: str, sleep, kind: str, **values):
+def _reply(deps: Deps, to: str, sleep: Callable[[float], object], kind: str, **values: Any) -> None:
     from portal.services.messaging.compose import reply_sms
 
     text = reply_sms(kind, **values)
@@ -208,7 +213,7 @@ def _reply(deps: Deps, to: str, sleep, kind: str, **values):
     log.warning("could not answer an inbound text: throttled")
 
 
-def handle_event(deps: Deps, event, **options) -> dict:
+def handle_event(deps: Deps, event: Any, **options: Any) -> dict:
     outcomes = [handle(deps, sms, **options) for sms in messages_from_event(event)]
     if isinstance(event, dict) and "originationNumber" in event:  # the dev panel's shortcut
         outcomes.append(handle(deps, from_payload(event), **options))

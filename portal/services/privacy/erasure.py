@@ -8,9 +8,11 @@ their pending reminders are withdrawn in the same transaction. Then nothing is l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, StaleVersion
+from portal.domain.model import Client
 from portal.domain.privacy import Tombstone
 from portal.interfaces import Deps
 from portal.services.privacy import access_log
@@ -59,7 +61,7 @@ def erase_client(deps: Deps, client_id: str, by_id: str, ip: str | None = None,
     return Erased(client.id, cancelled, len(sessions))
 
 
-def _cancel_future(deps: Deps, client, by_id: str, now) -> int:
+def _cancel_future(deps: Deps, client: Client, by_id: str, now: datetime) -> int:
     """Open sessions still ahead: cancelled without a message (booking.cancel sends nothing)."""
     actor = Actor.system(VIA) if by_id == "cli" else Actor.therapist(by_id, VIA)
     cancelled = 0

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any, cast
 
 from portal.domain.errors import NotFound
 from portal.interfaces import Deps
@@ -55,7 +56,7 @@ def export_client(deps: Deps, client_id: str, viewer_id: str, ip: str | None = N
     return Export(f"client-{client.id}-{stamp}.zip", _zip(tables, client.first_name, stamp), len(sessions))
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -67,8 +68,8 @@ def _plain(value):
     return value
 
 
-def _row(thing, **override) -> dict:
-    row = asdict(thing) if is_dataclass(thing) else dict(thing)
+def _row(thing: Any, **override: object) -> dict:
+    row = asdict(cast(Any, thing)) if is_dataclass(thing) else dict(thing)
     row.pop("password_hash", None)
     row.update(override)
     return {k: _plain(v) for k, v in row.items() if v is not None or k in override}

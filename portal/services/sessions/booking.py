@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Sequence
 
 from portal.domain.audit import Actor, AuditEvent
 from portal.domain.errors import InvalidTransition, SlotUnavailable, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.messages import plan_followup, plan_reminders
-from portal.domain.model import Appointment, Barrier, Client, Mode, Status, Therapist
+from portal.domain.model import Appointment, Availability, Barrier, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.moves import MovedFrom
 from portal.domain.notices import plan_notices
-from portal.domain.slots import find_slot, modes_offered_at, open_slots
+from portal.domain.slots import Slot, find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
 from portal.interfaces import AppointmentChange, AppointmentContext, Deps
 from portal.services.waitlist import waves
@@ -28,7 +29,7 @@ def hold_end(appointment: Appointment, therapist: Therapist) -> datetime:
     return appointment.end + timedelta(minutes=therapist.buffer_minutes)
 
 
-def join_url_for(appointment_id: str, therapist: Therapist, settings) -> str:
+def join_url_for(appointment_id: str, therapist: Therapist, settings: PracticeSettings) -> str:
     if therapist.tele_room_url:
         return therapist.tele_room_url
     if settings.tele_link_template:
@@ -40,7 +41,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
                      mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
                      status: Status = Status.SCHEDULED, tell_later: bool = False,
-                     extra=(), mode_news: bool = False) -> Appointment:
+                     extra: Sequence[dict] = (), mode_news: bool = False) -> Appointment:
     """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices);
     ``mode_news``: its text keeps the mode (booked again in another mode than before).
     ``extra``: records written in the same transaction (the waitlist's claim)."""
@@ -81,7 +82,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
 
 
 def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: Actor,
-            action: str, detail: dict | None = None, keep_messages=False, extra=(),
+            action: str, detail: dict | None = None, keep_messages: bool = False, extra: Sequence[dict] = (),
             tell_later: str = "") -> Appointment:
     """Commit one change to a session, conditional on the version the caller saw.
     ``tell_later``: the confirmation's kind, told by a change notice written in the same
@@ -112,7 +113,7 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: A
     return after
 
 
-def _expect_version(ctx: AppointmentContext, version: int):
+def _expect_version(ctx: AppointmentContext, version: int) -> None:
     from portal.domain.errors import StaleVersion
 
     if version != ctx.appointment.version:
@@ -120,7 +121,7 @@ def _expect_version(ctx: AppointmentContext, version: int):
 
 
 def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor: Actor,
-            tell_later: bool = False):
+            tell_later: bool = False) -> Appointment | None:
     """One tap. Confirming a confirmed session writes nothing and returns None."""
     appointment = ctx.appointment
     if appointment.status is Status.CONFIRMED:
@@ -131,14 +132,14 @@ def confirm(deps: Deps, ctx: AppointmentContext, version: int, *, actor: Actor,
                    tell_later="confirmed" if tell_later else "")
 
 
-def reschedule_options(deps: Deps, ctx: AppointmentContext, mode: Mode | None = None):
+def reschedule_options(deps: Deps, ctx: AppointmentContext, mode: Mode | None = None) -> list[Slot]:
     """Open slots of the same therapist over the booking horizon, this session's time excluded."""
     return open_times(deps, ctx.therapist, ctx.availability, ctx.settings,
                       ignore_appointment_id=ctx.appointment.id, mode=mode)
 
 
-def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
-               ignore_appointment_id: str | None = None, mode: Mode | None = None):
+def open_times(deps: Deps, therapist: Therapist, availability: Availability, settings: PracticeSettings, *,
+               ignore_appointment_id: str | None = None, mode: Mode | None = None) -> list[Slot]:
     """The one open-slots read: the therapist's grid less their calendar over the booking
     horizon (one Query). ``ignore_appointment_id`` frees the time of a session being moved."""
     now = deps.clock.now()
@@ -149,8 +150,8 @@ def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
 
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
-               actor: Actor, mode: Mode | None = None, slots=None,
-               undoable: bool = False, tell_later: bool = False, extra=(),
+               actor: Actor, mode: Mode | None = None, slots: list[Slot] | None = None,
+               undoable: bool = False, tell_later: bool = False, extra: Sequence[dict] = (),
                restore: MovedFrom | None = None) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
     ``restore``: an undo's earlier state, whose confirmation comes back with the time.
@@ -186,7 +187,7 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
                    tell_later="rescheduled" if tell_later else "")
 
 
-def mode_at(slot, wanted: Mode) -> Mode:
+def mode_at(slot: Slot, wanted: Mode) -> Mode:
     """The mode a session gets at a slot: the wanted one if offered there, else what is."""
     return wanted if wanted in slot.modes else sorted(slot.modes, key=lambda m: m.value)[0]
 
@@ -231,7 +232,7 @@ def is_late_cancel(ctx: AppointmentContext, now: datetime) -> bool:
 
 
 def cancel(deps: Deps, ctx: AppointmentContext, version: int, *, barrier: Barrier | None = None,
-           note: str = "", actor: Actor, extra=()) -> Appointment:
+           note: str = "", actor: Actor, extra: Sequence[dict] = ()) -> Appointment:
     _expect_version(ctx, version)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.model import WEEKDAYS, Appointment, Availability, AvailabilityWindow, Mode, Therapist, TimeOff
@@ -36,7 +37,7 @@ def parse_windows(rows: list[dict]) -> tuple[list[AvailabilityWindow], dict[int,
     return windows, errors
 
 
-def _row_message(problem) -> str:
+def _row_message(problem: Exception) -> str:
     if isinstance(problem, DomainError):
         return str(problem)
     return "Pick a day, a start and an end time, and at least one way to meet."
@@ -57,7 +58,8 @@ def parse_time_off(rows: list[dict], today: date) -> tuple[list[TimeOff], dict[i
 
 
 def session_settings(therapist: Therapist, session_minutes: str, buffer_minutes: str) -> Therapist:
-    errors, values = {}, {}
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for field, raw in (("session_minutes", session_minutes), ("buffer_minutes", buffer_minutes)):
         try:
             values[field] = int(raw)

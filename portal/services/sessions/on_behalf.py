@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Sequence
 
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
@@ -29,7 +30,7 @@ def actor_for(therapist: Therapist, via: str = VIA) -> Actor:
     return Actor.therapist(therapist.id, via)
 
 
-def _tell(deps: Deps, kind: str, after: Appointment, ctx: AppointmentContext):
+def _tell(deps: Deps, kind: str, after: Appointment, ctx: AppointmentContext) -> None:
     notify.send_change(deps, kind, after, ctx.client, ctx.therapist, ctx.settings)
 
 
@@ -115,7 +116,8 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
     return results
 
 
-def _book_one(deps, therapist, client, availability, day, start, mode, actor, location) -> SeriesResult:
+def _book_one(deps: Deps, therapist: Therapist, client: Client, availability: Availability, day: date,
+              start: datetime | None, mode: Mode, actor: Actor, location: str) -> SeriesResult:
     if start is None:
         return SeriesResult(day, None, problem="The clocks change at that time on this day.")
     probe = Appointment("probe", therapist.id, client.id, start,
@@ -137,6 +139,6 @@ def _book_one(deps, therapist, client, availability, day, start, mode, actor, lo
 
 
 def _tell_booked(deps: Deps, appointment: Appointment, client: Client, therapist: Therapist,
-                 series=()):
+                 series: Sequence[Appointment] = ()) -> None:
     notify.send_change(deps, "rebooked", appointment, client, therapist, deps.store.get_settings(),
                        series=series)

@@ -156,7 +156,8 @@ def group_by_day(slots: list[Slot], zone_name: str, preferred: Mode, *,
                  hide_tag: str = "") -> SlotPage:
     """Slots grouped by the client's calendar day; whole days only, about ``limit`` per page."""
     days: list[SlotDay] = []
-    current, label, count = [], None, 0
+    current: list[SlotChoice] = []
+    label, count = "", 0  # every slot has a day label, so the first one starts a day
     for slot in slots:
         local_day = to_local(slot.start, zone_name).date()
         if from_day and local_day < from_day:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, SlotUnavailable
-from portal.domain.model import Appointment, Client, Mode, Status
+from portal.domain.model import Appointment, Availability, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.slots import Slot, closed_on
-from portal.domain.waitlist import OPEN, Opening, WaitlistEntry
+from portal.domain.waitlist import OPEN, OfferRef, Opening, WaitlistEntry
 from portal.interfaces import Deps
 from portal.links import OFFER_SALT
 from portal.services.client import notify
@@ -32,9 +34,9 @@ OTHER_TIMES = 6
 class Offer:
     opening: Opening
     client: Client
-    therapist: object
-    availability: object
-    settings: object
+    therapist: Therapist
+    availability: Availability
+    settings: PracticeSettings
     entry: WaitlistEntry | None
     state: str = OPEN_STATE
     session: Appointment | None = None  # the session the time would replace
@@ -125,12 +127,14 @@ def _records(deps: Deps, offer: Offer, appointment_id: str) -> list[dict]:
     now = deps.clock.now()
     previous = offer.session.start if offer.session else None
     claimed = offer.opening.claimed(offer.client.id, appointment_id, now, previous)
+    assert offer.entry is not None  # only a client on the list is offered a time
     return [deps.store.opening_record(claimed), deps.store.waitlist_left_record(offer.entry)]
 
 
 def _move_or_book(deps: Deps, offer: Offer) -> Appointment:
     opening, client, therapist = offer.opening, offer.client, offer.therapist
     slot = Slot(opening.start, opening.end, opening.modes)
+    assert offer.entry is not None and offer.mode is not None  # set by offer_for
     if offer.entry.appointment_id:
         ctx = deps.store.load_context(offer.entry.appointment_id, client.id, therapist.id)
         if ctx is None or not ctx.appointment.status.is_open or ctx.appointment.start <= opening.start:
@@ -162,7 +166,7 @@ def with_other_times(deps: Deps, offer: Offer) -> Offer:
     return offer
 
 
-def _sooner(offer: Offer, start) -> bool:
+def _sooner(offer: Offer, start: datetime) -> bool:
     """A client who lost a race wanted an earlier time: a later one is no help to them."""
     session = offer.session
     return (offer.state != TAKEN or session is None or not session.status.is_open
@@ -170,7 +174,7 @@ def _sooner(offer: Offer, start) -> bool:
 
 
 # --- by text ------------------------------------------------------------------------------------
-def outstanding_offer(deps: Deps, client: Client):
+def outstanding_offer(deps: Deps, client: Client) -> OfferRef | None:
     """The offer a "Y" would claim: the last one sent, while its time has not come (one GetItem)."""
     entry = deps.store.waitlist_entry(client.id, consistent=True)
     now = deps.clock.now()
@@ -179,7 +183,7 @@ def outstanding_offer(deps: Deps, client: Client):
     return entry.offer
 
 
-def claim_by_text(deps: Deps, client: Client, offer_ref) -> Offer | None:
+def claim_by_text(deps: Deps, client: Client, offer_ref: OfferRef) -> Offer | None:
     try:
         offer = offer_for(deps, offer_ref.opening_id, client.id, client.therapist_id,
                           check_calendar=False)
@@ -192,7 +196,7 @@ CLAIM_WORDS, STOP_WORDS = {"Y", "YES"}, {"N", "NO"}
 TEXT_ANSWERS = {MINE: "offer_claimed", TAKEN: "offer_taken", MOVED: "offer_moved", LEFT: "offer_moved"}
 
 
-def answer_text(deps: Deps, client: Client, command: str):
+def answer_text(deps: Deps, client: Client, command: str) -> tuple[str, dict[str, Any]] | None:
     """A "Y" or "N" that answers a waitlist offer: (reply kind, values), or None when the text
     is about something else. "Y" claims only while an offer to this client stands (otherwise
     it confirms the next session as before); "N" takes the client off the list."""

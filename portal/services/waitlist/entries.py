@@ -6,10 +6,10 @@ that session comes; a client with no session yet stays on the list for 60 days.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from portal.domain.errors import ValidationError
-from portal.domain.model import Client
+from portal.domain.model import Appointment, Client, Therapist
 from portal.domain.waitlist import (
     DEFAULT_STAY_DAYS,
     WaitlistEntry,
@@ -47,7 +47,7 @@ def join(deps: Deps, ctx: AppointmentContext, prefs: WaitlistPrefs) -> WaitlistE
     return entry
 
 
-def _joined(deps: Deps, client_id: str, now):
+def _joined(deps: Deps, client_id: str, now: datetime) -> datetime:
     """Changing one's choices keeps one's place on the list."""
     current = entry_for(deps, client_id)
     return current.joined_at if current else now
@@ -87,7 +87,7 @@ def therapist_waitlist(deps: Deps, therapist_id: str) -> list[WaitlistEntry]:
 
 
 # --- what the workspace shows --------------------------------------------------------------------
-def slot_story(deps: Deps, appointment) -> list[dict]:
+def slot_story(deps: Deps, appointment: Appointment) -> list[dict]:
     """The freed times of this session (its cancel, or a move away) and what became of each:
     offered to whom and when, and who claimed it. Two reads: its therapist's openings at
     that time (one Query) and the names of those offered it (one BatchGetItem)."""
@@ -107,7 +107,7 @@ def slot_story(deps: Deps, appointment) -> list[dict]:
 FIGURES_DAYS = 90
 
 
-def figures_for(deps: Deps, viewer) -> WaitlistFigures:
+def figures_for(deps: Deps, viewer: Therapist) -> WaitlistFigures:
     """Freed times of the last 90 days (one Query per therapist shown): everyone's for the
     admin, one's own otherwise."""
     now = deps.clock.now()

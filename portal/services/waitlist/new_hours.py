@@ -7,6 +7,7 @@ day of hours: each later wave re-checks the time is still free and still inside 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
 from portal.domain.ids import new_id
 from portal.domain.model import Appointment, Availability, Therapist
@@ -46,7 +47,7 @@ def hours_records(deps: Deps, therapist: Therapist, updated: Therapist,
 
 
 def _openings(deps: Deps, therapist: Therapist, fresh: list[Slot], now: datetime,
-              wanted) -> list[Opening]:
+              wanted: Callable[[Opening], bool]) -> list[Opening]:
     """The earliest fresh times someone wants, not overlapping one another nor an open
     opening already planned (a save, an undo and a redo plan each time once)."""
     if not fresh:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from portal.domain.ids import new_id
 from portal.domain.messages import OFFER, PHONE_CHANNELS, PendingMessage, in_quiet_hours
-from portal.domain.model import Appointment, Channel, Status
+from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status, Therapist
 from portal.domain.quiet_hours import local_day
 from portal.domain.slots import busy_intervals, closed_on, modes_offered_at
 from portal.domain.waitlist import (
@@ -31,6 +32,9 @@ from portal.domain.waitlist import (
 )
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.waitlist.new_hours import HOURS, still_in_hours
+
+if TYPE_CHECKING:
+    from portal.services.messaging.reminders import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +73,14 @@ def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, afte
 
 
 # --- the scheduled function ------------------------------------------------------------------
-def send_due_offers(deps: Deps, **options) -> dict:
+def send_due_offers(deps: Deps, **options: Any) -> dict:
     """The waitlist function: the offer waves that are due."""
     from portal.services.messaging.reminders import send_due
 
     return send_due(deps, OFFER, send_wave, **options)
 
 
-def still_free(deps: Deps, opening: Opening, therapist) -> bool:
+def still_free(deps: Deps, opening: Opening, therapist: Therapist) -> bool:
     """No open session holds any of the opening's time (one Query of the calendar)."""
     buffer = timedelta(minutes=therapist.buffer_minutes)
     booked = deps.store.therapist_appointments(opening.therapist_id, opening.start - timedelta(hours=4),
@@ -85,14 +89,14 @@ def still_free(deps: Deps, opening: Opening, therapist) -> bool:
                    for s, e in busy_intervals(booked, buffer))
 
 
-def _close(deps: Deps, opening: Opening, reason: str):
+def _close(deps: Deps, opening: Opening, reason: str) -> NoReturn:
     from portal.services.messaging.reminders import Skip
 
     deps.store.save_opening(opening.closed())
     raise Skip(reason)
 
 
-def send_wave(deps: Deps, out) -> str:
+def send_wave(deps: Deps, out: Outgoing) -> str:
     """One wave of one opening; returns a summary as the run's "provider id", or raises Skip."""
     from portal.services.messaging.reminders import Skip
 
@@ -127,7 +131,7 @@ def send_wave(deps: Deps, out) -> str:
     return f"wave{wave}:{len(sent)}"
 
 
-def offer_to(deps: Deps, opening: Opening, candidates: list[Candidate], size: int, settings,
+def offer_to(deps: Deps, opening: Opening, candidates: list[Candidate], size: int, settings: PracticeSettings,
              now: datetime, window: timedelta) -> tuple[list[OfferSent], int]:
     """Offer to the first ``size`` candidates who can hear of it now; returns who was sent
     an offer and how many candidates were looked at."""
@@ -135,7 +139,8 @@ def offer_to(deps: Deps, opening: Opening, candidates: list[Candidate], size: in
     read = deps.store.read_for_sending(
         [c.entry.appointment_id for c in ahead if c.entry.appointment_id],
         [c.entry.client_id for c in ahead])
-    sent, tried = [], 0
+    sent: list[OfferSent] = []
+    tried = 0
     for candidate in ahead:
         if len(sent) >= size:
             break
@@ -158,14 +163,14 @@ def offer_to(deps: Deps, opening: Opening, candidates: list[Candidate], size: in
     return sent, tried
 
 
-def _still_later(candidate: Candidate, session, opening: Opening) -> bool:
+def _still_later(candidate: Candidate, session: Appointment | None, opening: Opening) -> bool:
     """The session the time would replace is still on the calendar, and later than it."""
     if not candidate.entry.appointment_id:
         return True
     return bool(session and session.status.is_open and session.start > opening.start)
 
 
-def offer_channel(client, settings, now: datetime) -> Channel | None:
+def offer_channel(client: Client, settings: PracticeSettings, now: datetime) -> Channel | None:
     """A text where the client takes them and it isn't their quiet hours, else email."""
     for channel in (Channel.SMS, Channel.EMAIL):
         if not client.wants(channel):
@@ -176,7 +181,8 @@ def offer_channel(client, settings, now: datetime) -> Channel | None:
     return None
 
 
-def _send_offer(deps: Deps, opening: Opening, candidate: Candidate, client, channel, settings) -> bool:
+def _send_offer(deps: Deps, opening: Opening, candidate: Candidate, client: Client, channel: Channel,
+                settings: PracticeSettings) -> bool:
     from portal.services.messaging import offer_text as compose
 
     link = deps.links.offer_url(opening, client.id)

@@ -1,6 +1,8 @@
 """A therapist's clients: added and edited from the workspace or the CSV import."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from portal.domain.errors import ValidationError
 from portal.domain.ids import new_id
 from portal.domain.model import Channel, Client, Therapist
@@ -21,9 +23,10 @@ def client_from_input(values: dict, therapist_id: str, client_id: str, *, curren
     for field, text in (("first_name", first), ("last_name", last)):
         if len(text) > NAME_MAX:
             errors[field] = f"Please keep names under {NAME_MAX} characters."
-    parsed = {}
-    for field, parse in (("email", normalized_email), ("phone", normalized_phone),
-                         ("channels", parse_channels)):
+    parsed: dict[str, Any] = {}
+    parsers: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+        ("email", normalized_email), ("phone", normalized_phone), ("channels", parse_channels))
+    for field, parse in parsers:
         try:
             parsed[field] = parse(values.get(field) or ("" if field != "channels" else ()))
         except ValidationError as problem:

@@ -8,6 +8,7 @@ run should not pay for at a cold start.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -36,7 +37,7 @@ class ClosedDaySession:
     therapist: Therapist
 
 
-def public_holidays(country: str, state: str, years) -> dict[date, str]:
+def public_holidays(country: str, state: str, years: Iterable[int]) -> dict[date, str]:
     """Every public holiday of these years; ValidationError for a country or state it lacks."""
     import holidays  # here only: a heavy import, kept off request paths and scheduled runs
 

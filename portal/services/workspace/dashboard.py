@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from portal.domain.model import Appointment, Client, InboxItem, Status, Therapist
 from portal.domain.risk import CheckIn, outside_hours
@@ -109,7 +110,7 @@ class Dashboard:
         """Who to reach today: at most five High or Medium sessions, highest score first, one
         per client (their riskiest, then soonest, session)."""
         ranked = sorted(self.at_risk, key=lambda s: (-s.risk.points, s.appointment.start))
-        once = {}
+        once: dict = {}
         for row in ranked:
             once.setdefault(row.appointment.client_id, row)
         return list(once.values())[:REACH_OUT_MAX]
@@ -138,7 +139,7 @@ def latest_checkin(deps: Deps, client_id: str) -> CheckIn | None:
 
 
 def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: datetime, *,
-                  with_inbox: bool = True):
+                  with_inbox: bool = True) -> tuple[list[SessionRow], list[InboxRow]]:
     """Rows for sessions starting in [start, end), and the therapist's inbox (newest first)."""
     store, now = deps.store, deps.clock.now()
     calendar = store.therapist_appointments(therapist.id, min(start, now) - timedelta(days=HISTORY_DAYS), end)
@@ -147,6 +148,7 @@ def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: dateti
     shown = [a for a in calendar if start <= a.start < end]
     availability, checkins = store.availability_with_checkins(
         therapist.id, sorted({a.client_id for a in shown if a.status.is_open and a.start > now}))
+    assert availability is not None  # read for a named therapist
     history_of: dict[str, list[Appointment]] = {}
     for a in calendar:
         if a.start <= now:
@@ -182,7 +184,7 @@ def week_ahead(deps: Deps, therapists: list[Therapist], days_ahead: int = 7) -> 
 
 def _day_start(day: date, zone_name: str) -> datetime:
     # A few zones skip midnight on their clock-change day; 01:00 then starts the day.
-    return local_wall_to_utc(day, time(0), zone_name) or local_wall_to_utc(day, time(1), zone_name)
+    return cast(datetime, local_wall_to_utc(day, time(0), zone_name) or local_wall_to_utc(day, time(1), zone_name))
 
 
 def find_inbox_item(deps: Deps, therapist: Therapist, item_id: str) -> InboxItem | None:

@@ -29,7 +29,7 @@ class Rates:
     counts: Counter = field(default_factory=Counter)
     from_reminder: int = 0
 
-    def add(self, appointment: Appointment):
+    def add(self, appointment: Appointment) -> None:
         self.counts[appointment.status] += 1
         if appointment.status is not Status.CANCELLED and appointment.confirmed_via in REMINDER_CHANNELS:
             self.from_reminder += 1
@@ -86,7 +86,7 @@ def _rates_by_period(appointments: list[Appointment], now: datetime) -> dict[int
     return out
 
 
-def _buckets(appointments: list[Appointment], zone_name: str):
+def _buckets(appointments: list[Appointment], zone_name: str) -> tuple[list[Bucket], list[Bucket]]:
     weekdays = [Bucket(name) for name in WEEKDAYS]
     hours: dict[int, Bucket] = {}
     for a in appointments:

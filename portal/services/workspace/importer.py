@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from portal.domain.audit import Actor, AuditEvent
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
@@ -59,7 +60,7 @@ class ImportReport:
     existing: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
-    def record(self, line: int, outcome: str, reason: str = ""):
+    def record(self, line: int, outcome: str, reason: str = "") -> None:
         if outcome == "created":
             self.created += 1
         elif outcome == "existing":
@@ -84,7 +85,7 @@ def read_rows(data: bytes, required: tuple[str, ...]) -> list[Row]:
     missing = [c for c in required if c not in columns]
     if missing:
         raise ImportProblem(f"The first line must name the columns; missing: {', '.join(missing)}.")
-    rows = []
+    rows: list = []
     while True:
         try:
             cells = next(reader)
@@ -101,14 +102,14 @@ def read_rows(data: bytes, required: tuple[str, ...]) -> list[Row]:
 class _CountedLines:
     """The file's lines, counted as the csv reader takes them (for a line it can't read)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self._lines = iter(io.StringIO(text, newline=""))
         self.count = 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return self
 
-    def __next__(self):
+    def __next__(self) -> str:
         line = next(self._lines)
         self.count += 1
         return line
@@ -163,7 +164,7 @@ Outcome = tuple[Row, str, str]  # the row, "created" | "existing" | "skipped", t
 class Importer:
     """Imports rows in batches, yielding each row's outcome (so the caller shows progress)."""
 
-    def __init__(self, deps: Deps):
+    def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.now = deps.clock.now()
         self._therapists: dict[str, Therapist | None] = {}
@@ -173,9 +174,10 @@ class Importer:
         key = email.strip().lower()
         if key not in self._therapists:
             self._therapists[key] = self.deps.store.therapist_by_email(key) if key else None
-        if self._therapists[key] is None:
+        found = self._therapists[key]
+        if found is None:
             raise ValidationError(f"No therapist signs in as '{email}'.")
-        return self._therapists[key]
+        return found
 
     def client(self, therapist: Therapist, email: str) -> Client:
         if therapist.id not in self._clients:
@@ -299,7 +301,7 @@ def _yes_no(raw: str, column: str) -> bool:
     raise ValidationError(f"{column}: write yes or no, not '{raw}'.")
 
 
-def _choice(words: dict, raw: str, column: str, expected: str):
+def _choice(words: dict, raw: str, column: str, expected: str) -> Any:
     key = raw.strip().lower()
     if key not in words:
         raise ValidationError(f"{column}: '{raw}' is not one of {expected}.")
@@ -311,6 +313,7 @@ def _start(raw: str, zone_name: str, now: datetime) -> datetime:
     wall-clock time (2026-03-10 17:00), within HISTORY_YEARS back and AHEAD_YEARS ahead."""
     text = raw.strip().replace("T", " ")
     try:
+        start: datetime | None
         if text.endswith("Z") or "+" in text or text.count("-") > 2:
             start = parse_utc(raw.strip())
         else:

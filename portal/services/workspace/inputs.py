@@ -6,6 +6,7 @@ field problems at once, so a form can show them all.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Iterable
 
 from portal.domain.errors import ValidationError
 from portal.domain.model import Channel
@@ -14,7 +15,7 @@ from portal.domain.model import Channel
 class FormErrors(ValidationError):
     """Several fields are wrong at once: ``fields`` maps a field (or row) to its message."""
 
-    def __init__(self, fields: dict):
+    def __init__(self, fields: dict) -> None:
         self.fields = fields
         super().__init__(" ".join(str(m) for m in fields.values()))
 
@@ -51,7 +52,7 @@ def normalized_phone(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def parse_time(raw: str) -> time:
+def parse_time(raw: str | None) -> time:
     try:
         value = time.fromisoformat((raw or "").strip())
     except ValueError:
@@ -63,7 +64,7 @@ WINDOW_YEARS = 2  # dates a person enters: today - 2 years .. today + 2 years
 START_MAX = 40  # the longest ISO 8601 start a form sends, with its offset
 
 
-def parse_day(raw: str, today: date) -> date:
+def parse_day(raw: str | None, today: date) -> date:
     try:
         day = date.fromisoformat((raw or "").strip())
     except ValueError:
@@ -99,7 +100,7 @@ def parse_start(raw: str, now: datetime) -> datetime:
     return start
 
 
-def parse_channels(values) -> tuple[Channel, ...]:
+def parse_channels(values: Iterable[str]) -> tuple[Channel, ...]:
     try:
         return tuple(dict.fromkeys(Channel(v) for v in values))
     except ValueError:

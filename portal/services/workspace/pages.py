@@ -22,7 +22,7 @@ PREVIEW_DAYS = 14
 
 def slots_by_day(slots: list[Slot], zone_name: str) -> list[tuple[date, list[Slot]]]:
     """Open slots grouped by the therapist's local day, in order."""
-    by_day = {}
+    by_day: dict = {}
     for slot in slots:
         by_day.setdefault(to_local(slot.start, zone_name).date(), []).append(slot)
     return sorted(by_day.items())
@@ -94,7 +94,7 @@ class AvailabilityPage:
     settings: PracticeSettings
     preview: list[tuple[date, list[Slot]]]  # the next two weeks' open times
     outside: list[Appointment]  # booked sessions the hours no longer cover
-    closed: list[Appointment] = ()  # booked sessions on a day the practice is closed
+    closed: tuple[Appointment, ...] | list[Appointment] = ()  # booked on a day the practice is closed
 
 
 def availability_page(deps: Deps, therapist: Therapist,
@@ -111,7 +111,8 @@ def availability_page(deps: Deps, therapist: Therapist,
                             on_closed_days(ahead, settings, therapist, now))
 
 
-def _preview(now, therapist, availability, settings, booked):
+def _preview(now: datetime, therapist: Therapist, availability: Availability, settings: PracticeSettings,
+             booked: list[Appointment]) -> list[tuple[date, list[Slot]]]:
     """The next two weeks' open slots, grouped by the therapist's local day."""
     horizon = replace(settings, booking_horizon_days=min(PREVIEW_DAYS, settings.booking_horizon_days))
     return slots_by_day(open_slots(therapist, availability, booked, horizon, now), therapist.timezone)

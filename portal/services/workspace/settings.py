@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from portal.domain.errors import ValidationError
@@ -14,7 +15,7 @@ TEXT_MAX = 1000
 REMINDER_RULES_MAX = 6
 
 
-def _whole(raw, label: str, low: int, high: int) -> int:
+def _whole(raw: object, label: str, low: int, high: int) -> int:
     try:
         value = int(str(raw).strip())
     except ValueError:
@@ -50,7 +51,8 @@ def reminder_rules(rows: list[dict]) -> tuple[tuple[ReminderRule, ...], dict[int
 def settings_from_input(current: PracticeSettings, values: dict,
                         reminders: tuple[ReminderRule, ...]) -> PracticeSettings:
     """Validated settings at the version the form was opened with."""
-    errors, out = {}, {}
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
     out["display_name"] = (values.get("display_name") or "").strip()
     if not out["display_name"]:
         errors["display_name"] = "Please enter the name clients see in messages."
@@ -128,7 +130,7 @@ def current_settings(deps: Deps) -> PracticeSettings:
 class SettingsProblems(FormErrors):
     """The settings form's problems: ``fields`` by field name, ``rows`` by reminder row."""
 
-    def __init__(self, fields: dict, rows: dict):
+    def __init__(self, fields: dict, rows: dict) -> None:
         super().__init__({**fields, **{f"reminders-{n}": m for n, m in rows.items()}})
         self.fields, self.rows = fields, rows
 
@@ -144,15 +146,15 @@ def change_settings(deps: Deps, values: dict, reminder_rows: list[dict]) -> Prac
         updated, field_errors = None, problems.fields
     if field_errors or rule_errors:
         raise SettingsProblems(field_errors, rule_errors)
-    return save_settings(deps, updated)
+    return save_settings(deps, cast(PracticeSettings, updated))  # None only when it raised above
 
 
 def change_booking_rules(deps: Deps, min_notice_hours: str, booking_horizon_days: str,
                          version: str) -> PracticeSettings:
     """Minimum notice and horizon (practice-wide), at the version the form was opened with."""
     try:
-        notice, horizon, version = int(min_notice_hours), int(booking_horizon_days), int(version or 0)
+        notice, horizon, at_version = int(min_notice_hours), int(booking_horizon_days), int(version or 0)
     except ValueError:
         raise ValidationError("Please enter whole numbers of hours and days.") from None
     return save_settings(deps, replace(current_settings(deps), min_notice_hours=notice,
-                                       booking_horizon_days=horizon, version=version))
+                                       booking_horizon_days=horizon, version=at_version))

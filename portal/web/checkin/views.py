@@ -8,6 +8,7 @@ for a barrier, offers the same help as the cancel flow (``help_offers.offer_for`
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain import wording
 from portal.domain.errors import ValidationError
@@ -30,7 +31,7 @@ def _page(template: str, ctx, status: int = 200, **values):
 
 
 @bp.get("/<token>")
-def show(token):
+def show(token: str) -> ResponseReturnValue:
     ctx = checkins.open_checkin(deps(), token)
     if not request.args.get("again"):
         sent = checkins.answer_already_sent(deps(), ctx)
@@ -46,7 +47,7 @@ def show(token):
 
 
 @bp.post("/<token>")
-def answer(token):
+def answer(token: str) -> ResponseReturnValue:
     ctx = checkins.open_checkin(deps(), token)
     form = CheckinForm()
     if not form.validate():
@@ -62,7 +63,7 @@ def answer(token):
 
 
 @bp.get("/<token>/thanks")
-def thanks(token):
+def thanks(token: str) -> ResponseReturnValue:
     ctx = checkins.open_checkin(deps(), token)
     answer = checkins.last_answer(deps(), ctx)
     score, barrier = (answer.score, _barrier(answer.barrier)) if answer else (None, None)
@@ -79,12 +80,12 @@ def _barrier(value):
 
 
 @bp.post("/<token>/off")
-def turn_off(token):
+def turn_off(token: str) -> ResponseReturnValue:
     return _toggle(token, False)
 
 
 @bp.post("/<token>/on")
-def turn_on(token):
+def turn_on(token: str) -> ResponseReturnValue:
     return _toggle(token, True)
 
 

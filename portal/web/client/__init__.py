@@ -6,11 +6,16 @@ page (``portal.web.link_problem``) that shows no session data.
 """
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.calendar import calendar_links
 from portal.domain import wording
-from portal.domain.model import Mode, Status
+from portal.domain.model import Appointment, Mode, Status
+from portal.interfaces import AppointmentContext
 from portal.services.client import changes as actions
 from portal.services.client import notes as client_notes
 from portal.web import deps, filters
@@ -30,25 +35,25 @@ STATUS_TEXT = {  # what the client reads: no blame in any of it
 }
 
 
-def load(token: str):
+def load(token: str) -> AppointmentContext:
     """The session a token names, in one read; link problems become friendly pages."""
     return actions.open_link(deps(), token)
 
 
-def now():
+def now() -> datetime:
     return deps().clock.now()
 
 
-def token_for(appointment) -> str:
+def token_for(appointment: Appointment) -> str:
     return deps().links.token(appointment)
 
 
-def to_page(appointment, endpoint="client.show", **values):
+def to_page(appointment: Appointment, endpoint: str = "client.show", **values: Any) -> ResponseReturnValue:
     """After a change: the page behind a fresh link (a new expiry for a moved session)."""
     return redirect(url_for(endpoint, token=token_for(appointment), **values))
 
 
-def session_view(ctx) -> dict:
+def session_view(ctx: AppointmentContext) -> dict:
     """The session as the client sees it: their zone, their therapist's display name."""
     a, zone_name = ctx.appointment, ctx.client.timezone
     return dict(
@@ -61,7 +66,7 @@ def session_view(ctx) -> dict:
     )
 
 
-def page(template: str, ctx, status: int = 200, **values):
+def page(template: str, ctx: AppointmentContext, status: int = 200, **values: Any) -> ResponseReturnValue:
     values.setdefault("session", session_view(ctx))
     values.setdefault("late_open", client_notes.can_say_late(ctx.appointment, now()))
     return render_template(template, ctx=ctx, token=values.pop("token", None) or token_for(ctx.appointment),
@@ -71,7 +76,7 @@ def page(template: str, ctx, status: int = 200, **values):
                            **values), status
 
 
-def closed(ctx, status: int = 410, notice: str = ""):
+def closed(ctx: AppointmentContext, status: int = 410, notice: str = "") -> ResponseReturnValue:
     """A cancelled, missed or past session: a kind page and a way forward."""
     return page("client/closed.html", ctx, status, notice=notice,
                 can_rebook=ctx.appointment.status in actions.REBOOKABLE)

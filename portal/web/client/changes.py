@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain import wording
 from portal.domain.errors import (
@@ -84,7 +85,7 @@ def client_change(rule: str, form_class, *, closed_answer=_closed_unless_open, i
     def attach(change):
         @bp.post(rule, endpoint=change.__name__)
         @wraps(change)
-        def view(token):
+        def view(token: str) -> ResponseReturnValue:
             ctx = load(token)
             form = form_class()
             answer = closed_answer(token, ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
@@ -20,7 +21,7 @@ from portal.web.client.forms import BarrierForm, mode_of
 
 
 @bp.get("/<token>")
-def show(token):
+def show(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         already = actions.rebooked_as(deps(), ctx) if ctx.appointment.status in actions.REBOOKABLE else None
@@ -32,7 +33,7 @@ def show(token):
 
 
 @bp.get("/<token>/confirm")
-def confirm_page(token):
+def confirm_page(token: str) -> ResponseReturnValue:
     """Where a message's "Yes, I'll be there" lands: one question, one button that POSTs.
     Opening it changes nothing (mail scanners open links)."""
     ctx = load(token)
@@ -46,7 +47,7 @@ def confirm_page(token):
 
 
 @bp.get("/<token>/calendar.ics")
-def calendar_file(token):
+def calendar_file(token: str) -> ResponseReturnValue:
     ctx = load(token)
     a = ctx.appointment
     data = ics_bytes(a, ctx.client, ctx.therapist, ctx.settings, deps().links.appointment_url(a),
@@ -76,7 +77,7 @@ def times_page(ctx, *, rebook=False, status=200, error="", **values):
 
 
 @bp.get("/<token>/reschedule")
-def reschedule(token):
+def reschedule(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         return redirect(url_for("client.rebook", token=token))
@@ -87,7 +88,7 @@ def reschedule(token):
 
 
 @bp.get("/<token>/move")
-def move(token):
+def move(token: str) -> ResponseReturnValue:
     """Before a move that changes the mode or lands within 24 hours: ask. GET writes nothing;
     the page's one button POSTs the move."""
     ctx = load(token)
@@ -99,7 +100,7 @@ def move(token):
 
 
 @bp.get("/<token>/rebook/ask")
-def rebook_ask(token):
+def rebook_ask(token: str) -> ResponseReturnValue:
     """The same ask before booking again after a cancel. GET writes nothing."""
     ctx = load(token)
     if ctx.appointment.status not in actions.REBOOKABLE:
@@ -120,7 +121,7 @@ def _ask(ctx, plan, rebook=False):
 
 
 @bp.get("/<token>/cancel")
-def cancel(token):
+def cancel(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         return closed(ctx)
@@ -133,7 +134,7 @@ def cancel(token):
 
 
 @bp.get("/<token>/cancelled")
-def cancelled(token):
+def cancelled(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if ctx.appointment.status not in (Status.CANCELLED, Status.LATE_CANCELLED):
         return redirect(url_for("client.show", token=token))
@@ -141,7 +142,7 @@ def cancelled(token):
 
 
 @bp.get("/<token>/rebook")
-def rebook(token):
+def rebook(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if ctx.appointment.status.is_open:
         return redirect(url_for("client.reschedule", token=token))

@@ -7,6 +7,7 @@ off. The appointment page shows where the client stands through ``templates/clie
 from __future__ import annotations
 
 from flask import flash
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField
 from wtforms.validators import AnyOf, Optional
@@ -65,7 +66,7 @@ def _filled(entry) -> EarlierForm:
 
 
 @bp.get("/<token>/earlier")
-def earlier(token):
+def earlier(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         return closed(ctx)
@@ -73,7 +74,7 @@ def earlier(token):
 
 
 @bp.post("/<token>/earlier")
-def earlier_join(token):
+def earlier_join(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if not ctx.appointment.status.is_open:
         return closed(ctx, 409)
@@ -90,7 +91,7 @@ def earlier_join(token):
 
 
 @bp.post("/<token>/earlier/leave")
-def earlier_leave(token):
+def earlier_leave(token: str) -> ResponseReturnValue:
     ctx = load(token)
     if FlaskForm().validate():
         entries.leave(deps(), ctx.client.id)

@@ -5,6 +5,7 @@ shared link-problem page. Never an error page."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from portal.domain import wording
@@ -34,12 +35,12 @@ def _page(token, offer, status=None):
 
 
 @bp.get("/<token>")
-def show(token):
+def show(token: str) -> ResponseReturnValue:
     return _page(token, waitlist_claims.with_other_times(deps(), waitlist_claims.read_offer(deps(), token)))
 
 
 @bp.post("/<token>")
-def claim(token):
+def claim(token: str) -> ResponseReturnValue:
     if not FlaskForm().validate():
         offer = waitlist_claims.read_offer(deps(), token)
         return _page(token, offer, 400)
@@ -47,7 +48,7 @@ def claim(token):
 
 
 @bp.post("/<token>/leave")
-def leave(token):
+def leave(token: str) -> ResponseReturnValue:
     offer = waitlist_claims.read_offer(deps(), token, check_calendar=False)
     if FlaskForm().validate():
         entries.leave(deps(), offer.client.id)

@@ -3,6 +3,7 @@ attendance. Every change goes through portal.services.sessions.booking, as the c
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain import wording
 from portal.domain.errors import DomainError, StaleVersion
@@ -26,7 +27,7 @@ LIST_BACK, LIST_AHEAD = 14, 42
 
 
 @bp.get("/appointments")
-def appointments():
+def appointments() -> ResponseReturnValue:
     """Two weeks back (to mark attendance) and six weeks ahead, with the same flags as the dashboard."""
     therapist = subject_therapist()
     now = deps().clock.now()
@@ -67,12 +68,12 @@ def _refused(appointment_id, problem):
 
 
 @bp.get("/appointments/<appointment_id>")
-def appointment(appointment_id):
+def appointment(appointment_id: str) -> ResponseReturnValue:
     return _detail(own_appointment(appointment_id))
 
 
 @bp.post("/appointments/<appointment_id>/confirm")
-def confirm(appointment_id):
+def confirm(appointment_id: str) -> ResponseReturnValue:
     ctx = own_appointment(appointment_id)
     try:
         on_behalf.confirm(deps(), ctx, _version(), me())
@@ -82,7 +83,7 @@ def confirm(appointment_id):
 
 
 @bp.post("/appointments/<appointment_id>/mode")
-def switch_mode(appointment_id):
+def switch_mode(appointment_id: str) -> ResponseReturnValue:
     ctx = own_appointment(appointment_id)
     try:
         mode = Mode(request.form.get("mode", ""))
@@ -96,7 +97,7 @@ def switch_mode(appointment_id):
 
 @bp.post("/appointments/<appointment_id>/cancel")
 @capped(CancelForm)
-def cancel(appointment_id):
+def cancel(appointment_id: str) -> ResponseReturnValue:
     ctx = own_appointment(appointment_id)
     form = CancelForm()
     try:
@@ -112,7 +113,7 @@ def cancel(appointment_id):
 
 
 @bp.post("/appointments/<appointment_id>/attendance")
-def attendance(appointment_id):
+def attendance(appointment_id: str) -> ResponseReturnValue:
     ctx = own_appointment(appointment_id)
     wanted = {"attended": Status.ATTENDED, "no_show": Status.NO_SHOW}.get(request.form.get("status", ""))
     try:
@@ -130,14 +131,14 @@ def _reschedule_page(ctx, form, status=200, problem=None):
 
 
 @bp.get("/appointments/<appointment_id>/reschedule")
-def reschedule(appointment_id):
+def reschedule(appointment_id: str) -> ResponseReturnValue:
     ctx = own_appointment(appointment_id)
     return _reschedule_page(ctx, RescheduleForm(data={"version": str(ctx.appointment.version)}))
 
 
 @bp.post("/appointments/<appointment_id>/reschedule")
 @capped(RescheduleForm)
-def reschedule_post(appointment_id):
+def reschedule_post(appointment_id: str) -> ResponseReturnValue:
     ctx = own_appointment(appointment_id)
     form = RescheduleForm()
     try:

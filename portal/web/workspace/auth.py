@@ -1,5 +1,6 @@
 """Sign in, sign out, change password."""
 from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain.errors import ValidationError
 from portal.services.accounts import sign_in as auth
@@ -12,7 +13,7 @@ from portal.web.workspace.forms import NEXT_MAX, LoginForm, PasswordForm, capped
 
 @bp.route("/login", methods=["GET", "POST"])
 @capped(LoginForm)
-def login():
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "POST":  # only a POST signs in or counts a failure; HEAD is a GET
         return _sign_in(form)
@@ -42,7 +43,7 @@ def _sign_in(form):
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     auth.end_sessions(deps(), me())  # a copied cookie stops working too, not only this one
     session.clear()
     flash("You are signed out.", "info")
@@ -51,7 +52,7 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @capped(PasswordForm)
-def password():
+def password() -> ResponseReturnValue:
     form = PasswordForm()
     problem = None
     if request.method == "POST":

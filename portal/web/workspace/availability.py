@@ -1,5 +1,6 @@
 """Weekly hours, time off and session settings, with what clients will be offered."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain.errors import StaleVersion, ValidationError
 from portal.domain.model import WEEKDAYS, Availability, Mode
@@ -41,7 +42,7 @@ def _page(therapist, view, form, status=200, general=(), row_errors=None, off_er
 
 
 @bp.get("/availability")
-def availability():
+def availability() -> ResponseReturnValue:
     therapist = subject_therapist()
     view = pages.availability_page(deps(), therapist)
     return _page(therapist, view, AvailabilityForm(data=_form_data(therapist, view.availability)))
@@ -69,7 +70,7 @@ def _one_more_row(therapist, form, rows: str):
 
 @bp.post("/availability")
 @capped(AvailabilityForm)
-def save_availability():
+def save_availability() -> ResponseReturnValue:
     therapist = subject_therapist(request.form.get("therapist"))
     form = AvailabilityForm()
     if request.form.get("add") in BLANK_ROWS:
@@ -114,7 +115,7 @@ def save_availability():
 
 @bp.post("/availability/booking-rules")
 @capped(BookingRulesForm)
-def save_booking_rules():
+def save_booking_rules() -> ResponseReturnValue:
     """Minimum notice and horizon are practice-wide: only the admin changes them."""
     if not me().is_admin:
         abort(404)

@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain import wording
 from portal.domain.errors import DomainError
@@ -32,7 +33,7 @@ def zone_names() -> tuple[str, ...]:
 
 
 @bp.get("/clients")
-def clients():
+def clients() -> ResponseReturnValue:
     therapist = subject_therapist()
     listing = pages.client_list(deps(), therapist)
     return render_template("therapist/clients.html", therapist=therapist, clients=listing,
@@ -46,7 +47,7 @@ def _client_page(form, therapist, client=None, general=(), status=200):
 
 @bp.route("/clients/new", methods=["GET", "POST"])
 @capped(ClientForm)
-def new_client():
+def new_client() -> ResponseReturnValue:
     therapist = subject_therapist(request.form.get("therapist"))
     form = ClientForm(data={"timezone": therapist.timezone, "channels": ["email"]})
     if request.method == "POST":  # HEAD is a GET: it shows the form and saves nothing
@@ -73,7 +74,7 @@ def _client_values(form) -> dict:
 
 @bp.route("/clients/<client_id>/edit", methods=["GET", "POST"])
 @capped(ClientForm)
-def edit_client(client_id):
+def edit_client(client_id: str) -> ResponseReturnValue:
     current = own_client(client_id)
     therapist = client_therapist(current)
     form = ClientForm(data={
@@ -107,7 +108,7 @@ def _client_view(client, form=None, general=(), status=200, series=None):
 
 
 @bp.get("/clients/<client_id>")
-def client(client_id):
+def client(client_id: str) -> ResponseReturnValue:
     found = own_client(client_id)
     audit_read("client", found.id)
     return _client_view(found)
@@ -115,7 +116,7 @@ def client(client_id):
 
 @bp.post("/clients/<client_id>/book")
 @capped(BookForm)
-def book(client_id):
+def book(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     therapist = client_therapist(client)
     form = BookForm()

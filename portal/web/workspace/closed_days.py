@@ -1,7 +1,11 @@
 """The "Closed days" section of the practice settings page: its own small form (country,
 state, the coming year's public holidays ticked by default, the practice's own dates) and the
 sessions already booked on a closed day, listed for their therapist to move."""
+from collections.abc import Iterable
+from typing import Any
+
 from flask import flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 
@@ -32,14 +36,14 @@ def _label(class_name: str) -> str:
     return "".join(f" {c}" if c.isupper() and i else c for i, c in enumerate(class_name)).strip()
 
 
-def _country_choices(codes) -> list[tuple[str, str]]:
+def _country_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
     from holidays.registry import COUNTRIES  # the settings page only (see services/workspace/closed_days.py)
 
     names = {entry[1]: _label(entry[0]) for entry in COUNTRIES.values()}
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
 
 
-def closed_days_form():
+def closed_days_form() -> dict[str, Any]:
     """The section as stored now, or as posted back with its problem (settings page only)."""
     d, problem = deps(), g.get("closed_problem", "")
     current = d.store.get_settings()
@@ -65,20 +69,20 @@ def closed_days_form():
     return {"form": form, "booked": booked, "closed": [day for day in current.closed_days if day >= today]}
 
 
-def _names(listed) -> list[str]:
+def _names(listed: str | None) -> list[str]:
     """A browser sends the hidden list's line ends as CRLF."""
     return [name.strip() for name in (listed or "").splitlines() if name.strip()]
 
 
 @bp.context_processor
-def _closed_days_for_settings():
+def _closed_days_for_settings() -> dict[str, Any]:
     return {"closed_days_section": closed_days_form}
 
 
 @bp.post("/settings/closed-days")
 @admin_required
 @capped(ClosedDaysForm)
-def save_closed_days():
+def save_closed_days() -> ResponseReturnValue:
     form = ClosedDaysForm()
     stored = practice.current_settings(deps())
     country = (form.country.data or "US").strip().upper()
@@ -92,10 +96,10 @@ def save_closed_days():
         flash(str(problem) + " Please choose the closed days again.", "warning")
         return redirect(url_for("workspace.settings"))
     except ValidationError as problem:
-        from portal.web.workspace.settings import settings
+        from portal.web.workspace.settings import settings_page  # it imports this module
 
         g.closed_problem = str(problem)
-        return settings()[0], 400
+        return settings_page(400)
     booked = closed_days.booked_on_closed_days(deps(), saved)
     many = f"{len(booked)} booked sessions fall" if len(booked) > 1 else "1 booked session falls"
     flash(f"Closed days saved: {len(saved.closed_days)} days in the next two years."

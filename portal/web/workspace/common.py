@@ -2,14 +2,20 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any, Callable, Iterable, TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 
+from portal.domain.model import Client, Therapist
+from portal.interfaces import AppointmentContext
 from portal.services.workspace import access
 from portal.web import deps, filters
 
+T = TypeVar("T")
 
-def signed_in_therapist():
+
+def signed_in_therapist() -> Therapist | None:
     """The therapist of this session, or None when there is none or it has expired.
 
     The session holds the therapist id, when it was issued, and a stamp of the password
@@ -30,7 +36,7 @@ def signed_in_therapist():
     return therapist
 
 
-def start_session(therapist):
+def start_session(therapist: Therapist) -> None:
     from portal.services.accounts.sign_in import session_stamp
 
     session.clear()  # a fresh session on every sign-in: nothing carries over
@@ -39,7 +45,7 @@ def start_session(therapist):
                    stamp=session_stamp(therapist))
 
 
-def require_sign_in():
+def require_sign_in() -> ResponseReturnValue | None:
     """Blueprint before_request: every page but the sign-in page needs a therapist."""
     if request.endpoint in ("workspace.login", "workspace.static", "workspace.feed",
                             "workspace.login_code", "workspace.login_enrol"):  # their own check
@@ -57,53 +63,53 @@ def require_sign_in():
 ID_MAX = 64  # our ids are short; a longer one names nothing and never reaches the table
 
 
-def is_id(value) -> bool:
+def is_id(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= ID_MAX
 
 
-def me():
+def me() -> Therapist:
     return g.therapist
 
 
-def admin_required(view):
+def admin_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     """Practice admin pages: others get the same 404 as any page that isn't theirs."""
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not me().is_admin:
             abort(404)
         return view(*args, **kwargs)
     return wrapper
 
 
-def _found(thing):
+def _found(thing: T | None) -> T:
     """What isn't there and what isn't theirs get the same 404."""
     if thing is None:
         abort(404)
     return thing
 
 
-def subject_therapist(therapist_id: str | None = None):
+def subject_therapist(therapist_id: str | None = None) -> Therapist:
     """The therapist a page is about: oneself, or (admin only) the one named in ?therapist=."""
     wanted = therapist_id or request.values.get("therapist") or me().id
     return _found(access.visible_therapist(deps(), me(), wanted) if is_id(wanted) else None)
 
 
-def own_client(client_id: str):
+def own_client(client_id: str) -> Client:
     return _found(access.visible_client(deps(), me(), client_id) if is_id(client_id) else None)
 
 
-def client_therapist(client):
+def client_therapist(client: Client) -> Therapist:
     """Whose calendar a client page books into: the client's therapist, or for a colleague
     given one of their sessions (the therapist was deactivated) that colleague's own."""
     return access.visible_therapist(deps(), me(), client.therapist_id) or me()
 
 
-def own_appointment(appointment_id: str):
+def own_appointment(appointment_id: str) -> AppointmentContext:
     """The session as an AppointmentContext (one BatchGetItem after finding its owners)."""
     return _found(access.visible_appointment(deps(), me(), appointment_id) if is_id(appointment_id) else None)
 
 
-def therapists_for_picker():
+def therapists_for_picker() -> list[Therapist]:
     return access.colleagues(deps(), me())
 
 
@@ -114,14 +120,14 @@ def local_path(target: str | None) -> str | None:
     return None
 
 
-def modes_label(modes) -> str:
+def modes_label(modes: Iterable[object]) -> str:
     values = {getattr(m, "value", m) for m in modes}
     if values == {"in_person", "tele"}:
         return "in person or video"
     return "video only" if values == {"tele"} else "in person only"
 
 
-def register_filters(bp):
+def register_filters(bp: Blueprint) -> None:
     from portal.domain.history import describe
 
     bp.add_app_template_filter(modes_label, "ws_modes")

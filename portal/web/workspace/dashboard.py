@@ -1,5 +1,6 @@
 """The dashboard: the week ahead with who may miss, and the inbox."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain.errors import NotFound, ValidationError
 from portal.domain.history import OUTREACH
@@ -27,7 +28,7 @@ def _scope():
 
 
 @bp.get("/")
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     therapists, chosen = _scope()
     view = week_ahead(deps(), therapists)
     if chosen == "all":
@@ -40,7 +41,7 @@ def dashboard():
 
 
 @bp.post("/inbox/<item_id>/handled")
-def inbox_handled(item_id):
+def inbox_handled(item_id: str) -> ResponseReturnValue:
     therapist = subject_therapist(request.form.get("therapist"))
     if not is_id(item_id):
         abort(404)
@@ -55,7 +56,7 @@ def inbox_handled(item_id):
 
 
 @bp.post("/appointments/<appointment_id>/outreach")
-def outreach_log(appointment_id):
+def outreach_log(appointment_id: str) -> ResponseReturnValue:
     """The one-tap "Sent a reminder" / "Reached them" from the reach-out list."""
     ctx = own_appointment(appointment_id)
     what = request.form.get("what", "")

@@ -4,6 +4,7 @@ client's data as one ZIP, and erasure on request. Everyone else gets a 404 here.
 ``audit_read`` is how every workspace view that shows a client's data leaves its line in the
 access log (one PutItem)."""
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.services.privacy import access_log
 from portal.services.privacy.erasure import ErasureRefused, erase_client
@@ -19,7 +20,7 @@ def audit_read(what: str, client_id: str, ref: str = "") -> None:
 
 @bp.get("/clients/<client_id>/access-log")
 @admin_required
-def access_log_page(client_id):
+def access_log_page(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     view = access_log.page(deps(), me(), client, request.args.get("older", ""))
     return render_template("therapist/access_log.html", client=client, log=view)
@@ -27,7 +28,7 @@ def access_log_page(client_id):
 
 @bp.post("/clients/<client_id>/export")
 @admin_required
-def export(client_id):
+def export(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     made = export_client(deps(), client.id, me().id, request.remote_addr)
     return Response(made.data, mimetype="application/zip", headers={
@@ -40,7 +41,7 @@ def _erase_page(client, problem=None, status=200):
 
 @bp.route("/clients/<client_id>/erase", methods=["GET", "POST"])
 @admin_required
-def erase(client_id):
+def erase(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     if request.method != "POST":  # HEAD is a GET: it shows the form and erases nothing
         return _erase_page(client)

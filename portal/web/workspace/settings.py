@@ -1,5 +1,6 @@
 """Practice admin: practice settings and the therapists of the practice."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain.errors import InvalidTransition, NotFound, SlotTaken, StaleVersion, ValidationError
 from portal.services.accounts import sign_in
@@ -39,14 +40,19 @@ def _page(form, status=200, general=(), rule_errors=None):
 
 @bp.get("/settings")
 @admin_required
-def settings():
-    return _page(SettingsForm(data=_settings_data(practice.current_settings(deps()))))
+def settings() -> ResponseReturnValue:
+    return settings_page()
+
+
+def settings_page(status: int = 200) -> ResponseReturnValue:
+    """The settings page as stored now (a section's refused post shows it with its status)."""
+    return _page(SettingsForm(data=_settings_data(practice.current_settings(deps()))), status)
 
 
 @bp.post("/settings")
 @admin_required
 @capped(SettingsForm)
-def save_settings():
+def save_settings() -> ResponseReturnValue:
     form = SettingsForm()
     rows = [{"hours_before": e.form.hours_before.data, "channels": e.form.channels.data,
              "remove": e.form.remove.data} for e in form.reminders.entries]
@@ -67,14 +73,14 @@ def save_settings():
 
 @bp.get("/therapists")
 @admin_required
-def therapists():
+def therapists() -> ResponseReturnValue:
     return _team_page()
 
 
 @bp.post("/therapists")
 @admin_required
 @capped(TherapistForm)
-def add_therapist():
+def add_therapist() -> ResponseReturnValue:
     form = TherapistForm()
     password = sign_in.temporary_password()
     general, created = [], None
@@ -95,7 +101,7 @@ def add_therapist():
 
 @bp.post("/therapists/<therapist_id>/password")
 @admin_required
-def reset_password(therapist_id):
+def reset_password(therapist_id: str) -> ResponseReturnValue:
     therapist = access.therapist(deps(), therapist_id) if is_id(therapist_id) else None
     if therapist is None:
         abort(404)
@@ -122,7 +128,7 @@ def _checked_id(value):
 
 @bp.get("/therapists/<therapist_id>/deactivate")
 @admin_required
-def confirm_deactivate(therapist_id):
+def confirm_deactivate(therapist_id: str) -> ResponseReturnValue:
     try:
         therapist, ahead = team.confirm_deactivate(deps(), me(), _checked_id(therapist_id))
     except NotFound:
@@ -132,7 +138,7 @@ def confirm_deactivate(therapist_id):
 
 @bp.post("/therapists/<therapist_id>/deactivate")
 @admin_required
-def deactivate(therapist_id):
+def deactivate(therapist_id: str) -> ResponseReturnValue:
     try:
         therapist = team.deactivate(deps(), me(), _checked_id(therapist_id))
     except NotFound:
@@ -146,7 +152,7 @@ def deactivate(therapist_id):
 
 @bp.post("/therapists/<therapist_id>/reactivate")
 @admin_required
-def reactivate(therapist_id):
+def reactivate(therapist_id: str) -> ResponseReturnValue:
     try:
         therapist = team.reactivate(deps(), me(), _checked_id(therapist_id))
     except NotFound:
@@ -157,7 +163,7 @@ def reactivate(therapist_id):
 
 @bp.post("/therapists/<therapist_id>/two-step/reset")
 @admin_required
-def reset_two_step(therapist_id):
+def reset_two_step(therapist_id: str) -> ResponseReturnValue:
     try:
         therapist, required = team.reset_two_step(deps(), me(), _checked_id(therapist_id))
     except NotFound:
@@ -182,14 +188,14 @@ def _sessions_page(therapist_id, status=200, problem=None):
 
 @bp.get("/therapists/<therapist_id>/sessions")
 @admin_required
-def team_sessions(therapist_id):
+def team_sessions(therapist_id: str) -> ResponseReturnValue:
     return _sessions_page(therapist_id)
 
 
 @bp.post("/therapists/<therapist_id>/sessions/<appointment_id>/reassign")
 @admin_required
 @capped(ReassignForm)
-def reassign_session(therapist_id, appointment_id):
+def reassign_session(therapist_id: str, appointment_id: str) -> ResponseReturnValue:
     form = ReassignForm()
     return _session_change(therapist_id, appointment_id, lambda version: team.reassign(
         deps(), me(), therapist_id, appointment_id, version, form.to.data or ""),
@@ -199,7 +205,7 @@ def reassign_session(therapist_id, appointment_id):
 @bp.post("/therapists/<therapist_id>/sessions/<appointment_id>/cancel")
 @admin_required
 @capped(ReassignForm)
-def cancel_session(therapist_id, appointment_id):
+def cancel_session(therapist_id: str, appointment_id: str) -> ResponseReturnValue:
     return _session_change(therapist_id, appointment_id, lambda version: team.cancel_kindly(
         deps(), me(), therapist_id, appointment_id, version),
         "Cancelled. The client has been told kindly, with a way to book a new time.")

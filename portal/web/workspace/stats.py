@@ -1,5 +1,6 @@
 """Attendance figures as SVG charts with the same numbers in tables, and a CSV export."""
 from flask import Response, render_template
+from flask.typing import ResponseReturnValue
 
 from portal.domain.model import Status
 from portal.services.workspace.figures import PERIODS, attendance_figures, figures_csv
@@ -38,14 +39,14 @@ def _charts(figures):
 
 
 @bp.get("/stats")
-def stats():
+def stats() -> ResponseReturnValue:
     figures = attendance_figures(deps(), me())
     return render_template("therapist/stats.html", figures=figures, charts=_charts(figures),
                            periods=PERIODS, Status=Status)
 
 
 @bp.get("/stats.csv")
-def stats_csv():
+def stats_csv() -> ResponseReturnValue:
     figures = attendance_figures(deps(), me())
     return Response(figures_csv(figures), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="attendance.csv"'})

@@ -5,6 +5,7 @@ Between the password and the code the session holds only a "pending" entry (who,
 password stamp, which step): no workspace page accepts it, and it lasts minutes.
 """
 from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
@@ -75,7 +76,7 @@ def _finish_sign_in(therapist):
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @capped(CodeForm)
-def login_code():
+def login_code() -> ResponseReturnValue:
     therapist = _pending("code")
     if therapist is None:
         return _start_over()
@@ -98,7 +99,7 @@ def login_code():
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
 @capped(EnrolForm)
-def login_enrol():
+def login_enrol() -> ResponseReturnValue:
     """The practice requires two-step sign-in and this therapist has not set it up yet."""
     therapist = _pending("enrol")
     if therapist is None:
@@ -116,7 +117,7 @@ def login_enrol():
 
 # --- one's own two-step sign-in, signed in ------------------------------------------------
 @bp.get("/two-step")
-def two_step_page():
+def two_step_page() -> ResponseReturnValue:
     if two_step.enrolled(me()):
         return render_template("therapist/two_step.html", off_form=TurnOffForm(),
                                left=len(me().recovery_hashes), problem=None)
@@ -125,7 +126,7 @@ def two_step_page():
 
 @bp.post("/two-step")
 @capped(EnrolForm)
-def two_step_enrol():
+def two_step_enrol() -> ResponseReturnValue:
     form = EnrolForm()
     try:
         codes = two_step.enrol(deps(), me(), form.secret.data, form.code.data)
@@ -137,7 +138,7 @@ def two_step_enrol():
 
 @bp.post("/two-step/off")
 @capped(TurnOffForm)
-def two_step_off():
+def two_step_off() -> ResponseReturnValue:
     form = TurnOffForm()
     try:
         two_step.turn_off(deps(), me(), form.password.data, form.code.data)
@@ -191,7 +192,7 @@ def _requirement_for_settings():
 @bp.post("/settings/two-step")
 @admin_required
 @capped(RequirementForm)
-def two_step_requirement():
+def two_step_requirement() -> ResponseReturnValue:
     form = RequirementForm()
     try:
         two_step.set_requirement(deps(), bool(form.required.data), version_of(form.version.data))

@@ -3,6 +3,7 @@ or takes them off, from the client page. The dashboard, the client page and the 
 show the list and each freed time's story through small includes
 (``templates/therapist/_waitlist.html``, ``_client_waitlist.html``, ``_slot_story.html``)."""
 from flask import flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from portal.domain.errors import DomainError
@@ -13,7 +14,7 @@ from portal.web.workspace.common import me, own_client
 
 
 @bp.post("/clients/<client_id>/waitlist")
-def waitlist_add(client_id):
+def waitlist_add(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     if FlaskForm().validate():
         try:
@@ -25,7 +26,7 @@ def waitlist_add(client_id):
 
 
 @bp.post("/clients/<client_id>/waitlist/leave")
-def waitlist_remove(client_id):
+def waitlist_remove(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     if FlaskForm().validate():
         entries.leave(deps(), client.id)
