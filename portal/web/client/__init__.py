@@ -12,6 +12,7 @@ from portal.calendar import calendar_links
 from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.services.client import changes as actions
+from portal.services.client import help_offers
 from portal.services.client import notes as client_notes
 from portal.web import deps, filters
 from portal.web.link_problem import handle_link_problems
@@ -68,7 +69,7 @@ def page(template: str, ctx, status: int = 200, **values):
                            practice_name=ctx.settings.display_name,
                            contact_phone=ctx.settings.contact_phone,
                            contact_tel=wording.tel(ctx.settings.contact_phone),
-                           **values), status
+                           crisis_choice=help_offers.crisis_choice, **values), status
 
 
 def closed(ctx, status: int = 410, notice: str = ""):
