@@ -84,11 +84,24 @@ def clock_get():
     return jsonify(now=iso_utc(container().clock.now()))
 
 
+CLOCK_HELP = 'Send {"now": "2026-12-01T09:00:00Z"} or {"advance": "PT2H"}.'
+
+
+def _must_be_text(data, *keys):
+    """A number or a list where a time is due ({"now": 123}) is a mistake to name, not a 500."""
+    for key in keys:
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            raise ValueError(f'"{key}" must be text in quotes. {CLOCK_HELP}')
+
+
 @bp.post("/clock")
 def clock_post():
     data = _json_or_protected()
     clock = container().clock
     try:
+        if not hasattr(data, "get"):
+            raise ValueError(CLOCK_HELP)
+        _must_be_text(data, "now", "advance")
         if data.get("now"):
             new_now = parse_utc(data["now"])
             if new_now < clock.now() - timedelta(seconds=5):
@@ -97,7 +110,7 @@ def clock_post():
         elif data.get("advance"):
             clock.advance(parse_duration(data["advance"]))
         else:
-            raise ValueError('Send {"now": "2026-12-01T09:00:00Z"} or {"advance": "PT2H"}.')
+            raise ValueError(CLOCK_HELP)
     except (ValueError, TypeError) as problem:
         if request.is_json:
             return jsonify(error=str(problem)), 400

@@ -27,7 +27,8 @@ def _raise_mapped(error):
     """Throttling and 5xx: ProviderBusy. A timeout or lost connection: ServiceBusy only,
     since the provider may have taken the message (a retry could send it twice), so a
     run counts it as a failure rather than trying again at once. Anything else as it is."""
-    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    response = getattr(error, "response", None)  # requests' timeouts carry response=None
+    code = response.get("Error", {}).get("Code", "") if isinstance(response, dict) else ""
     if code in THROTTLE_CODES or "Throttl" in code or (is_busy(error) and code):
         raise ProviderBusy(code) from error
     if is_busy(error):

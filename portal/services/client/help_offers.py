@@ -42,6 +42,25 @@ def crisis_help(score: int | None = None, barrier: Barrier | None = None) -> boo
     return score == LOWEST_SCORE or barrier in CRISIS_BARRIERS
 
 
+def crisis_choice(score: str | int | None = None, barrier: str | None = None) -> bool:
+    """The same rule for a form's raw values: a radio's value, or a choice the link's URL made."""
+    return crisis_help(_score(score), _barrier(barrier))
+
+
+def _score(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _barrier(value) -> Barrier | None:
+    try:
+        return Barrier(value) if value else None
+    except ValueError:
+        return None
+
+
 def offer_for(deps: Deps, ctx: AppointmentContext, barrier: Barrier | None) -> Offer:
     """What might keep this session, for the barrier the client named (read once if times help)."""
     video_possible = choices(ctx, deps.clock.now()).switch_to is Mode.TELE

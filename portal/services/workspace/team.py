@@ -47,6 +47,7 @@ def deactivate(deps: Deps, admin: Therapist, therapist_id: str) -> Therapist:
     if not therapist.active:
         return therapist
     deps.store.set_therapist_active(therapist.id, False, secrets.token_urlsafe(16))
+    deps.store.set_feed_key(therapist.id, "")  # the calendar feed ends too: no key, no feed
     _record(deps, admin, therapist, "deactivated")
     return replace(therapist, active=False)
 

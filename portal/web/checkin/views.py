@@ -27,7 +27,8 @@ def _page(template: str, ctx, status: int = 200, **values):
         contact_phone=ctx.settings.contact_phone, contact_tel=wording.tel(ctx.settings.contact_phone),
         next_day=wording.day(a.start, ctx.client.timezone),
         next_when=wording.message_when(a.start, ctx.client.timezone),
-        next_open=a.status.is_open, appointment_token=deps().links.token(a), **values), status
+        next_open=a.status.is_open, appointment_token=deps().links.token(a),
+        crisis_choice=help_offers.crisis_choice, **values), status
 
 
 @bp.get("/<token>")

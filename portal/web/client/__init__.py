@@ -17,6 +17,7 @@ from portal.domain import wording
 from portal.domain.model import Appointment, Mode, Status
 from portal.interfaces import AppointmentContext
 from portal.services.client import changes as actions
+from portal.services.client import help_offers
 from portal.services.client import notes as client_notes
 from portal.web import deps, filters
 from portal.web.link_problem import handle_link_problems
@@ -73,7 +74,7 @@ def page(template: str, ctx: AppointmentContext, status: int = 200, **values: An
                            practice_name=ctx.settings.display_name,
                            contact_phone=ctx.settings.contact_phone,
                            contact_tel=wording.tel(ctx.settings.contact_phone),
-                           **values), status
+                           crisis_choice=help_offers.crisis_choice, **values), status
 
 
 def closed(ctx: AppointmentContext, status: int = 410, notice: str = "") -> ResponseReturnValue:

@@ -15,12 +15,13 @@ from portal.domain import wording
 from portal.domain.errors import (
     DomainError,
     InvalidTransition,
+    ServiceBusy,
     SlotTaken,
     SlotUnavailable,
     StaleVersion,
     ValidationError,
 )
-from portal.domain.model import Mode
+from portal.domain.model import Mode, Status
 from portal.domain.moves import Move
 from portal.services.client import changes as actions
 from portal.services.client import help_offers, moves
@@ -97,8 +98,26 @@ def client_change(rule: str, form_class, *, closed_answer=_closed_unless_open, i
                 return change(ctx, form)
             except DomainError as error:
                 return refused(token, ctx, form, error)
+            except ServiceBusy as busy:
+                return _after_timeout(ctx, busy)
         return view
     return attach
+
+
+def _after_timeout(ctx, busy: ServiceBusy):
+    """A timeout after the write went out: it may have landed. Read the session again
+    (consistent) and say what is true; only a change that is not in gets "please try again"."""
+    try:
+        stored = deps().store.get_appointment(ctx.appointment.id, consistent=True)
+    except ServiceBusy:
+        stored = None
+    if stored is None or stored.version == ctx.appointment.version:
+        raise busy  # nothing changed: the busy page ("nothing was lost, please try again") is true
+    if stored.status is Status.CONFIRMED and ctx.appointment.status is not Status.CONFIRMED:
+        flash("Thank you, you're confirmed. We look forward to seeing you.", "info")
+    else:
+        flash("Your change went through. Here is your session as it is now.", "info")
+    return to_page(stored)
 
 
 @client_change("/<token>/confirm", ConfirmForm)
