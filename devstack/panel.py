@@ -87,7 +87,7 @@ def clock_get():
 CLOCK_HELP = 'Send {"now": "2026-12-01T09:00:00Z"} or {"advance": "PT2H"}.'
 
 
-def _must_be_text(data, *keys):
+def _must_be_text(data: dict, *keys: str) -> None:
     """A number or a list where a time is due ({"now": 123}) is a mistake to name, not a 500."""
     for key in keys:
         if data.get(key) is not None and not isinstance(data.get(key), str):

@@ -47,14 +47,16 @@ def crisis_choice(score: str | int | None = None, barrier: str | None = None) ->
     return crisis_help(_score(score), _barrier(barrier))
 
 
-def _score(value) -> int | None:
+def _score(value: str | int | None) -> int | None:
+    if value is None:
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _barrier(value) -> Barrier | None:
+def _barrier(value: str | None) -> Barrier | None:
     try:
         return Barrier(value) if value else None
     except ValueError:

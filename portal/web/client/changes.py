@@ -23,6 +23,7 @@ from portal.domain.errors import (
 )
 from portal.domain.model import Mode, Status
 from portal.domain.moves import Move
+from portal.interfaces import AppointmentContext
 from portal.services.client import changes as actions
 from portal.services.client import help_offers, moves
 from portal.services.sessions import open_times
@@ -104,7 +105,7 @@ def client_change(rule: str, form_class, *, closed_answer=_closed_unless_open, i
     return attach
 
 
-def _after_timeout(ctx, busy: ServiceBusy):
+def _after_timeout(ctx: AppointmentContext, busy: ServiceBusy) -> ResponseReturnValue:
     """A timeout after the write went out: it may have landed. Read the session again
     (consistent) and say what is true; only a change that is not in gets "please try again"."""
     try:
