@@ -75,8 +75,9 @@ def _fmt(value) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
-def write_csv(path: Path, rows: list[dict]):
-    names = list(dict.fromkeys(k for r in rows for k in r))
+def write_csv(path: Path, rows: list[dict], columns: tuple = ()):
+    """One row per dict; ``columns`` first (kept even when there are no rows), then any others."""
+    names = list(dict.fromkeys([*columns, *(k for r in rows for k in r)]))
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
