@@ -160,10 +160,11 @@ def _report(args, results, wall) -> int:
     report.write_csv(args.out / "results.csv", rows)
     observed = [s for r in results for s in r["sessions"]]
     report.write_csv(args.out / "sessions.csv", observed, columns=COLUMNS)
+    risk = risk_report.text(observed, weeks=args.weeks, seed=args.seed)
     report.write_html(args.out / "report.html", rows, seed=args.seed, passed=passed,
-                      run={"summary": summary})
+                      run={"summary": summary, "risk": risk})
     print(report.terminal_table(rows, args.seed))
-    print(risk_report.text(observed, weeks=args.weeks, seed=args.seed))
+    print(risk)
     if args.store == "dynamodb":
         print("DynamoDB calls per kept session, end to end (botocore, DynamoDB table) vs the same "
               "run on the in-memory table:")

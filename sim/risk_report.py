@@ -28,6 +28,7 @@ def summary(rows: list[dict], seed: int = 1) -> dict:
     return {"sessions": len(rows), "missed": sum(labels) / len(rows) if rows else 0.0,
             "auc": auc(scores, labels), "interval": bootstrap_auc(scores, labels, clients, seed=seed),
             "oracle_auc": auc([float(r["oracle"]) for r in rows], labels),
+            "traits_auc": auc([float(r["oracle_traits"]) for r in rows], labels),
             "level_auc": auc([rank[r["level"]] for r in rows], labels),
             "levels": calibration([r["level"] for r in rows], labels, LEVELS)}
 
@@ -38,13 +39,16 @@ def text(rows: list[dict], *, weeks: int, seed: int = 1) -> str:
     for row in kept:
         by_scenario.setdefault(row["scenario"], []).append(row)
     out = [f"Risk score 24 h before each session (last {LAST_WEEKS} weeks; missed = no-show or late "
-           "cancel, against attended; interval: 95% bootstrap over clients):",
-           f"  {'Scenario':<11}{'Sess':>6}{'Miss%':>7}  {'AUC [95%]':<20}{'Oracle':>7}{'Level':>7}"
+           "cancel, against attended; interval: 95% bootstrap over clients). Oracle: the simulator's "
+           "own chance; Traits: the same without what clients decided and told no one; Level: the "
+           "level alone:",
+           f"  {'Scenario':<11}{'Sess':>6}{'Miss%':>7}  {'AUC [95%]':<20}{'Oracle':>7}{'Traits':>7}{'Level':>7}"
            f"   {'High% / Med% / Low%':<20}{'missed% High / Med / Low':<24}"]
     for scenario, picked in by_scenario.items():
         s = summary(picked, seed)
         out.append(f"  {scenario:<11}{s['sessions']:>6}{100 * s['missed']:>7.1f}  {_auc(s):<20}"
-                   f"{_f(s['oracle_auc']):>7}{_f(s['level_auc']):>7}   {_shares(s, 2):<20}{_shares(s, 3)}")
+                   f"{_f(s['oracle_auc']):>7}{_f(s['traits_auc']):>7}{_f(s['level_auc']):>7}   "
+                   f"{_shares(s, 2):<20}{_shares(s, 3)}")
     headline = by_scenario.get(HEADLINE) or (list(by_scenario.values())[-1] if by_scenario else [])
     if headline:
         s = summary(headline, seed)

@@ -18,7 +18,8 @@ from sim import parameters as P
 
 AHEAD = timedelta(hours=24)
 COLUMNS = ("scenario", "seed", "appointment_id", "client_id", "therapist_id", "start", "seen_at",
-           "mode", "score", "level", "factors", "reasons", "oracle", "outcome", "missed")
+           "mode", "score", "level", "factors", "reasons", "oracle", "oracle_traits", "outcome",
+           "missed")
 
 
 class SessionsLog:
@@ -47,7 +48,8 @@ class SessionsLog:
                 "score": risk.points, "level": risk.level.value,
                 "factors": " ".join(f.kind for f in risk.reasons),
                 "reasons": " | ".join(f.text for f in risk.reasons),
-                "oracle": round(oracle(self.sim, self.sim.by_id[a.client_id], a, now), 4)}
+                "oracle": round(oracle(self.sim, self.sim.by_id[a.client_id], a, now), 4),
+                "oracle_traits": round(oracle(self.sim, self.sim.by_id[a.client_id], a, now, decided=False), 4)}
 
     def rows(self) -> list[dict]:
         """Every session seen, with its outcome from the final calendar."""
@@ -70,14 +72,15 @@ def _outcome(sim, appointment) -> str:
             Status.CANCELLED: "cancelled"}.get(appointment.status, "open")
 
 
-def oracle(sim, person, appointment, now) -> float:
+def oracle(sim, person, appointment, now, decided: bool = True) -> float:
     """The simulator's chance of a miss, from what it knows at ``now`` (cues to come not counted).
 
     A session the client will skip, or has a barrier for (they act close to it), is missed
     unless they move it or take help; a barrier may still hit in the day left; else they may
-    forget, with the cues they have had so far."""
+    forget, with the cues they have had so far. ``decided=False`` leaves out what the client has
+    already decided and told no one: the best a score reading only their traits could do."""
     keep = P.SELF_RESCHEDULE.value if sim.scenario.two_way else 0.0  # moving it is not a miss
-    known = 1.0 if appointment.id in person.skipping else \
+    known = 0.0 if not decided else 1.0 if appointment.id in person.skipping else \
         (1.0 - keep) if appointment.id in person.barriers else 0.0
     daily = [1 - (1 - min(w, 0.95)) ** (1 / 7) for w in person.barrier_weekly.values()]
     new_barrier = (1 - math.prod(1 - d for d in daily)) * (1.0 - keep)
