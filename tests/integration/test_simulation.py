@@ -20,10 +20,16 @@ def _reset_handlers():
     set_default_container(None)
 
 
-def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_sessions():
+@pytest.fixture(scope="module")
+def small_runs():
     started = time.monotonic()
     runs = {key: run_one(key, SMALL) for key in ("none", "default", "checkins")}
-    elapsed = time.monotonic() - started
+    set_default_container(None)
+    return runs, time.monotonic() - started
+
+
+def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_sessions(small_runs):
+    runs, elapsed = small_runs
     for key, run in runs.items():
         row = run["row"]
         assert row["booked"] >= 40, key
@@ -39,6 +45,22 @@ def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_session
         assert sum(r["passed"][name] for r in runs.values()) > 0, name
     assert runs["checkins"]["passed"]["no_5xx"] > 20  # the clients used the pages
     assert elapsed < 60, f"the small run took {elapsed:.0f} s"
+
+
+def test_the_risk_levels_are_ordered_by_the_share_of_sessions_missed(small_runs):
+    """What the dashboard showed 24 h before each session (sessions.csv's rows), against what
+    happened: Low misses fewest, High most, and High stays a few."""
+    from sim.risk_report import LEVELS, summary
+
+    runs, _ = small_runs
+    rows = [r for run in runs.values() for r in run["sessions"] if r["missed"] in (0, 1)]
+    assert len(rows) >= 200 and {r["scenario"] for r in rows} == set(runs)
+    found = summary(rows)
+    by_level = {level: (n, share, missed) for level, n, share, missed in found["levels"]}
+    assert [lv for lv in LEVELS if by_level[lv][0] >= 10] == list(LEVELS)  # each level in use
+    assert by_level["Low"][2] < by_level["Medium"][2] < by_level["High"][2]
+    assert by_level["High"][1] <= 0.2 and by_level["Low"][1] >= 0.3
+    assert found["auc"] > 0.6 and found["oracle_auc"] > found["auc"]
 
 
 def test_a_message_carrying_a_last_name_stops_the_run(monkeypatch):
