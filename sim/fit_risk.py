@@ -1,7 +1,7 @@
 """Fit the risk score's factor weights on simulated history: a logistic regression of missed
 (no-show or late cancel) against attended on the factors the dashboard showed (sessions.csv).
 
-python -m sim.fit_risk sim/out/sessions.csv  -> each factor's fitted odds ratio beside the
+python -m sim.fit_risk sim/out/sessions.csv [weeks]  -> each factor's fitted odds ratio beside the
 score's, and both AUCs. Plain Python: Newton's method with a small ridge penalty, from zero,
 so the same file always gives the same weights (the file itself is seeded by the run).
 """
@@ -58,10 +58,11 @@ def main(argv=None) -> int:
     from portal.domain.risk_score import WEIGHTS
     from sim.risk_report import measured
 
-    path = (argv or sys.argv[1:] or ["sim/out/sessions.csv"])[0]
+    args = argv or sys.argv[1:] or ["sim/out/sessions.csv"]
+    path = args[0]
     with open(path, newline="") as handle:
         raw = [dict(r, missed=int(r["missed"]) if r["missed"] else "") for r in csv.DictReader(handle)]
-    rows = measured(raw, weeks=_weeks(raw))
+    rows = measured(raw, weeks=int(args[1]) if len(args) > 1 else _weeks(raw))
     factors = [set(r["factors"].split()) for r in rows]
     labels = [r["missed"] == 1 for r in rows]
     kinds = sorted(WEIGHTS)
@@ -82,7 +83,7 @@ def _weeks(rows) -> int:
     from sim.engine import START
 
     last = max((datetime.fromisoformat(r["start"]) for r in rows), default=START)
-    return (last - START).days // 7 + 1
+    return max(1, (last - START).days // 7)  # a session just past the end is the run's last day
 
 
 if __name__ == "__main__":

@@ -50,12 +50,15 @@ ODDS: dict[str, tuple[float, str]] = {
                            "the way (work/family is the commonest reason given, §1); no source gives an "
                            "OR. The simulated practice fits 1.9 (python -m sim.fit_risk, seed 1)"),
     "early": (1.8, "assumed: early dropout is common in psychotherapy; no OR in our sources"),
-    "unconfirmed": (2.0, "assumed: a client who usually confirms has not confirmed this one a day after "
+    "unconfirmed": (2.5, "assumed: a client who usually confirms has not confirmed this one a day after "
                          "the first reminder; the two-way-reminder studies (§3) show unconfirmed "
                          "sessions hold most cancellations. A client who rarely confirms gets nothing: "
-                         "it is their habit"),
+                         "it is their habit. The simulated practice agrees in direction (fitted "
+                         "1.7, python -m sim.fit_risk, full size, seed 1)"),
     "barrier": (2.5, "assumed: the client told us something stands in the way and nobody has answered"),
-    "checkin": (2.5, "assumed: a 1 or 2 of 5 this month; anxiety/avoidance has no published share (§1)"),
+    "checkin": (2.5, "assumed: a 2 of 5 this month; anxiety/avoidance has no published share (§1)"),
+    "checkin_lowest": (3.0, "assumed: a 1 of 5, the lowest answer, weighs more than a 2; no source "
+                            "grades it"),
     "video": (1.37, "Rural Louisiana behavioral health: no-shows 17% by video vs 13% in person [§2] "
                     "(calc: OR (17/83)/(13/87) = 1.37); the direction varies by setting, so it stays small"),
     "unreachable": (1.62, "Reminders vs none, pooled OR 1.62 (Boksmati 2016, §3): a client reminders "
@@ -73,14 +76,14 @@ class Level(str, enum.Enum):
 
 
 # The one place the levels are cut. Chosen on the simulated practice (make simulate's
-# sessions.csv, 24 h before each session; seed 1, 3 therapists, 60 clients, 8 weeks): High
-# about one session in eight, at most one in five, needs a recent miss plus a sign about this
-# very session (their last session missed and this one unconfirmed, or a low check-in);
-# Medium is one clear sign (a barrier, a low check-in) or two weaker ones; the common,
-# weak signs (by video, an early session, an older no-show, a missed confirmation) stay Low on
-# their own. Low is about half. The demo seed (tests/unit/test_risk_seed.py) checks it reads
-# the same on a small practice.
-HIGH_FROM = 1.85  # combined odds x6.4 or more
+# sessions.csv, 24 h before each session, "everything" scenario, full size, seed 1), the
+# cut points that keep High under one session in five with the share missed rising from
+# Low to Medium to High: High needs two clear signs (their last session missed and this one
+# unconfirmed, or a barrier and a low check-in); Medium is one (a barrier, a low check-in,
+# an unconfirmed session from a client who usually confirms, their last session missed);
+# the common, weak signs (by video, an early session, an older no-show) stay Low on their
+# own. The demo seed (tests/unit/test_risk_seed.py) checks it reads the same on a small practice.
+HIGH_FROM = 2.2  # combined odds x9 or more
 MEDIUM_FROM = 0.9  # combined odds x2.5 or more: a barrier or a low check-in alone
 
 
@@ -235,7 +238,8 @@ def low_checkin(checkin: CheckIn | None, now: datetime, zone_name: str) -> Facto
         return None
     if checkin.at < now - timedelta(days=CHECKIN_DAYS):
         return None
-    return Factor("checkin", f"Rated their week {checkin.score} of 5 on {short_day(checkin.at, zone_name)}")
+    kind = "checkin_lowest" if checkin.score <= 1 else "checkin"
+    return Factor(kind, f"Rated their week {checkin.score} of 5 on {short_day(checkin.at, zone_name)}")
 
 
 def by_video(appointment: Appointment) -> Factor | None:
@@ -282,6 +286,7 @@ ACTIONS = {  # by the strongest reason
     "unreachable": "Call to check their contact details and that they know the time",
     "barrier": "Ask what would help: video, another time, or the sliding scale",
     "checkin": "A short, warm check-in on how they are doing",
+    "checkin_lowest": "A short, warm check-in on how they are doing",
     "unconfirmed": "Check they can still come, and offer another time if not",
     "no_show_last": "A friendly reminder, and ask if this time still works",
     "no_show": "A friendly reminder, and ask if this time still works",
@@ -306,7 +311,7 @@ BARRIER_ACTIONS = {
 }
 
 # What the client told us, or can't receive, decides the action before their history does.
-ACTION_FIRST = ("unreachable", "barrier", "checkin", "unconfirmed")
+ACTION_FIRST = ("unreachable", "barrier", "checkin_lowest", "checkin", "unconfirmed")
 
 
 def suggested_action(risk: RiskScore) -> str:

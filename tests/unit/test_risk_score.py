@@ -153,7 +153,13 @@ def test_last_session_missed_counts_in_full_for_their_next_session_only():
                                                       (1, 31, False)])
 def test_a_low_check_in_this_month(score_, days_ago, counts):
     answer = CheckIn(T0 - timedelta(days=days_ago), score_)
-    assert ("checkin" in kinds(session(IN_3_DAYS), checkin=answer)) is counts
+    assert any(k.startswith("checkin") for k in kinds(session(IN_3_DAYS), checkin=answer)) is counts
+
+
+def test_the_lowest_check_in_weighs_more_than_a_two():
+    assert kinds(session(IN_3_DAYS), checkin=CheckIn(T0, 1)) == ["checkin_lowest"]
+    assert kinds(session(IN_3_DAYS), checkin=CheckIn(T0, 2)) == ["checkin"]
+    assert risk_score.WEIGHTS["checkin_lowest"] > risk_score.WEIGHTS["checkin"]
 
 
 def test_reminders_not_reaching_the_client():
@@ -213,11 +219,11 @@ def test_levels_and_strongest_reason_first():
     both = score(session(T0 + timedelta(hours=20), Status.SCHEDULED), client=builders.client(),
                  history=regular() + [last], inbox=[], checkin=CheckIn(T0, 1), now=T0, zone_name=NY)
     assert both.level is Level.HIGH
-    assert [f.kind for f in both.reasons] == ["no_show_last", "checkin"]
+    assert [f.kind for f in both.reasons] == ["no_show_last", "checkin_lowest"]
     assert risk_score.suggested_action(both).startswith("A short, warm check-in")  # what they told us first
     assert risk_score.suggested_action(RiskScore()) == ""
     # Signs that are common and weak never reach Medium on their own.
-    for kind in ("video", "early", "unconfirmed", "no_show"):
+    for kind in ("video", "early", "no_show"):
         assert level_of(risk_score.WEIGHTS[kind]) is Level.LOW, kind
 
 
