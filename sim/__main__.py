@@ -50,7 +50,8 @@ def run_one(scenario_key: str, options, show_progress=False) -> dict:
     row = {"scenario": scenario.key, "title": scenario.title, "seed": options.seed,
            **figures(sim, START), "cpu_seconds": round(time.process_time() - started, 1),
            **{f"waitlist_{name}": sim.ledger[label] for name, label in WAITLIST_COUNTS.items()}}
-    return {"row": row, "passed": dict(sim.invariants.passed), "ledger": dict(sim.ledger)}
+    return {"row": row, "passed": dict(sim.invariants.passed), "ledger": dict(sim.ledger),
+            "sessions": sim.sessions_log.rows()}
 
 
 WAITLIST_COUNTS = {"joins": "waitlist joins", "times_freed": "waitlist: times freed",
@@ -143,7 +144,8 @@ def _as_completed(futures):
 def _report(args, results, wall) -> int:
     from collections import Counter
 
-    from sim import report
+    from sim import report, risk_report
+    from sim.sessions_log import COLUMNS
 
     rows = [r["row"] for r in results]
     passed = Counter()
@@ -156,9 +158,13 @@ def _report(args, results, wall) -> int:
                f"{sum(r['cpu_seconds'] for r in rows):.0f} s CPU, {sessions / wall:.1f} sessions/s.")
     args.out.mkdir(parents=True, exist_ok=True)
     report.write_csv(args.out / "results.csv", rows)
+    observed = [s for r in results for s in r["sessions"]]
+    report.write_csv(args.out / "sessions.csv", observed, columns=COLUMNS)
+    risk = risk_report.text(observed, weeks=args.weeks, seed=args.seed)
     report.write_html(args.out / "report.html", rows, seed=args.seed, passed=passed,
-                      run={"summary": summary})
+                      run={"summary": summary, "risk": risk})
     print(report.terminal_table(rows, args.seed))
+    print(risk)
     if args.store == "dynamodb":
         print("DynamoDB calls per kept session, end to end (botocore, DynamoDB table) vs the same "
               "run on the in-memory table:")

@@ -34,6 +34,7 @@ from sim.browser import Browser
 from sim.invariants import Invariants
 from sim.moves import Moves
 from sim.people import draw_people
+from sim.sessions_log import SessionsLog
 
 # A Monday, noon in New York and 9 AM in Los Angeles (the therapists book the series then);
 # the US clocks change on day 7.
@@ -102,6 +103,7 @@ class Simulation:
         self._watch_sent(container.store)
         self.settings = practice.practice_settings(**self.scenario.settings_changes())
         self.moves = Moves(self)
+        self.sessions_log = SessionsLog(self)
         practice.build(self.deps, self.options.therapists, self.options.clients, self.options.weeks,
                        self.options.seed, self.settings, ready=self._meet)
         self.settings = self.deps.store.get_settings()
@@ -214,6 +216,7 @@ class Simulation:
         """Sessions starting this hour: the client comes or not; the therapist marks it."""
         now = self.now()
         self.at(now + timedelta(hours=1), self._hourly)
+        self.sessions_log.hour(now)  # what the dashboard shows of the sessions a day away
         with self.quiet():
             for therapist_id in self.therapists:
                 for session in self.deps.store.therapist_appointments(therapist_id, now,

@@ -67,7 +67,8 @@ class Moves:
             rebook = next((u for _, _, s, u in linked if s == "/rebook"), None)
             if rebook and person.chance(P.REBOOK_AFTER_FOLLOWUP.value):
                 self.pick_time(person, person.browser.get(rebook), "rebooked")
-        elif context == "reminders" and linked and person.chance(P.CONFIRM_CHANCE.value):
+        elif context == "reminders" and linked and person.chance(P.CONFIRM_CHANCE.value) \
+                and linked[0][0] not in person.barriers:  # knowing it's in doubt, they don't confirm
             _, _, _, url = linked[0]
             self.confirm(person, url, by_text=channel == "sms")
 
@@ -105,7 +106,8 @@ class Moves:
             return
         upcoming = self.sim.next_session(person)
         barrier = person.barriers.get(upcoming.id) if upcoming else None
-        values = {"score": person.rng.choice(["1", "2", "3", "4", "4", "5", "5"])}
+        struggling = barrier is not None or person.missed_last
+        values = {"score": person.rng.choice(P.CHECKIN_SCORES.value["struggling" if struggling else "usual"])}
         named = barrier is not None and "barrier" in form.radios and \
             person.chance(P.CHECKIN_NAMES_BARRIER.value)
         if named:

@@ -80,11 +80,18 @@ OFFER_ACCEPT = P({"transport": 0.6, "illness": 0.4, "schedule": 0.5, "cost": 0.3
                  "illness, an evening time for a clash, the cost text, a warm word for anxiety)",
                  "assumed; telehealth cut gaps in care (adjusted OR 0.45, §2 "
                  "https://doi.org/10.1176%2Fappi.ps.20230181)")
-CONFIRM_CHANCE = P(0.55, "chance a client who reads a reminder with links confirms it",
+CONFIRM_CHANCE = P(0.55, "chance a client who reads a reminder with links confirms it (never "
+                         "when a barrier already stands in the way of that session)",
                    "assumed: two-way vs one-way has no head-to-head study (§3 [U])")
 CONFIRM_BY_TEXT = P(0.7, "of those confirming from a text, the share who reply C rather than tap",
                     f"assumed; 73-75% of cancellations came in by SMS (§3 {DUBLIN})")
 CHECKIN_ANSWER = P(0.5, "chance a client answers a check-in they read", "assumed")
+CHECKIN_SCORES = P({"usual": ("1", "2", "3", "4", "4", "5", "5"),
+                    "struggling": ("1", "1", "2", "2", "3", "3", "4")},
+                   "the check-in rating drawn (one of seven, evenly), usually and when a barrier "
+                   "stands in the way of their next session or they missed their last one",
+                   "assumed: a client something stands in the way of rates their week lower; no "
+                   "source measures it (as many choices in each, so the random stream is the same)")
 CHECKIN_NAMES_BARRIER = P(0.7, "chance a check-in answer names a barrier the client already has",
                           "assumed")
 REBOOK_AFTER_FOLLOWUP = P(0.5, "chance a client offered a new time after a missed session books one",

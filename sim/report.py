@@ -75,8 +75,9 @@ def _fmt(value) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
-def write_csv(path: Path, rows: list[dict]):
-    names = list(dict.fromkeys(k for r in rows for k in r))
+def write_csv(path: Path, rows: list[dict], columns: tuple = ()):
+    """One row per dict; ``columns`` first (kept even when there are no rows), then any others."""
+    names = list(dict.fromkeys([*columns, *(k for r in rows for k in r)]))
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
@@ -99,7 +100,9 @@ def write_html(path: Path, rows: list[dict], *, seed: int, passed: dict, run: di
              f"<h2>Change in missed sessions against \u201cno reminders\u201d</h2>"
              f"<p>Mean over {len(seeds)} seed(s) ({', '.join(map(str, seeds))})"
              f"{', with a 95% interval' if len(seeds) > 1 else '; run with --ci-seeds 5 for an interval'}.</p>",
-             _change_table(shown, change)]
+             _change_table(shown, change),
+             "<h2>The risk score, 24 hours before each session</h2>",
+             f"<pre>{escape(run.get('risk', ''))}</pre>"]
     parts += ["<h2>Invariants (each fatal when broken)</h2><table><tr><th>Invariant</th><th>Checks passed</th></tr>"]
     parts += [f"<tr><td>{escape(label)}</td><td>{passed.get(name, 0)}</td></tr>" for name, label in NAMES.items()]
     parts += ["</table><h2>Assumptions and sources</h2><table><tr><th>Parameter</th><th>Value</th>"

@@ -12,43 +12,61 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from portal.domain.model import Appointment, Barrier, Channel, Client, InboxItem, Status
+from portal.domain.model import Appointment, Barrier, Channel, Client, InboxItem, Mode, Status
 from portal.domain.risk import CheckIn
 from portal.domain.wording import short_day
 
 HISTORY_DAYS = 90  # how far back a miss still counts (and what the dashboard reads)
 CHECKIN_DAYS = 30  # an older check-in answer says little about this week
-CONFIRM_WITHIN = timedelta(hours=24)  # reminders go out 72 h and 24 h before: by now they have
+# Reminders go out 72 h and 24 h before: within 48 h the first has been out a day.
+CONFIRM_WITHIN = timedelta(hours=48)
 LOW_CHECKIN_SCORE = 2  # on the 1-5 scale, 1 and 2 are low
 REPEAT_MISSES = 3  # this many misses in HISTORY_DAYS make a pattern
+REPEAT_CANCELS = 2  # this many cancellations (in time) in HISTORY_DAYS: life is crowded
+HABIT_SESSIONS = 3  # past sessions needed before "usually confirms" means anything
+BARRIER_DAYS = 14  # a barrier said about no session in particular counts this long
 
-# Points = ln(odds ratio). Each weight names its source, or says "assumed" and why.
-WEIGHTS = {
-    # Rural US system, 263,464 appointments (2021): prior no-show OR 4.42 [calibration §5].
-    "no_show": math.log(4.42),
-    # Singapore outpatients: over 60% of past appointments missed vs under 20%, OR 1.79 [§5];
-    # counted on top of the prior no-show from 3 misses in 90 days (threshold assumed: our
-    # 90-day window holds too few sessions to use the study's percentages).
-    "misses_often": math.log(1.79),
-    # Same study: lead time over 4 weeks vs under 1 day, OR 5.45 [§5].
-    "lead_4_weeks": math.log(5.45),
-    # Singapore outpatients: lead time over 21 days vs under 7, OR 2.38 [§5].
-    "lead_3_weeks": math.log(2.38),
-    # Assumed OR 2: a late cancel is a weaker signal than a no-show (the client did tell us);
-    # no source gives a figure.
-    "late_cancel": math.log(2.0),
-    # Assumed OR 1.8: early dropout is common in psychotherapy; no OR in our sources.
-    "early": math.log(1.8),
-    # Assumed OR 2.5: two reminders went unanswered within a day of the session; the
-    # two-way-reminder studies (§3) show unconfirmed sessions hold most cancellations.
-    "unconfirmed": math.log(2.5),
-    # Assumed OR 2.5: the client told us something stands in the way and nobody has answered.
-    "barrier": math.log(2.5),
-    # Assumed OR 2.5: a 1 or 2 of 5 this month; anxiety/avoidance has no published share (§1).
-    "checkin": math.log(2.5),
-    # Reminders vs none, pooled OR 1.62 (Boksmati 2016, §3): a client they can't reach loses it.
-    "unreachable": math.log(1.62),
+# Each factor's odds ratio and where it comes from: a source (calibration = the research file
+# named above, § = its section) or "assumed: why". Points = ln(OR). tests/unit/test_risk_score.py
+# fails if a factor loses its note.
+ODDS: dict[str, tuple[float, str]] = {
+    "no_show_last": (4.42, "Rural US system, 263,464 appointments (2021): prior no-show OR 4.42 "
+                           "[calibration §5], in full when the no-show was their last session"),
+    "no_show": (2.4, "assumed: an older no-show (in 90 days, not the last session) is below the 4.42 of "
+                     "§5, as the VA mental-health model ranks recent no-show history first (§5) and a "
+                     "session they came to followed it"),
+    "misses_often": (1.79, "Singapore outpatients: over 60% of past appointments missed vs under 20%, OR "
+                           "1.79 [§5], on top of the prior miss; the threshold (3 in 90 days and at least "
+                           "half) is assumed: 90 days hold too few sessions for the study's 60%"),
+    "lead_4_weeks": (5.45, "Rural US system: lead time over 4 weeks vs under 1 day, OR 5.45 [§5]; measured "
+                           "from when the session became the client's next one, since the published "
+                           "effect is people waiting weeks for one appointment (issue 21)"),
+    "lead_3_weeks": (2.38, "Singapore outpatients: lead time over 21 days vs under 7, OR 2.38 [§5]; "
+                           "measured as above"),
+    "late_cancel_last": (2.0, "assumed: a late cancel is a weaker signal than a no-show (the client did "
+                              "tell us); no source gives a figure"),
+    "late_cancel": (1.4, "assumed: an older late cancel, below the last session's as for no-shows"),
+    "cancels_often": (1.9, "assumed: two or more cancellations in 90 days say something keeps getting in "
+                           "the way (work/family is the commonest reason given, §1); no source gives an "
+                           "OR. The simulated practice fits 1.9 (python -m sim.fit_risk, seed 1)"),
+    "early": (1.8, "assumed: early dropout is common in psychotherapy; no OR in our sources"),
+    "unconfirmed": (2.5, "assumed: a client who usually confirms has not confirmed this one a day after "
+                         "the first reminder; the two-way-reminder studies (§3) show unconfirmed "
+                         "sessions hold most cancellations. A client who rarely confirms gets nothing: "
+                         "it is their habit. The simulated practice agrees in direction (fitted "
+                         "1.7, python -m sim.fit_risk, full size, seed 1)"),
+    "barrier": (2.5, "assumed: the client told us something stands in the way and nobody has answered"),
+    "checkin": (2.5, "assumed: a 2 of 5 this month; anxiety/avoidance has no published share (§1)"),
+    "checkin_lowest": (3.0, "assumed: a 1 of 5, the lowest answer, weighs more than a 2; no source "
+                            "grades it"),
+    "video": (1.37, "Rural Louisiana behavioral health: no-shows 17% by video vs 13% in person [§2] "
+                    "(calc: OR (17/83)/(13/87) = 1.37); the direction varies by setting, so it stays small"),
+    "unreachable": (1.62, "Reminders vs none, pooled OR 1.62 (Boksmati 2016, §3): a client reminders "
+                          "cannot reach loses what they give"),
 }
+WEIGHTS = {kind: math.log(odds) for kind, (odds, _) in ODDS.items()}
+SOURCES = {kind: note for kind, (_, note) in ODDS.items()}
+# Day of the week and hour are left out: none of our sources gives an effect for them.
 
 
 class Level(str, enum.Enum):
@@ -57,10 +75,16 @@ class Level(str, enum.Enum):
     LOW = "Low"
 
 
-# The one place the levels are cut. High needs a missing history plus a sign about this very
-# session (a prior no-show alone is Medium), so High marks a few sessions, not most of them.
-HIGH_FROM = 2.2  # combined odds x9 or more: history plus a sign about this session
-MEDIUM_FROM = 0.8  # combined odds x2.2 or more
+# The one place the levels are cut. Chosen on the simulated practice (make simulate's
+# sessions.csv, 24 h before each session, "everything" scenario, full size, seed 1), the
+# cut points that keep High under one session in five with the share missed rising from
+# Low to Medium to High: High needs two clear signs (their last session missed and this one
+# unconfirmed, or a barrier and a low check-in); Medium is one (a barrier, a low check-in,
+# an unconfirmed session from a client who usually confirms, their last session missed);
+# the common, weak signs (by video, an early session, an older no-show) stay Low on their
+# own. The demo seed (tests/unit/test_risk_seed.py) checks it reads the same on a small practice.
+HIGH_FROM = 2.2  # combined odds x9 or more
+MEDIUM_FROM = 0.9  # combined odds x2.5 or more: a barrier or a low check-in alone
 
 
 def level_of(points: float) -> Level:
@@ -99,42 +123,64 @@ class RiskScore:
 
 
 # --- the factors: each one small function -----------------------------------------------------
-def _misses(history: list[Appointment], now: datetime, status: Status) -> list[Appointment]:
+KEPT_OR_MISSED = (Status.ATTENDED, Status.NO_SHOW, Status.LATE_CANCELLED)
+
+
+def _recent(history: list[Appointment], now: datetime) -> list[Appointment]:
+    """The client's past sessions in the last HISTORY_DAYS, oldest first."""
     since = now - timedelta(days=HISTORY_DAYS)
-    return sorted((a for a in history if a.status is status and since <= a.start <= now),
-                  key=lambda a: a.start)
+    return sorted((a for a in history if since <= a.start <= now), key=lambda a: a.start)
 
 
-def prior_no_show(history: list[Appointment], now: datetime, zone_name: str | None) -> Factor | None:
-    missed = _misses(history, now, Status.NO_SHOW)
-    if not missed:
-        return None
-    extra = f" ({len(missed)} in 90 days)" if len(missed) > 1 else ""
-    return Factor("no_show", f"Missed a session on {short_day(missed[-1].start, zone_name)}{extra}")
+def _last_session(recent: list[Appointment]) -> Appointment | None:
+    """Their latest session that was kept or missed (a cancel in time is neither)."""
+    return next((a for a in reversed(recent) if a.status in KEPT_OR_MISSED), None)
 
 
-def prior_late_cancel(history: list[Appointment], now: datetime, zone_name: str | None) -> Factor | None:
-    late = _misses(history, now, Status.LATE_CANCELLED)
-    if not late:
-        return None
-    return Factor("late_cancel", f"Cancelled late on {short_day(late[-1].start, zone_name)}")
+def missed_before(history: list[Appointment], now: datetime, zone_name: str | None,
+                  is_next: bool = True) -> Factor | None:
+    """A no-show, else a late cancel, in 90 days: stronger when it was their last session and
+    this is the next one (another session of theirs comes first: that one will say more)."""
+    recent = _recent(history, now)
+    last = _last_session(recent) if is_next else None
+    for status, kind, verb in ((Status.NO_SHOW, "no_show", "Missed"),
+                               (Status.LATE_CANCELLED, "late_cancel", "Cancelled late")):
+        missed = [a for a in recent if a.status is status]
+        if not missed:
+            continue
+        extra = f" ({len(missed)} in 90 days)" if len(missed) > 1 else ""
+        day = short_day(missed[-1].start, zone_name)
+        if last is missed[-1]:
+            return Factor(f"{kind}_last", f"{verb} their last session, on {day}{extra}")
+        return Factor(kind, f"{verb} a session on {day}{extra}")
+    return None
 
 
 def misses_often(history: list[Appointment], now: datetime) -> Factor | None:
-    """Three or more misses (no-shows or late cancels) in 90 days, of how many sessions."""
-    since = now - timedelta(days=HISTORY_DAYS)
-    recent = [a for a in history if since <= a.start <= now and a.status is not Status.CANCELLED]
+    """Three or more misses (no-shows or late cancels) in 90 days, and at least half their
+    sessions (the study compares over 60% missed with under 20%)."""
+    recent = [a for a in _recent(history, now) if a.status is not Status.CANCELLED]
     missed = sum(a.status in (Status.NO_SHOW, Status.LATE_CANCELLED) for a in recent)
-    if missed < REPEAT_MISSES:
+    if missed < REPEAT_MISSES or 2 * missed < len(recent):
         return None
     return Factor("misses_often", f"Missed or cancelled late {missed} of their last {len(recent)} sessions")
 
 
-def lead_time(appointment: Appointment) -> Factor | None:
-    """Booked long before: the longer the wait, the likelier plans change."""
+def cancels_often(history: list[Appointment], now: datetime) -> Factor | None:
+    cancelled = sum(a.status is Status.CANCELLED for a in _recent(history, now))
+    if cancelled < REPEAT_CANCELS:
+        return None
+    return Factor("cancels_often", f"Cancelled {cancelled} sessions in the last 90 days")
+
+
+def lead_time(appointment: Appointment, sessions: list[Appointment]) -> Factor | None:
+    """Waiting long for this session: counted from when it was booked, or from the end of
+    their session before it if that came after (in a standing series a session waits only
+    from when it becomes the next one)."""
     if appointment.created_at is None:
         return None
-    weeks = (appointment.start - appointment.created_at).days // 7
+    since = max([appointment.created_at] + [a.end for a in sessions if a.start < appointment.start])
+    weeks = (appointment.start - since).days // 7
     if weeks >= 4:
         return Factor("lead_4_weeks", f"Booked {weeks} weeks ahead")
     if weeks >= 3:
@@ -150,16 +196,36 @@ def early_session(appointment: Appointment, history: list[Appointment]) -> Facto
     return Factor("early", "First session with you" if attended == 0 else "Second session with you")
 
 
-def unconfirmed_soon(appointment: Appointment, now: datetime) -> Factor | None:
-    if appointment.status is Status.SCHEDULED and now < appointment.start <= now + CONFIRM_WITHIN:
-        return Factor("unconfirmed", "Not confirmed, and it starts within 24 hours")
-    return None
+def usually_confirms(history: list[Appointment]) -> bool:
+    """Three in four or more of their past sessions (kept or missed) were confirmed, of at least
+    three: a habit, not a coin toss."""
+    past = [a for a in history if a.status in KEPT_OR_MISSED]
+    return len(past) >= HABIT_SESSIONS and 4 * sum(bool(a.confirmed_via) for a in past) >= 3 * len(past)
 
 
-def open_barrier(appointment: Appointment, inbox: list[InboxItem]) -> Factor | None:
-    """A barrier on this session, or one the client sent that nobody has handled yet."""
+def unconfirmed_soon(appointment: Appointment, history: list[Appointment], now: datetime) -> Factor | None:
+    if appointment.status is not Status.SCHEDULED or not now < appointment.start <= now + CONFIRM_WITHIN:
+        return None
+    if not usually_confirms(history):
+        return None  # never confirming is some clients' way: it says nothing about this session
+    return Factor("unconfirmed", "Usually confirms, but hasn't confirmed this one")
+
+
+def _barrier_counts(item: InboxItem, appointment: Appointment, now: datetime) -> bool:
+    """Unhandled, and about this session, or (about no session in particular) recent."""
+    if item.handled or item.client_id != appointment.client_id:
+        return False
+    if item.appointment_id:
+        return item.appointment_id == appointment.id
+    return item.at >= now - timedelta(days=BARRIER_DAYS)
+
+
+def open_barrier(appointment: Appointment, inbox: list[InboxItem], now: datetime) -> Factor | None:
+    """A barrier on this session, or one the client told us about it (or about no session in
+    particular, lately) that nobody has handled. One about another session stops counting
+    once that session has passed, and never weighs on the sessions after it."""
     barriers: list[Barrier] = [appointment.barrier] if appointment.barrier else []
-    mine = [i for i in inbox if i.client_id == appointment.client_id and not i.handled]
+    mine = [i for i in inbox if _barrier_counts(i, appointment, now)]
     barriers += [i.barrier for i in mine if i.barrier]
     if barriers:
         return Factor("barrier", f"Said this is in the way: {barriers[0].label.lower()}", barriers[0])
@@ -173,7 +239,13 @@ def low_checkin(checkin: CheckIn | None, now: datetime, zone_name: str) -> Facto
         return None
     if checkin.at < now - timedelta(days=CHECKIN_DAYS):
         return None
-    return Factor("checkin", f"Rated their week {checkin.score} of 5 on {short_day(checkin.at, zone_name)}")
+    kind = "checkin_lowest" if checkin.score <= 1 else "checkin"
+    return Factor(kind, f"Rated their week {checkin.score} of 5 on {short_day(checkin.at, zone_name)}")
+
+
+def by_video(appointment: Appointment) -> Factor | None:
+    return Factor("video", "By video (missed a little more often than in person)") \
+        if appointment.mode is Mode.TELE else None
 
 
 def unreachable(client: Client | None) -> str | None:
@@ -192,16 +264,20 @@ def unreachable(client: Client | None) -> str | None:
 
 def score(appointment: Appointment, *, client: Client | None, history: list[Appointment],
           inbox: list[InboxItem], checkin: CheckIn | None, now: datetime, zone_name: str) -> RiskScore:
-    """The score of one upcoming open session; an empty score for anything else."""
+    """The score of one upcoming open session; an empty score for anything else.
+
+    ``history`` is the client's sessions the dashboard read: the past ones, and may include
+    upcoming ones (which tell whether this session is their next one)."""
     if not appointment.status.is_open or appointment.start <= now:
         return RiskScore()
-    earlier = [a for a in history if a.client_id == appointment.client_id and a.id != appointment.id]
+    mine = [a for a in history if a.client_id == appointment.client_id and a.id != appointment.id]
+    earlier = [a for a in mine if a.start <= now]
+    is_next = not any(a.status.is_open and now < a.start < appointment.start for a in mine)
     cannot_reach = unreachable(client)
-    # A late cancel and a no-show both say "has missed before": count the stronger one only.
-    missed_before = prior_no_show(earlier, now, zone_name) or prior_late_cancel(earlier, now, zone_name)
-    found = (missed_before, misses_often(earlier, now), lead_time(appointment), early_session(appointment, earlier),
-             unconfirmed_soon(appointment, now), open_barrier(appointment, inbox),
-             low_checkin(checkin, now, zone_name),
+    found = (missed_before(earlier, now, zone_name, is_next), misses_often(earlier, now),
+             cancels_often(earlier, now), lead_time(appointment, mine), early_session(appointment, earlier),
+             unconfirmed_soon(appointment, earlier, now), open_barrier(appointment, inbox, now),
+             low_checkin(checkin, now, zone_name), by_video(appointment),
              Factor("unreachable", cannot_reach) if cannot_reach else None)
     return RiskScore(tuple(f for f in found if f is not None))
 
@@ -211,13 +287,18 @@ ACTIONS = {  # by the strongest reason
     "unreachable": "Call to check their contact details and that they know the time",
     "barrier": "Ask what would help: video, another time, or the sliding scale",
     "checkin": "A short, warm check-in on how they are doing",
+    "checkin_lowest": "A short, warm check-in on how they are doing",
     "unconfirmed": "Check they can still come, and offer another time if not",
+    "no_show_last": "A friendly reminder, and ask if this time still works",
     "no_show": "A friendly reminder, and ask if this time still works",
+    "late_cancel_last": "A friendly reminder, and ask if this time still works",
     "late_cancel": "A friendly reminder, and ask if this time still works",
+    "cancels_often": "Ask if this time still suits them, or another would be easier",
     "misses_often": "A friendly reminder, and ask if this time still works",
     "lead_4_weeks": "Check the time still works: it was booked a while ago",
     "lead_3_weeks": "Check the time still works: it was booked a while ago",
     "early": "A welcome and a reminder of how to get there or join",
+    "video": "A reminder of how to join the video call",
 }
 
 
@@ -231,7 +312,7 @@ BARRIER_ACTIONS: dict[Barrier | None, str] = {
 }
 
 # What the client told us, or can't receive, decides the action before their history does.
-ACTION_FIRST = ("unreachable", "barrier", "checkin", "unconfirmed")
+ACTION_FIRST = ("unreachable", "barrier", "checkin_lowest", "checkin", "unconfirmed")
 
 
 def suggested_action(risk: RiskScore) -> str:

@@ -253,7 +253,7 @@ def test_reschedule_switch_cancel_and_attendance_on_the_clients_behalf(maya, dep
     assert store.get_appointment("demomche00").status is Status.NO_SHOW
     # And the client's next session is now flagged on the dashboard for that.
     dashboard = text(maya.get("/t/"))
-    assert "Missed a session on Tue Mar 3" in dashboard
+    assert "Missed their last session, on Tue Mar 3" in dashboard
 
 
 def test_inbox_items_are_marked_handled_by_post(maya, deps):

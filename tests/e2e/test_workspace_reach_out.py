@@ -25,9 +25,10 @@ def test_reach_out_comes_first_with_reasons_links_and_a_one_tap_log(deps):
         < words.index("The rest of the week")
     first = words[words.index("Reach out today"):words.index("New from clients")]
     assert first.split()[3:5] == ["Priya", "Natarajan"]  # the first row, after the heading
-    assert first.split()[11:14] == ["High", "risk", "Missed"]  # its level badge leads its reasons
-    assert "Said this is in the way: feeling anxious" in first and "2 more reasons" in first
-    assert "Rated their week 1 of 5" in first  # behind "2 more reasons", one tap away
+    assert first.split()[11:14] == ["High", "risk", "Rated"]  # its level badge leads its reasons
+    assert "Rated their week 1 of 5" in first  # the lowest answer weighs most
+    assert "Said this is in the way: feeling anxious" in first and "1 more reason" in first
+    assert first.index("1 more reason") < first.index("Missed a session on")  # one tap away
     assert 'href="sms:+12025550145"' in html and 'href="tel:+12025550145"' in html
     assert "(202) 555-0145" in first  # formatted for a US practice, shown once beside Text and Call
     assert "At risk" not in words  # a small level badge per row instead

@@ -55,9 +55,9 @@ def test_the_digest_goes_at_seven_local_once_with_today_at_a_glance(deps, store,
     clock.set(at(2026, 3, 2, 12, 0))  # 07:00
     assert send_digests(deps)["sent"] == 1
     [email] = digests(notifier, therapist)
-    assert email.subject == "Your day: 3 sessions today, 2 not yet confirmed, 2 at risk, 1 new message"
+    assert email.subject == "Your day: 3 sessions today, 2 not yet confirmed, 1 at risk, 1 new message"
     text = email.text
-    assert "10:00 AM  Alex R., in person. Not yet confirmed." in text
+    assert "10:00 AM  Alex R., in person. Not yet confirmed.\n" in text + "\n"  # no habit of confirming yet
     assert "12:00 PM  Jordan L., in person. Not yet confirmed. At risk." in text
     # Minimum necessary: who and when; the reasons, barrier and note are on the dashboard.
     for private in ("Missed a session", "Reported: the cost", "money is tight"):

@@ -44,15 +44,16 @@ def test_today_and_the_next_seven_days_with_state_and_risk(deps, store):
     assert set(rows) == {"soon", "ok", "moved", "hist", "low"}
     assert rows["soon"].confirmation == "Not yet confirmed"
     # Nobody here has two attended sessions: "first session" is a reason on every row.
-    assert [r.kind for r in rows["soon"].reasons] == ["unconfirmed", "early"]
+    assert [r.kind for r in rows["soon"].reasons] == ["early"]  # Alex has no habit of confirming yet
     assert rows["ok"].confirmation == "Confirmed" and [r.kind for r in rows["ok"].reasons] == ["early"]
     assert not rows["ok"].at_risk  # Low
     assert rows["moved"].appointment.changed_by_client
-    assert [r.text for r in rows["hist"].reasons] == ["Missed a session on Tue Feb 10", "First session with you"]
+    assert [r.text for r in rows["hist"].reasons] == ["Missed their last session, on Tue Feb 10",
+                                                      "First session with you"]
     assert [r.text for r in rows["low"].reasons][0] == "Rated their week 2 of 5 on Sun Mar 1"
-    assert [r.appointment.id for r in view.at_risk] == ["soon", "hist", "low"]
+    assert [r.appointment.id for r in view.at_risk] == ["hist", "low"]  # "soon": a first session, no more
     # Reach out today: highest score first (the no-show's odds ratio is the largest).
-    assert [r.appointment.id for r in view.reach_out] == ["hist", "soon", "low"]
+    assert [r.appointment.id for r in view.reach_out] == ["hist", "low"]
     assert rows["soon"].client_name == "Alex Rivera"
     deps.clock.advance(timedelta(hours=4))  # "soon" has started and nobody has marked it
     assert rows_by_id(week_ahead(deps, [therapist]))["soon"].confirmation == "Attendance not marked yet"

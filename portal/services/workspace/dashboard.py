@@ -149,10 +149,9 @@ def sessions_view(deps: Deps, therapist: Therapist, start: datetime, end: dateti
     availability, checkins = store.availability_with_checkins(
         therapist.id, sorted({a.client_id for a in shown if a.status.is_open and a.start > now}))
     assert availability is not None  # read for a named therapist
-    history_of: dict[str, list[Appointment]] = {}
+    history_of: dict[str, list[Appointment]] = {}  # past and upcoming: is a session their next?
     for a in calendar:
-        if a.start <= now:
-            history_of.setdefault(a.client_id, []).append(a)
+        history_of.setdefault(a.client_id, []).append(a)
     rows = []
     for a in shown:
         risk = score(a, client=clients.get(a.client_id), history=history_of.get(a.client_id, []),
