@@ -16,7 +16,7 @@ def create_app(config=None, *, container=None, **overrides):
     from portal.wiring import Container
 
     if config is None:
-        from portal.adapters.secrets import read_secret_parameter
+        from portal.adapters.aws.secrets import read_secret_parameter
 
         config = config_module.load(secret_loader=read_secret_parameter, **overrides)
     elif overrides:

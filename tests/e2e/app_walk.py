@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from werkzeug.exceptions import HTTPException
 
-from portal.adapters.senders import FakeNotifier
+from portal.adapters.aws.senders import FakeNotifier
 from portal.adapters.store import Store
-from portal.adapters.table import INDEX_KEYS, MemoryTable
+from portal.adapters.tables import INDEX_KEYS
+from portal.adapters.tables.memory import MemoryTable
 from portal.clock import FixedClock
 from portal.interfaces import Deps
 from portal.links import CHECKIN_SALT, Links

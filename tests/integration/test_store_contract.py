@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from portal.adapters.store import Store
-from portal.adapters.table import MemoryTable
+from portal.adapters.tables.memory import MemoryTable
 from portal.domain.audit import AuditEvent
 from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import CLAIMED, FOLLOWUP, PENDING, SENT, PendingMessage
@@ -215,9 +215,9 @@ def test_sign_in_counters_are_atomic_and_keep_their_first_expiry(any_store):
     assert any_store.count_attempt("acct", "maya@x.test ", 7, 2, expires_at=200) == 3
     assert any_store.count_attempt("acct", "maya@x.test", 8, 1, expires_at=300) == 1  # a new window
     assert any_store.count_attempt("ip", "maya@x.test", 7, 1, expires_at=100) == 1  # another scope
-    from portal.adapters import codec
+    from portal.adapters.codec import keys
 
-    stored = any_store.table.get(*codec.throttle_key("acct", "maya@x.test", 7))
+    stored = any_store.table.get(*keys.throttle_key("acct", "maya@x.test", 7))
     assert (stored["failures"], stored["expires_at"]) == (3, 100)  # TTL: the window's end
 
 

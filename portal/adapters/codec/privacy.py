@@ -2,14 +2,14 @@
 The keys come from ``codec``'s key section."""
 from __future__ import annotations
 
-from portal.adapters import codec
+from portal.adapters.codec import keys
 from portal.domain.privacy import AUDIT_RETENTION, AccessEvent, Tombstone, expiry_epoch
 from portal.domain.timemath import iso_utc, parse_utc
 
 
 def access_to_item(event: AccessEvent, unique: str) -> dict:
     return {
-        "pk": codec.access_log_partition(event.client_id), "sk": f"{iso_utc(event.at)}#{unique}",
+        "pk": keys.access_log_partition(event.client_id), "sk": f"{iso_utc(event.at)}#{unique}",
         "type": "access", "client_id": event.client_id, "at": iso_utc(event.at),
         "viewer_id": event.viewer_id, "what": event.what, "ref": event.ref or None,
         "ip": event.ip or None, "expires_at": expiry_epoch(event.at, AUDIT_RETENTION),
@@ -27,7 +27,7 @@ def access_page_mark(item: dict) -> str:
 
 
 def tombstone_to_item(stone: Tombstone) -> dict:
-    pk, sk = codec.tombstone_key(stone.client_id)
+    pk, sk = keys.tombstone_key(stone.client_id)
     return {"pk": pk, "sk": sk, "type": "tombstone", "client_id": stone.client_id,
             "erased_at": iso_utc(stone.erased_at), "erased_by": stone.erased_by}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.adapters.codec import CHECKIN_PREFIX, checkin_key, cursor_key, inbound_key
+from portal.adapters.codec.keys import CHECKIN_PREFIX, checkin_key, cursor_key, inbound_key
 from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc, parse_utc
 

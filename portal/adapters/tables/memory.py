@@ -1,82 +1,21 @@
-"""The single table's primitive operations, twice: DynamoDB and an in-memory fake.
-
-Both speak plain dict items and the same few conditions, so the repository on
-top is written once and one contract suite holds the fake to DynamoDB's answers.
-"""
+"""The in-memory table: DynamoDB's semantics for what the store uses, for unit tests and
+the simulated practice."""
 from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
-from typing import Any
 
-from portal.domain.errors import DomainError
-
-INDEX_KEYS = {
-    "by_therapist": ("gsi1pk", "gsi1sk"),
-    "by_client": ("gsi2pk", "gsi2sk"),
-    "due": ("due_bucket", "due_sk"),
-}
-
-
-# --- conditions: the only ones the application needs -------------------------------------
-@dataclass(frozen=True)
-class NotExists:
-    pass
-
-
-@dataclass(frozen=True)
-class Exists:
-    pass
-
-
-@dataclass(frozen=True)
-class Equals:
-    attribute: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class Below:
-    """The attribute exists and is less than value (a lease that has run out)."""
-
-    attribute: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    conditions: tuple
-
-
-# --- transaction operations --------------------------------------------------------------
-@dataclass(frozen=True)
-class Put:
-    item: dict
-    condition: object = None
-
-
-@dataclass(frozen=True)
-class Delete:
-    pk: str
-    sk: str
-    condition: object = None
-
-
-@dataclass(frozen=True)
-class Check:
-    pk: str
-    sk: str
-    condition: object
-
-
-class ConditionFailed(DomainError):
-    """One or more conditions failed; ``failed`` holds the indexes of the operations."""
-
-    def __init__(self, failed: list[int], current: list[dict | None] | None = None):
-        self.failed = failed
-        self.current = current or []
-        super().__init__(f"condition failed at {failed}")
+from portal.adapters.tables import (
+    INDEX_KEYS,
+    AnyOf,
+    Below,
+    ConditionFailed,
+    Delete,
+    Equals,
+    Exists,
+    NotExists,
+    Put,
+)
 
 
 def _holds(condition, current: dict | None) -> bool:

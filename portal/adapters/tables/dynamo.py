@@ -4,8 +4,8 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from portal.adapters.aws_errors import busy_on_trouble
-from portal.adapters.table import (
+from portal.adapters.aws.errors import busy_on_trouble
+from portal.adapters.tables import (
     INDEX_KEYS,
     AnyOf,
     Below,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from portal.adapters.codec import SETTINGS_KEY
+from portal.adapters.codec.keys import SETTINGS_KEY
 from portal.domain.model import Channel, PracticeSettings, ReminderRule
 from portal.domain.retention import BODY_DAYS, MARKER_DAYS
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.adapters.codec import message_key, sent_lookup_key
+from portal.adapters.codec.keys import message_key, sent_lookup_key
 from portal.domain.delivery import OUTCOME_RANK, SentRef
 from portal.domain.messages import SENT, PendingMessage
 

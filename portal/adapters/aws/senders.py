@@ -5,7 +5,7 @@ import threading
 import uuid
 from email.message import EmailMessage
 
-from portal.adapters.aws_errors import is_busy
+from portal.adapters.aws.errors import is_busy
 from portal.domain.errors import ServiceBusy
 from portal.interfaces import Email, Throttled
 
