@@ -11,4 +11,4 @@ class SignInCounters(StoreBase):
                       expires_at: int) -> int:
         """Atomically add to a sign-in counter (one UpdateItem); returns the new count."""
         pk, sk = keys.throttle_key(scope, subject, window)
-        return self.table.add(pk, sk, "failures", amount, {"expires_at": expires_at})
+        return self.table.add(pk, sk, "failures", amount, {"type": "throttle", "expires_at": expires_at})
