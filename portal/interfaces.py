@@ -5,6 +5,7 @@ The services import only this module and the domain; adapters implement it, and
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -15,6 +16,7 @@ from portal.domain.delivery import SentRef
 from portal.domain.messages import PendingMessage
 from portal.domain.model import Appointment, Availability, Client, InboxItem, PracticeSettings, Therapist
 from portal.domain.risk import CheckIn
+from portal.domain.waitlist import Opening, WaitlistEntry
 
 
 class Clock(Protocol):
@@ -87,6 +89,25 @@ class InboundClaim(Enum):
     BUSY = "busy"  # another run holds it and its lock has not run out: retry later
 
 
+
+@dataclass(frozen=True)
+class SendingRead:
+    """What a sending run re-reads in one BatchGetItem, each by id (absent ids left out)."""
+    appointments: dict[str, Appointment]
+    clients: dict[str, Client]
+    therapists: dict[str, Therapist]
+
+
+@dataclass(frozen=True)
+class OfferPage:
+    """An offer link's page, read in one BatchGetItem: None where an item is gone."""
+    opening: Opening | None
+    entry: WaitlistEntry | None
+    client: Client | None
+    therapist: Therapist | None
+    availability: Availability
+    settings: PracticeSettings
+
 # --- the store, as the roles the services need -----------------------------------------------
 class SettingsStore(Protocol):
     def get_settings(self) -> PracticeSettings: ...
@@ -145,8 +166,8 @@ class MessageStore(Protocol):
     def put_message(self, message: PendingMessage) -> bool: ...
     def defer_notice(self, message: PendingMessage) -> None: ...
     def message_record(self, message: PendingMessage) -> dict: ...
-    def read_for_sending(self, appointment_ids=(), client_ids=(), therapist_ids=(),
-                         consistent: bool = True) -> dict: ...
+    def read_for_sending(self, appointment_ids: Iterable[str] = (), client_ids: Iterable[str] = (),
+                         therapist_ids: Iterable[str] = (), consistent: bool = True) -> SendingRead: ...
 
 
 class RunStore(Protocol):
@@ -231,7 +252,7 @@ class WaitlistStore(Protocol):
     def get_opening(self, opening_id: str, consistent: bool = False): ...
     def save_opening(self, opening) -> bool: ...
     def openings_of(self, therapist_id: str, start: datetime, end: datetime) -> list: ...
-    def load_offer(self, opening_id: str, client_id: str, therapist_id: str) -> dict: ...
+    def load_offer(self, opening_id: str, client_id: str, therapist_id: str) -> OfferPage: ...
     def claim_offer_day(self, client_id: str, day: date, owner: str, expires_at: int) -> bool: ...
 
 

@@ -4,6 +4,7 @@ A part of ``Store`` (on ``StoreBase``: the table and the clock), kept apart so e
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from portal.adapters.codec import delivery as codec_delivery
@@ -13,6 +14,7 @@ from portal.adapters.store.base import StoreBase
 from portal.adapters.tables import AnyOf, Below, ConditionFailed, Equals, Exists, NotExists, Put
 from portal.domain.messages import CLAIMED, PENDING, SENT, PendingMessage
 from portal.domain.timemath import iso_utc
+from portal.interfaces import SendingRead
 
 
 class MessageRecords(StoreBase):
@@ -71,22 +73,22 @@ class MessageRecords(StoreBase):
         except ConditionFailed:
             return False
 
-    def read_for_sending(self, appointment_ids=(), client_ids=(), therapist_ids=(),
-                         consistent=True):
+    def read_for_sending(self, appointment_ids: Iterable[str] = (), client_ids: Iterable[str] = (),
+                         therapist_ids: Iterable[str] = (), consistent: bool = True) -> SendingRead:
         """Sessions (with their message keys), clients and therapists in one BatchGetItem
         (per 100 keys), strongly consistent by default: what a sending run re-reads."""
         wanted = [keys.appointment_key(i) for i in dict.fromkeys(appointment_ids)]
         wanted += [keys.client_key(i) for i in dict.fromkeys(client_ids)]
         wanted += [keys.therapist_key(i) for i in dict.fromkeys(therapist_ids)]
         found = self.table.batch_get(wanted, consistent=consistent) if wanted else {}
-        out = {"appointments": {}, "clients": {}, "therapists": {}}
+        out = SendingRead({}, {}, {})
         for item in found.values():
             if sessions.is_type(item, "appointment"):
-                out["appointments"][item["id"]] = sessions.appointment_from_item(item)
+                out.appointments[item["id"]] = sessions.appointment_from_item(item)
             elif sessions.is_type(item, "client"):
-                out["clients"][item["id"]] = people.client_from_item(item)
+                out.clients[item["id"]] = people.client_from_item(item)
             elif sessions.is_type(item, "therapist"):
-                out["therapists"][item["id"]] = people.therapist_from_item(item)
+                out.therapists[item["id"]] = people.therapist_from_item(item)
         return out
 
     @staticmethod

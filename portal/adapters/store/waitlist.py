@@ -17,6 +17,7 @@ from portal.adapters.tables import ConditionFailed, Equals, Exists, NotExists
 from portal.domain.messages import PendingMessage
 from portal.domain.timemath import iso_utc
 from portal.domain.waitlist import OFFERS_A_DAY, OfferRef, Opening, WaitlistEntry
+from portal.interfaces import OfferPage
 
 
 class WaitlistRecords(StoreBase):
@@ -93,7 +94,7 @@ class WaitlistRecords(StoreBase):
                                  between=codec_waitlist.opening_range(start, end))
         return [codec_waitlist.opening_from_item(i) for i in items]
 
-    def load_offer(self, opening_id: str, client_id: str, therapist_id: str) -> dict:
+    def load_offer(self, opening_id: str, client_id: str, therapist_id: str) -> OfferPage:
         """An offer link's page: the opening, the client's entry, the client, the therapist,
         their availability and the settings, in one BatchGetItem."""
         wanted = {"opening": keys.opening_key(opening_id), "entry": keys.waitlist_key(client_id),
@@ -101,15 +102,14 @@ class WaitlistRecords(StoreBase):
                 "availability": keys.availability_key(therapist_id), "settings": keys.SETTINGS_KEY}
         found = self.table.batch_get(list(wanted.values()), consistent=True)
         got = {name: found.get(key) for name, key in wanted.items()}
-        return {
-            "opening": codec_waitlist.opening_from_item(got["opening"]) if got["opening"] else None,
-            "entry": (codec_waitlist.entry_from_item(got["entry"])
-                      if got["entry"] and sessions.is_type(got["entry"], "waitlist") else None),
-            "client": people.client_from_item(got["client"]) if got["client"] else None,
-            "therapist": people.therapist_from_item(got["therapist"]) if got["therapist"] else None,
-            "availability": people.availability_from_item(got["availability"]),
-            "settings": codec_settings.settings_from_item(got["settings"]),
-        }
+        return OfferPage(
+            opening=codec_waitlist.opening_from_item(got["opening"]) if got["opening"] else None,
+            entry=self.waitlist_from_item(got["entry"]),
+            client=people.client_from_item(got["client"]) if got["client"] else None,
+            therapist=people.therapist_from_item(got["therapist"]) if got["therapist"] else None,
+            availability=people.availability_from_item(got["availability"]),
+            settings=codec_settings.settings_from_item(got["settings"]),
+        )
 
     # --- the cap: two offers a client-local day -----------------------------------------------
     def claim_offer_day(self, client_id: str, day: date, owner: str, expires_at: int) -> bool:

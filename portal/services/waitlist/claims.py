@@ -52,11 +52,11 @@ def read_offer(deps: Deps, token: str, *, check_calendar: bool = True) -> Offer:
 def offer_for(deps: Deps, opening_id: str, client_id: str, therapist_id: str, *,
               check_calendar: bool = True) -> Offer:
     got = deps.store.load_offer(opening_id, client_id, therapist_id)
-    opening, client, therapist = got["opening"], got["client"], got["therapist"]
+    opening, client, therapist = got.opening, got.client, got.therapist
     if (opening is None or client is None or therapist is None or client.id not in opening.offered_to
             or opening.therapist_id != therapist.id or client.therapist_id != therapist.id):
         raise LinkNotFound()
-    offer = Offer(opening, client, therapist, got["availability"], got["settings"], got["entry"])
+    offer = Offer(opening, client, therapist, got.availability, got.settings, got.entry)
     offer.state = _state(deps, offer, check_calendar)
     offer.mode = _mode(offer)
     return offer

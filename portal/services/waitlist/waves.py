@@ -136,8 +136,8 @@ def offer_to(deps: Deps, opening: Opening, candidates: list[Candidate], size: in
         if len(sent) >= size:
             break
         tried += 1
-        client = read["clients"].get(candidate.entry.client_id)
-        session = read["appointments"].get(candidate.entry.appointment_id)
+        client = read.clients.get(candidate.entry.client_id)
+        session = read.appointments.get(candidate.entry.appointment_id)
         if client is None or not _still_later(candidate, session, opening):
             continue
         if session is not None and session.mode in opening.modes and not candidate.entry.prefs.mode:
