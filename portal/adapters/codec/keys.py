@@ -75,44 +75,44 @@ KINDS: dict[str, Kind] = {
 
 # --- keys ----------------------------------------------------------------------------------
 PRACTICE = "PRACTICE"
-SETTINGS_KEY = (PRACTICE, "SETTINGS")
+SETTINGS_KEY: Key = (PRACTICE, "SETTINGS")
 
 
-def appointment_key(appointment_id) -> Key:
+def appointment_key(appointment_id: str) -> Key:
     return f"APPT#{appointment_id}", "A"
 
 
-def therapist_key(therapist_id) -> Key:
+def therapist_key(therapist_id: str) -> Key:
     return f"THER#{therapist_id}", "PROFILE"
 
 
-def availability_key(therapist_id) -> Key:
+def availability_key(therapist_id: str) -> Key:
     return f"THER#{therapist_id}", "AVAIL"
 
 
-def client_key(client_id) -> Key:
+def client_key(client_id: str) -> Key:
     return f"CLIENT#{client_id}", "PROFILE"
 
 
-def login_key(email) -> Key:
+def login_key(email: str) -> Key:
     return f"LOGIN#{email.strip().lower()}", "L"
 
 
-def throttle_key(scope, subject, window) -> Key:
+def throttle_key(scope: str, subject: str, window: int) -> Key:
     """A failed sign-in counter: scope is "acct" (an email) or "ip"; window numbers 15 minutes."""
     return f"THROTTLE#{scope}#{subject.strip().lower()}", f"W#{window}"
 
 
-def slot_key(therapist_id, cell) -> Key:
+def slot_key(therapist_id: str, cell: str) -> Key:
     return f"SLOT#{therapist_id}#{cell}", "S"
 
 
-def therapist_event_key(therapist_id, at: datetime, unique: str) -> Key:
+def therapist_event_key(therapist_id: str, at: datetime, unique: str) -> Key:
     """An audit event about a therapist (deactivated, reactivated), in their own partition."""
     return f"THER#{therapist_id}", f"AUDIT#{iso_utc(at)}#{unique}"
 
 
-def message_key(appointment_id, key) -> Key:
+def message_key(appointment_id: str, key: str) -> Key:
     return f"APPT#{appointment_id}", f"MSG#{key}"
 
 
@@ -124,29 +124,29 @@ CLIENT_SORT_PREFIX, APPOINTMENT_SORT_PREFIX = "C#", "A#"
 PROFILE_RANGE = ("AVAIL", "PROFILE")  # a therapist's profile and availability, one Query
 
 
-def appointment_partition(appointment_id) -> str:
+def appointment_partition(appointment_id: str) -> str:
     return appointment_key(appointment_id)[0]
 
 
-def therapist_partition(therapist_id) -> str:
+def therapist_partition(therapist_id: str) -> str:
     """The therapist's own items, and their key in the by_therapist index."""
     return f"THER#{therapist_id}"
 
 
-def client_partition(client_id) -> str:
+def client_partition(client_id: str) -> str:
     """The client's own items, and their key in the by_client index."""
     return f"CLIENT#{client_id}"
 
 
-def phone_partition(phone) -> str:
+def phone_partition(phone: str) -> str:
     return f"PHONE#{phone}"
 
 
-def email_lookup_partition(address) -> str:
+def email_lookup_partition(address: str) -> str:
     return f"CLIENTEMAIL#{address.strip().lower()}"
 
 
-def appointment_range(start: datetime, end: datetime):
+def appointment_range(start: datetime, end: datetime) -> tuple[str, str]:
     """Sessions starting in [start, end] on either calendar index."""
     return (f"{APPOINTMENT_SORT_PREFIX}{iso_utc(start)}", f"{APPOINTMENT_SORT_PREFIX}{iso_utc(end)}~")
 
@@ -166,29 +166,29 @@ def cursor_key(lane: str = "") -> Key:
     return f"CURSOR#{lane or 'reminders'}", "C"
 
 
-def daily_text_key(client_id, day: date) -> Key:
+def daily_text_key(client_id: str, day: date) -> Key:
     """At most one reminder text per client-local day."""
     return client_partition(client_id), f"SMSDAY#{day.isoformat()}"
 
 
-def checkin_once_key(appointment_id, after: str) -> Key:
+def checkin_once_key(appointment_id: str, after: str) -> Key:
     """One check-in per gap between two sessions (``after``: the earlier session's id)."""
     return appointment_partition(appointment_id), f"ONCE#checkin#{after or '-'}"
 
 
-def followup_once_key(appointment_id) -> Key:
+def followup_once_key(appointment_id: str) -> Key:
     return appointment_partition(appointment_id), "ONCE#followup"
 
 
-def digest_key(therapist_id, day: date) -> Key:
+def digest_key(therapist_id: str, day: date) -> Key:
     return therapist_partition(therapist_id), f"DIGEST#{day.isoformat()}"
 
 
-def checkin_key(client_id, at: datetime) -> Key:
+def checkin_key(client_id: str, at: datetime) -> Key:
     return client_partition(client_id), f"{CHECKIN_PREFIX}{iso_utc(at)}"
 
 
-def latest_checkin_key(client_id) -> Key:
+def latest_checkin_key(client_id: str) -> Key:
     """A copy of the newest answer, read in batches (outside the CHECKIN# history range)."""
     return client_partition(client_id), "LATEST_CHECKIN"
 
@@ -207,7 +207,7 @@ def sent_lookup_key(provider_id: str) -> Key:
     return f"SENT#{provider_id}", "M"
 
 
-def feed_key_key(therapist_id) -> Key:
+def feed_key_key(therapist_id: str) -> Key:
     """A therapist's calendar-feed key. In the calendar index after every session ("A#~"), so
     the feed reads the key and the sessions ahead in one Query, and no range of sessions
     (appointment_range) ever includes it."""
@@ -217,27 +217,27 @@ def feed_key_key(therapist_id) -> Key:
 FEED_KEY_SORT = f"{APPOINTMENT_SORT_PREFIX}~feedkey"
 
 
-def access_log_partition(client_id) -> str:
+def access_log_partition(client_id: str) -> str:
     """A client's access log: its own partition, so the Lambda role's policy can deny updates
     and deletes on it by key prefix (dynamodb:LeadingKeys "ACCESS#*")."""
     return f"{ACCESS_PREFIX}{client_id}"
 
 
-def tombstone_key(client_id) -> Key:
+def tombstone_key(client_id: str) -> Key:
     return client_partition(client_id), "ERASED"
 
 
-def waitlist_key(client_id) -> Key:
+def waitlist_key(client_id: str) -> Key:
     """A client's one waitlist entry; in the by_therapist index under ``W#`` while it lasts."""
     return client_partition(client_id), "WAITLIST"
 
 
-def opening_key(opening_id) -> Key:
+def opening_key(opening_id: str) -> Key:
     """A freed time and its offers; in the by_therapist index under ``O#<start>``."""
     return f"OPENING#{opening_id}", "O"
 
 
-def offer_day_key(client_id, day: date, n: int) -> Key:
+def offer_day_key(client_id: str, day: date, n: int) -> Key:
     """The n-th waitlist offer of a client-local day (a cap of two a day)."""
     return client_partition(client_id), f"OFFERDAY#{day.isoformat()}#{n}"
 

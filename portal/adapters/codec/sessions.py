@@ -2,6 +2,7 @@
 back (keys: ``keys``)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from portal.adapters.codec import keys, notices
@@ -19,7 +20,8 @@ def _opt_dt(text: str | None) -> datetime | None:
 
 
 # --- appointments --------------------------------------------------------------------------
-def appointment_to_item(a: Appointment, message_keys=(), hold_end: datetime | None = None) -> Item:
+def appointment_to_item(a: Appointment, message_keys: Iterable[str] = (),
+                        hold_end: datetime | None = None) -> Item:
     pk, sk = keys.appointment_key(a.id)
     start = iso_utc(a.start)
     return {
@@ -118,5 +120,5 @@ def is_type(item: Item, kind: str) -> bool:
     return item.get("type") == kind
 
 
-def datetime_or_none(text) -> datetime | None:
+def datetime_or_none(text: str | None) -> datetime | None:
     return _opt_dt(text)

@@ -1,17 +1,20 @@
 """Waitlist entries and openings to table items and back (keys: ``codec``)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from portal.adapters.codec import keys
+from portal.adapters.tables import Item
 from portal.domain.model import Mode
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.domain.waitlist import OfferRef, OfferSent, Opening, WaitlistEntry, WaitlistPrefs
 
 
-def _opt(text):
+def _opt(text: str | None) -> datetime | None:
     return parse_utc(text) if text else None
 
 
-def entry_to_item(e: WaitlistEntry) -> dict:
+def entry_to_item(e: WaitlistEntry) -> Item:
     pk, sk = keys.waitlist_key(e.client_id)
     return {
         "pk": pk, "sk": sk, "type": "waitlist", "client_id": e.client_id,
@@ -32,7 +35,7 @@ def entry_to_item(e: WaitlistEntry) -> dict:
     }
 
 
-def entry_from_item(item: dict) -> WaitlistEntry:
+def entry_from_item(item: Item) -> WaitlistEntry:
     offer = item.get("offer")
     return WaitlistEntry(
         client_id=item["client_id"], therapist_id=item["therapist_id"], timezone=item["timezone"],
@@ -48,7 +51,7 @@ def entry_from_item(item: dict) -> WaitlistEntry:
     )
 
 
-def opening_to_item(o: Opening) -> dict:
+def opening_to_item(o: Opening) -> Item:
     pk, sk = keys.opening_key(o.id)
     return {
         "pk": pk, "sk": sk, "type": "opening", "id": o.id, "therapist_id": o.therapist_id,
@@ -67,7 +70,7 @@ def opening_to_item(o: Opening) -> dict:
     }
 
 
-def opening_from_item(item: dict) -> Opening:
+def opening_from_item(item: Item) -> Opening:
     return Opening(
         id=item["id"], therapist_id=item["therapist_id"], start=parse_utc(item["start"]),
         end=parse_utc(item["end"]), modes=frozenset(Mode(m) for m in item["modes"]),
@@ -82,7 +85,7 @@ def opening_from_item(item: dict) -> Opening:
     )
 
 
-def opening_range(start, end):
+def opening_range(start: datetime, end: datetime) -> tuple[str, str]:
     """Openings whose time starts in [start, end], on the by_therapist index."""
     prefix = keys.OPENING_SORT_PREFIX
     return f"{prefix}{iso_utc(start)}", f"{prefix}{iso_utc(end)}~"

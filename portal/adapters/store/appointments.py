@@ -3,13 +3,14 @@ audit event; the calendars; history brought in as it ended."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from portal.adapters.codec import keys, people, sessions
 from portal.adapters.codec import settings as codec_settings
 from portal.adapters.store.base import StoreBase
 from portal.adapters.store.waitlist import WaitlistRecords
-from portal.adapters.tables import ConditionFailed, Delete, Equals, NotExists, Put
+from portal.adapters.tables import ConditionFailed, Delete, Equals, Item, NotExists, Operation, Put
 from portal.domain.audit import AuditEvent
 from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import PendingMessage
@@ -21,12 +22,12 @@ from portal.interfaces import AppointmentChange, AppointmentContext
 
 class AppointmentRecords(StoreBase):
     # --- appointments -----------------------------------------------------------------------
-    def get_appointment(self, appointment_id: str, consistent=False) -> Appointment | None:
+    def get_appointment(self, appointment_id: str, consistent: bool = False) -> Appointment | None:
         item = self.table.get(*keys.appointment_key(appointment_id), consistent=consistent)
         return sessions.appointment_from_item(item) if item else None
 
-    def load_context(self, appointment_id, client_id, therapist_id,
-                     _reread=False) -> AppointmentContext | None:
+    def load_context(self, appointment_id: str, client_id: str, therapist_id: str,
+                     _reread: bool = False) -> AppointmentContext | None:
         """Appointment, client, therapist, availability, settings and the pending change
         notices: one BatchGetItem."""
         wanted = [keys.appointment_key(appointment_id), keys.client_key(client_id),
@@ -57,10 +58,10 @@ class AppointmentRecords(StoreBase):
         )
 
     def book(self, appointment: Appointment, hold_end: datetime,
-             messages: list[PendingMessage], audit: AuditEvent, extra=()):
+             messages: list[PendingMessage], audit: AuditEvent, extra: Iterable[Item] = ()) -> None:
         """Store a new session and claim its time cells, all or nothing."""
         claims = self._claims(appointment.therapist_id, appointment.start, hold_end, appointment.id)
-        ops = [Put(sessions.appointment_to_item(appointment, [m.key for m in messages], hold_end),
+        ops: list[Operation] = [Put(sessions.appointment_to_item(appointment, [m.key for m in messages], hold_end),
                    NotExists())]
         ops += [Put(c, NotExists()) for c in claims]
         ops += [Put(sessions.message_to_item(m)) for m in messages]
@@ -73,7 +74,7 @@ class AppointmentRecords(StoreBase):
                 raise ValidationError("That session is already booked.") from None
             raise SlotTaken() from None
 
-    def commit(self, change: AppointmentChange):
+    def commit(self, change: AppointmentChange) -> None:
         """Apply one change to a session atomically, conditional on the version read."""
         before, after = change.before, change.after
         # Cells are (therapist, cell): a session handed to another therapist (after.therapist_id
@@ -86,7 +87,7 @@ class AppointmentRecords(StoreBase):
             new_keys = list(change.before_message_keys)
         else:
             new_keys = [m.key for m in change.messages]
-        ops = [Put(sessions.appointment_to_item(after, new_keys, change.after_hold_end),
+        ops: list[Operation] = [Put(sessions.appointment_to_item(after, new_keys, change.after_hold_end),
                    Equals("version", before.version))]
         ops += [Delete(*keys.slot_key(tid, c)) for tid, c in sorted(old_cells - new_cells)]
         ops += [Put(_claim(tid, c, after.id), NotExists()) for tid, c in sorted(new_cells - old_cells)]
@@ -125,24 +126,24 @@ class AppointmentRecords(StoreBase):
                                [sessions.appointment_to_item(a), sessions.audit_to_item(audit, _unique())])
                               for a, audit in past])
 
-    def _claims(self, therapist_id, start, hold_end, appointment_id):
+    def _claims(self, therapist_id: str, start: datetime, hold_end: datetime, appointment_id: str) -> list[Item]:
         return [_claim(therapist_id, c, appointment_id) for c in cells(start, hold_end)]
 
-    def therapist_appointments(self, therapist_id, start: datetime, end: datetime) -> list[Appointment]:
+    def therapist_appointments(self, therapist_id: str, start: datetime, end: datetime) -> list[Appointment]:
         items = self.table.query(keys.therapist_partition(therapist_id), index="by_therapist",
                                  between=keys.appointment_range(start, end))
         return [sessions.appointment_from_item(i) for i in items]
 
-    def client_appointments(self, client_id, start: datetime, end: datetime) -> list[Appointment]:
+    def client_appointments(self, client_id: str, start: datetime, end: datetime) -> list[Appointment]:
         items = self.table.query(keys.client_partition(client_id), index="by_client",
                                  between=keys.appointment_range(start, end))
         return [sessions.appointment_from_item(i) for i in items]
 
-    def audit_trail(self, appointment_id) -> list[AuditEvent]:
+    def audit_trail(self, appointment_id: str) -> list[AuditEvent]:
         items = self.table.query(keys.appointment_partition(appointment_id), begins=keys.AUDIT_PREFIX)
         return [sessions.audit_from_item(i) for i in items]
 
-    def messages_of(self, appointment_id) -> list[PendingMessage]:
+    def messages_of(self, appointment_id: str) -> list[PendingMessage]:
         items = self.table.query(keys.appointment_partition(appointment_id),
                                  begins=keys.MESSAGE_PREFIX, consistent=True)
         return [sessions.message_from_item(i) for i in items]
@@ -153,7 +154,7 @@ class AppointmentRecords(StoreBase):
         self.table.put(sessions.audit_to_item(event, uuid.uuid4().hex[:8]))
 
 
-def _claim(therapist_id, cell, appointment_id):
+def _claim(therapist_id: str, cell: str, appointment_id: str) -> Item:
     pk, sk = keys.slot_key(therapist_id, cell)
     return {"pk": pk, "sk": sk, "type": "slot", "appointment_id": appointment_id}
 

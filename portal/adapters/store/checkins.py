@@ -1,11 +1,14 @@
 """Check-in answers: the history under the client, and the copy of the newest that the dashboard reads in batches."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from portal.adapters.codec import checkin as codec_checkin
 from portal.adapters.codec import keys, people
 from portal.adapters.codec import records as codec_records
 from portal.adapters.store.base import StoreBase
 from portal.adapters.tables import AnyOf, Below, ConditionFailed, NotExists, Put
+from portal.domain.model import Availability
 from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc
 
@@ -31,14 +34,15 @@ class CheckinRecords(StoreBase):
         except ConditionFailed:
             return False
 
-    def latest_checkins(self, client_ids) -> dict[str, CheckIn]:
+    def latest_checkins(self, client_ids: Iterable[str]) -> dict[str, CheckIn]:
         """Each client's newest answer, in one BatchGetItem; clients without one are left out.
 
         Answers recorded before the copy existed are not seen; they age out of the risk
         score within 30 days anyway (risk_score.CHECKIN_DAYS)."""
         return self.availability_with_checkins(None, client_ids)[1]
 
-    def availability_with_checkins(self, therapist_id: str | None, client_ids):
+    def availability_with_checkins(self, therapist_id: str | None, client_ids: Iterable[str]
+                                   ) -> tuple[Availability | None, dict[str, CheckIn]]:
         """A therapist's availability and the clients' newest answers: one BatchGetItem."""
         wanted = [keys.latest_checkin_key(c) for c in dict.fromkeys(client_ids)]
         if therapist_id:

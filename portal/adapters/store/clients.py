@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from portal.adapters.codec import keys, people
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import ConditionFailed, NotExists, Put
+from portal.adapters.tables import Condition, ConditionFailed, NotExists, Put
 from portal.domain.errors import NotFound, ValidationError
 from portal.domain.model import Client
 
 
 class ClientRecords(StoreBase):
     # --- clients ----------------------------------------------------------------------------
-    def add_client(self, client: Client):
+    def add_client(self, client: Client) -> None:
         try:
             self.table.transact(self._client_writes(client, NotExists()))
         except ConditionFailed:
@@ -23,7 +23,7 @@ class ClientRecords(StoreBase):
     EVENT_OWNED = ("sms_unreachable",)
     FLAGS = CLIENT_OWNED + EVENT_OWNED + ("email_blocked",)
 
-    def update_client(self, client: Client):
+    def update_client(self, client: Client) -> None:
         """The therapist's edit: every field but the client's own flags, in one UpdateItem."""
         item = people.client_to_item(client)
         fields = {k: v for k, v in item.items()
@@ -38,7 +38,7 @@ class ClientRecords(StoreBase):
         except ConditionFailed:
             raise NotFound("No such client.") from None
 
-    def set_client_flags(self, client_id: str, **flags):
+    def set_client_flags(self, client_id: str, **flags: bool) -> None:
         """Change sms_opted_out, checkins_enabled, email_blocked or sms_unreachable without
         touching the rest."""
         unknown = set(flags) - set(self.FLAGS)
@@ -50,7 +50,7 @@ class ClientRecords(StoreBase):
             raise NotFound("No such client.") from None
 
     @staticmethod
-    def _client_writes(client: Client, condition):
+    def _client_writes(client: Client, condition: Condition) -> list[Put]:
         """The client and its address lookup, together. A lookup left by an old address is
         harmless: clients_by_email checks the address on the client itself."""
         lookup = people.client_email_lookup(client)

@@ -12,7 +12,10 @@ from portal.adapters.codec import delivery as codec_delivery
 from portal.adapters.codec import keys, sessions
 from portal.adapters.store.base import StoreBase
 from portal.adapters.tables import Below, ConditionFailed
+from portal.domain.audit import AuditEvent
 from portal.domain.delivery import OUTCOME_RANK, SentRef
+from portal.domain.messages import PendingMessage
+from portal.domain.model import Appointment
 
 
 class DeliveryRecords(StoreBase):
@@ -33,7 +36,8 @@ class DeliveryRecords(StoreBase):
         except ConditionFailed:
             return False
 
-    def history_and_messages(self, appointment_id: str):
+    def history_and_messages(self, appointment_id: str
+                             ) -> tuple[list[AuditEvent], list[tuple[PendingMessage, str]]]:
         """The session's audit events and its messages with their outcomes: one Query over
         the session's partition (AUDIT#... up to MSG#...)."""
         items = self.live_items(self.table.query(keys.appointment_partition(appointment_id),
@@ -55,7 +59,7 @@ class DeliveryRecords(StoreBase):
         self.table.put({"pk": pk, "sk": sk, "type": "feed_key", "feed_key": feed_key,
                         "gsi1pk": keys.therapist_partition(therapist_id), "gsi1sk": keys.FEED_KEY_SORT})
 
-    def feed_sessions(self, therapist_id: str, since: datetime):
+    def feed_sessions(self, therapist_id: str, since: datetime) -> tuple[str, list[Appointment]]:
         """(the feed key, the sessions from ``since``): one Query of the calendar index."""
         lower = keys.appointment_range(since, since)[0]
         items = self.table.query(keys.therapist_partition(therapist_id), index="by_therapist",

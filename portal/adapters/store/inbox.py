@@ -5,27 +5,28 @@ from dataclasses import replace
 
 from portal.adapters.codec import keys, sessions
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import ConditionFailed, Exists, NotExists
+from portal.adapters.tables import ConditionFailed, Exists, Item, NotExists
 from portal.domain.errors import NotFound
+from portal.domain.model import InboxItem
 
 
 class InboxRecords(StoreBase):
     # --- therapist inbox ----------------------------------------------------------------
     @staticmethod
-    def inbox_record(item) -> dict:
+    def inbox_record(item: InboxItem) -> Item:
         """The record for an inbox item: pass it as ``extra`` to write it with a change."""
         return sessions.inbox_to_item(item)
 
-    def add_inbox(self, item):
+    def add_inbox(self, item: InboxItem) -> None:
         self.table.put(sessions.inbox_to_item(item), NotExists())
 
-    def inbox(self, therapist_id: str, limit: int = 100):
+    def inbox(self, therapist_id: str, limit: int = 100) -> list[InboxItem]:
         """Newest first."""
         items = self.table.query(keys.therapist_partition(therapist_id), begins=keys.INBOX_PREFIX,
                                  reverse=True, limit=limit)
         return [sessions.inbox_from_item(i) for i in items]
 
-    def mark_inbox_handled(self, item) -> None:
+    def mark_inbox_handled(self, item: InboxItem) -> None:
         try:
             self.table.put(sessions.inbox_to_item(replace(item, handled=True)), Exists())
         except ConditionFailed:

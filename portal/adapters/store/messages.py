@@ -11,7 +11,7 @@ from portal.adapters.codec import delivery as codec_delivery
 from portal.adapters.codec import keys, people, sessions
 from portal.adapters.codec import notices as codec_notices
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import AnyOf, Below, ConditionFailed, Equals, Exists, NotExists, Put
+from portal.adapters.tables import AnyOf, Below, Condition, ConditionFailed, Equals, Exists, Item, NotExists, Put
 from portal.domain.messages import CLAIMED, PENDING, SENT, PendingMessage
 from portal.domain.timemath import iso_utc
 from portal.interfaces import SendingRead
@@ -30,7 +30,7 @@ class MessageRecords(StoreBase):
         from dataclasses import replace
 
         claimed = replace(message, status=CLAIMED, claimed_until=lease_until)
-        condition = AnyOf((Equals("status", PENDING),
+        condition: Condition = AnyOf((Equals("status", PENDING),
                            Below("claimed_until", iso_utc(now))))
         if codec_notices.revision_of(message) is not None:  # rewritten in place: as read, or not at all
             if message.status == CLAIMED and message.claimed_until and message.claimed_until >= now:
@@ -92,7 +92,7 @@ class MessageRecords(StoreBase):
         return out
 
     @staticmethod
-    def message_record(message: PendingMessage) -> dict:
+    def message_record(message: PendingMessage) -> Item:
         """The record for a message: pass it as ``extra`` to write it with a change."""
         return sessions.message_to_item(message)
 
@@ -110,7 +110,7 @@ class MessageRecords(StoreBase):
             return False
 
 
-def _unchanged(message: PendingMessage):
+def _unchanged(message: PendingMessage) -> Condition:
     """A mark or a release must not undo a newer write: a change notice replaced while it was
     being sent carries a new ``rev``, so the old one's mark fails and the new one stays due."""
     rev = codec_notices.revision_of(message)

@@ -8,7 +8,7 @@ from datetime import date
 
 from portal.adapters.codec import keys
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import AnyOf, ConditionFailed, Equals, NotExists
+from portal.adapters.tables import AnyOf, ConditionFailed, Equals, Key, NotExists
 from portal.domain.retention import marker_expiry
 
 
@@ -47,7 +47,7 @@ class OnceClaims(StoreBase):
         """The digest did not go out after all: the next run may try again."""
         self._release_once(keys.digest_key(therapist_id, day), owner)
 
-    def _claim_once(self, key, owner: str, expires_at: int | None = None) -> bool:
+    def _claim_once(self, key: Key, owner: str, expires_at: int | None = None) -> bool:
         """One conditional write. True if the record is ours (new, or already held by the same
         owner and not done), False if someone else holds it or it is done."""
         item = {"pk": key[0], "sk": key[1], "type": "once", "holder": f"{owner}#open",
@@ -59,13 +59,13 @@ class OnceClaims(StoreBase):
         except ConditionFailed:
             return False
 
-    def _finish_once(self, key, owner: str, expires_at: int | None = None) -> None:
+    def _finish_once(self, key: Key, owner: str, expires_at: int | None = None) -> None:
         """The thing happened: nobody can hold this record again."""
         self.table.put({"pk": key[0], "sk": key[1], "type": "once", "holder": f"{owner}#done",
                         "expires_at": expires_at or marker_expiry(self.now())})
 
-    def _release_once(self, key, owner: str) -> None:
+    def _release_once(self, key: Key, owner: str) -> None:
         try:
-            self.table.delete(*key, Equals("holder", f"{owner}#open"))
+            self.table.delete(key[0], key[1], Equals("holder", f"{owner}#open"))
         except ConditionFailed:
             pass  # taken over or done meanwhile: not ours to remove

@@ -12,8 +12,12 @@ from portal.adapters.codec import keys, sessions
 from portal.adapters.codec import privacy as records
 from portal.adapters.codec import records as codec_records
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import ConditionFailed, Exists, NotExists
+from portal.adapters.tables import ConditionFailed, Exists, Item, NotExists
+from portal.domain.audit import AuditEvent
+from portal.domain.messages import PendingMessage
+from portal.domain.model import Appointment, InboxItem
 from portal.domain.privacy import AccessEvent, Tombstone
+from portal.domain.risk import CheckIn
 
 # What erasure removes from a session's own records: free text a person wrote or was sent.
 FREE_TEXT = ("note", "text", "body", "answer", "message")
@@ -46,24 +50,24 @@ class PrivacyRecords(StoreBase):
         return [records.access_from_item(i) for i in items]
 
     # --- what an export reads ----------------------------------------------------------------
-    def all_client_sessions(self, client_id: str):
+    def all_client_sessions(self, client_id: str) -> list[Appointment]:
         """Every session of the client, oldest first: the client's index (pages followed)."""
         items = self.table.query(keys.client_partition(client_id), index="by_client",
                                  begins=keys.APPOINTMENT_SORT_PREFIX)
         return [sessions.appointment_from_item(i) for i in items]
 
-    def session_records(self, appointment_id: str):
+    def session_records(self, appointment_id: str) -> tuple[list[AuditEvent], list[PendingMessage]]:
         """A session's history and messages: one Query of its partition."""
         items = self.live_items(self.table.query(keys.appointment_partition(appointment_id)))
         history = [sessions.audit_from_item(i) for i in items if i["sk"].startswith(keys.AUDIT_PREFIX)]
         messages = [sessions.message_from_item(i) for i in items if i["sk"].startswith(keys.MESSAGE_PREFIX)]
         return history, messages
 
-    def all_checkins(self, client_id: str):
+    def all_checkins(self, client_id: str) -> list[CheckIn]:
         items = self.table.query(keys.client_partition(client_id), begins=keys.CHECKIN_PREFIX)
         return [a for a in (codec_records.checkin_from_item(i) for i in items) if a is not None]
 
-    def client_inbox(self, therapist_id: str, client_id: str):
+    def client_inbox(self, therapist_id: str, client_id: str) -> list[InboxItem]:
         """What the client told their therapist: the therapist's inbox, this client's items."""
         items = self.table.query(keys.therapist_partition(therapist_id), begins=keys.INBOX_PREFIX)
         return [sessions.inbox_from_item(i) for i in items if i.get("client_id") == client_id]
@@ -93,7 +97,7 @@ class PrivacyRecords(StoreBase):
         """A session keeps its times and status (the figures), loses any free text: its note,
         its messages' details and free text in its history."""
         for item in self.table.query(keys.appointment_partition(appointment_id)):
-            fields = {name: None for name in FREE_TEXT + NAME_COPIES if item.get(name)}
+            fields: Item = {name: None for name in FREE_TEXT + NAME_COPIES if item.get(name)}
             if item["sk"].startswith(keys.MESSAGE_PREFIX) and item.get("detail"):
                 fields["detail"] = None
             detail = item.get("detail") if item["sk"].startswith(keys.AUDIT_PREFIX) else None

@@ -7,10 +7,11 @@ A part of ``Store`` (on ``StoreBase``: the table and the clock).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from portal.adapters.codec import keys, people
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import AnyOf, ConditionFailed, Equals, NotExists, Put
+from portal.adapters.tables import AnyOf, ConditionFailed, Equals, Item, NotExists, Put
 from portal.domain.audit import AuditEvent
 from portal.domain.errors import NotFound, StaleVersion, ValidationError
 from portal.domain.model import Availability, Therapist
@@ -19,7 +20,7 @@ from portal.domain.timemath import iso_utc, parse_utc
 
 class TeamRecords(StoreBase):
     # --- therapists -------------------------------------------------------------------------
-    def add_therapist(self, therapist: Therapist, availability: Availability | None = None):
+    def add_therapist(self, therapist: Therapist, availability: Availability | None = None) -> None:
         pk, sk = keys.login_key(therapist.email)
         login = {"pk": pk, "sk": sk, "type": "login", "therapist_id": therapist.id}
         avail = people.availability_to_item(therapist.id, availability or Availability())
@@ -34,7 +35,7 @@ class TeamRecords(StoreBase):
                 raise ValidationError("A therapist with that email already exists.") from None
             raise ValidationError("That therapist already exists.") from None
 
-    def update_therapist(self, therapist: Therapist):
+    def update_therapist(self, therapist: Therapist) -> None:
         """Profile fields only, in one UpdateItem: the email (the sign-in name) stays as it is,
         and the password hash is set_password_hash's alone, so an edit made from a page read
         earlier cannot put back a password that was just reset."""
@@ -47,13 +48,13 @@ class TeamRecords(StoreBase):
                 raise NotFound("No such therapist.") from None
             raise ValidationError("The sign-in email can't be changed here.") from None
 
-    def set_password_hash(self, therapist_id: str, password_hash: str):
+    def set_password_hash(self, therapist_id: str, password_hash: str) -> None:
         try:
             self.table.update(*keys.therapist_key(therapist_id), {"password_hash": password_hash})
         except ConditionFailed:
             raise NotFound("No such therapist.") from None
 
-    def set_session_key(self, therapist_id: str, session_key: str):
+    def set_session_key(self, therapist_id: str, session_key: str) -> None:
         """Sign-out: one UpdateItem; sessions stamped with the old key stop working at once."""
         try:
             self.table.update(*keys.therapist_key(therapist_id), {"session_key": session_key})
@@ -75,7 +76,7 @@ class TeamRecords(StoreBase):
     def get_availability(self, therapist_id: str) -> Availability:
         return people.availability_from_item(self.table.get(*keys.availability_key(therapist_id)))
 
-    def therapist_with_availability(self, therapist_id: str):
+    def therapist_with_availability(self, therapist_id: str) -> tuple[Therapist | None, Availability]:
         """Profile and availability in one Query of the therapist's partition."""
         items = self.table.query(keys.therapist_partition(therapist_id), between=keys.PROFILE_RANGE)
         by_key = {(i["pk"], i["sk"]): i for i in items}
@@ -85,7 +86,8 @@ class TeamRecords(StoreBase):
         return (people.therapist_from_item(profile),
                 people.availability_from_item(by_key.get(keys.availability_key(therapist_id))))
 
-    def save_availability(self, therapist_id: str, availability: Availability, extra=()) -> Availability:
+    def save_availability(self, therapist_id: str, availability: Availability,
+                          extra: Iterable[Item] = ()) -> Availability:
         """``extra`` records (the openings the new hours make) are written in the same transaction."""
         from dataclasses import replace
 
@@ -107,11 +109,11 @@ class TeamRecords(StoreBase):
         return stored
 
     # --- deactivation ---------------------------------------------------------------------
-    def set_therapist_active(self, therapist_id: str, active: bool, session_key: str | None = None):
+    def set_therapist_active(self, therapist_id: str, active: bool, session_key: str | None = None) -> None:
         """One UpdateItem of ``active`` (and, on deactivation, a fresh ``session_key`` that ends
         every open session at once). A profile edit never writes these, so a page read before
         cannot bring a deactivated therapist back."""
-        fields = {"active": bool(active)}
+        fields: Item = {"active": bool(active)}
         if session_key:
             fields["session_key"] = session_key
         try:
@@ -132,7 +134,7 @@ class TeamRecords(StoreBase):
                            i.get("detail") or {}) for i in items]
 
 
-def storable_version(version) -> bool:
+def storable_version(version: object) -> bool:
     """Versions a page sends back are compared with stored ones; DynamoDB numbers hold 38
     digits, so anything outside a sane range can only be a stale or tampered value."""
     return isinstance(version, int) and 0 <= version < 2 ** 53

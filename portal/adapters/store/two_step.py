@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from portal.adapters.codec import keys
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import Below, ConditionFailed, Equals, Exists
+from portal.adapters.tables import Below, Condition, ConditionFailed, Equals, Exists, Item
 from portal.domain.errors import NotFound
 
 SECRET, LAST_STEP, RECOVERY = "totp_secret", "totp_last_step", "totp_recovery"
@@ -45,7 +45,7 @@ class TwoStepRecords(StoreBase):
             return False
         return True
 
-    def _two_step_write(self, therapist_id: str, fields: dict, condition) -> None:
+    def _two_step_write(self, therapist_id: str, fields: Item, condition: Condition) -> None:
         try:
             self.table.update(*keys.therapist_key(therapist_id), fields, condition)
         except ConditionFailed:

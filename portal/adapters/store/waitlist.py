@@ -13,7 +13,7 @@ from portal.adapters.codec import keys, people, sessions
 from portal.adapters.codec import settings as codec_settings
 from portal.adapters.codec import waitlist as codec_waitlist
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import ConditionFailed, Equals, Exists, NotExists
+from portal.adapters.tables import ConditionFailed, Equals, Exists, Item, NotExists
 from portal.domain.messages import PendingMessage
 from portal.domain.timemath import iso_utc
 from portal.domain.waitlist import OFFERS_A_DAY, OfferRef, Opening, WaitlistEntry
@@ -22,11 +22,11 @@ from portal.interfaces import OfferPage
 
 class WaitlistRecords(StoreBase):
     # --- entries ------------------------------------------------------------------------------
-    def waitlist_entry(self, client_id: str, consistent=False) -> WaitlistEntry | None:
+    def waitlist_entry(self, client_id: str, consistent: bool = False) -> WaitlistEntry | None:
         return self.waitlist_from_item(self.table.get(*keys.waitlist_key(client_id), consistent=consistent))
 
     @staticmethod
-    def waitlist_from_item(item) -> WaitlistEntry | None:
+    def waitlist_from_item(item: Item | None) -> WaitlistEntry | None:
         """An entry still on the list (one that got its time is kept, out of the index)."""
         return codec_waitlist.entry_from_item(item) if item and sessions.is_type(item, "waitlist") else None
 
@@ -56,7 +56,7 @@ class WaitlistRecords(StoreBase):
             pass  # the client left the list meanwhile
 
     @staticmethod
-    def waitlist_left_record(entry: WaitlistEntry) -> dict:
+    def waitlist_left_record(entry: WaitlistEntry) -> Item:
         """An entry that got its earlier time: written with the claim, out of the index."""
         item = codec_waitlist.entry_to_item(entry)
         for name in ("gsi1pk", "gsi1sk", "offer"):
@@ -66,17 +66,17 @@ class WaitlistRecords(StoreBase):
 
     # --- openings -----------------------------------------------------------------------------
     @staticmethod
-    def opening_record(opening: Opening) -> dict:
+    def opening_record(opening: Opening) -> Item:
         """Pass it as ``extra`` to write the opening with the change that frees its time."""
         return codec_waitlist.opening_to_item(opening)
 
     @staticmethod
-    def offer_message_record(message: PendingMessage) -> dict:
+    def offer_message_record(message: PendingMessage) -> Item:
         """A wave's due message, written with the change that frees the time. Not among the
         session's own message keys, so a later change to that session leaves it be."""
         return sessions.message_to_item(message)
 
-    def get_opening(self, opening_id: str, consistent=False) -> Opening | None:
+    def get_opening(self, opening_id: str, consistent: bool = False) -> Opening | None:
         item = self.table.get(*keys.opening_key(opening_id), consistent=consistent)
         return codec_waitlist.opening_from_item(item) if item else None
 
@@ -115,13 +115,13 @@ class WaitlistRecords(StoreBase):
     def claim_offer_day(self, client_id: str, day: date, owner: str, expires_at: int) -> bool:
         """One of the client's offers of ``day`` for ``owner`` (an opening); False at the cap."""
         for n in range(1, OFFERS_A_DAY + 1):
-            item = {"pk": "", "sk": "", "type": "once", "holder": owner, "expires_at": expires_at}
-            item["pk"], item["sk"] = keys.offer_day_key(client_id, day, n)
+            pk, sk = keys.offer_day_key(client_id, day, n)
+            item = {"pk": pk, "sk": sk, "type": "once", "holder": owner, "expires_at": expires_at}
             try:
                 self.table.put(item, NotExists())
                 return True
             except ConditionFailed:
-                current = self.table.get(item["pk"], item["sk"], consistent=True)
+                current = self.table.get(pk, sk, consistent=True)
                 if current and current.get("holder") == owner:
                     return True  # a retried run: this offer already counted
         return False

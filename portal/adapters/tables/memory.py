@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterable, Sequence
 
 from portal.adapters.tables import (
     INDEX_KEYS,
     AnyOf,
     Below,
+    Condition,
     ConditionFailed,
     Delete,
     Equals,
     Exists,
+    Item,
+    Key,
     NotExists,
+    Operation,
     Put,
 )
 
 
-def _holds(condition, current: dict | None) -> bool:
+def _holds(condition: Condition, current: Item | None) -> bool:
     if condition is None:
         return True
     if isinstance(condition, NotExists):
@@ -38,19 +43,20 @@ def _holds(condition, current: dict | None) -> bool:
 class MemoryTable:
     """In-memory fake with DynamoDB's semantics for what the repository uses."""
 
-    def __init__(self):
-        self._items: dict[tuple[str, str], dict] = {}
+    def __init__(self) -> None:
+        self._items: dict[Key, Item] = {}
         self._lock = threading.Lock()
 
-    def get(self, pk, sk, consistent=False):
+    def get(self, pk: str, sk: str, consistent: bool = False) -> Item | None:
         item = self._items.get((pk, sk))
         return copy.deepcopy(item)
 
-    def batch_get(self, keys, consistent=False):
+    def batch_get(self, keys: Sequence[Key], consistent: bool = False) -> dict[Key, Item]:
         return {k: copy.deepcopy(self._items[k]) for k in keys if k in self._items}
 
-    def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,
-              consistent=False):
+    def query(self, pk: str, *, index: str | None = None, begins: str | None = None,
+              between: tuple[str, str] | None = None, limit: int | None = None,
+              reverse: bool = False, consistent: bool = False) -> list[Item]:
         hash_name, range_name = INDEX_KEYS[index] if index else ("pk", "sk")
         found = [
             item for item in self._items.values()
@@ -61,13 +67,13 @@ class MemoryTable:
         found.sort(key=lambda i: (i[range_name], i["pk"], i["sk"]), reverse=reverse)
         return copy.deepcopy(found[:limit] if limit else found)
 
-    def put(self, item, condition=None):
+    def put(self, item: Item, condition: Condition = None) -> None:
         self.transact([Put(item, condition)])
 
-    def delete(self, pk, sk, condition=None):
+    def delete(self, pk: str, sk: str, condition: Condition = None) -> None:
         self.transact([Delete(pk, sk, condition)])
 
-    def update(self, pk, sk, fields: dict, condition=Exists()):
+    def update(self, pk: str, sk: str, fields: Item, condition: Condition = Exists()) -> None:
         """Set the named attributes (None removes one), leaving the others as they are."""
         with self._lock:
             current = self._items.get((pk, sk))
@@ -81,7 +87,7 @@ class MemoryTable:
                     item[name] = copy.deepcopy(value)
             self._items[(pk, sk)] = item
 
-    def add(self, pk, sk, attribute, amount, extra=None):
+    def add(self, pk: str, sk: str, attribute: str, amount: int, extra: Item | None = None) -> int:
         """Atomic counter: add ``amount`` and return the new value (creating the item)."""
         with self._lock:
             item = self._items.setdefault((pk, sk), {"pk": pk, "sk": sk})
@@ -90,7 +96,7 @@ class MemoryTable:
                 item.setdefault(name, value)
             return item[attribute]
 
-    def transact(self, operations):
+    def transact(self, operations: Sequence[Operation]) -> None:
         if len(operations) > 100:
             raise ValueError("a transaction holds at most 100 operations")
         with self._lock:
@@ -108,18 +114,18 @@ class MemoryTable:
                 elif isinstance(op, Delete):
                     self._items.pop(key, None)
 
-    def put_many(self, items):
+    def put_many(self, items: Iterable[Item]) -> None:
         """Unconditional writes, as BatchWriteItem: each item lands whole; not one transaction."""
         with self._lock:
             for item in items:
                 self._items[(item["pk"], item["sk"])] = copy.deepcopy(
                     {k: v for k, v in item.items() if v is not None})
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._items)
 
 
-def _key_of(op):
+def _key_of(op: Operation) -> Key:
     if isinstance(op, Put):
         return op.item["pk"], op.item["sk"]
     return op.pk, op.sk
