@@ -121,7 +121,7 @@ class Practice:
         opening = Opening("open1", upcoming.therapist_id, start, start + timedelta(minutes=50),
                           frozenset({upcoming.mode}), "gone1", T0,
                           offers=(OfferSent(upcoming.client_id, 1, T0, "sms"),))
-        self.store.table.put(self.store.opening_record(opening))
+        self.store.table.put(self.store.opening_record(opening).item)
         return self.links.offer_url(opening, upcoming.client_id).rsplit("/", 1)[-1]
 
     def rules(self):

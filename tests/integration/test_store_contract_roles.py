@@ -18,7 +18,7 @@ from portal.domain.risk import CheckIn
 from portal.domain.waitlist import OfferRef, Opening, WaitlistEntry, WaitlistPrefs
 from tests import builders
 from tests.conftest import T0
-from tests.integration.test_store_contract import appointment, audit, book
+from tests.integration.test_store_contract import appointment, audit
 
 HERE = Path(__file__).parent
 
@@ -48,7 +48,7 @@ def test_waitlist_entries_openings_and_an_offer_page_in_one_read(any_store):
     any_store.save_waitlist_entry(entry)
     assert any_store.waitlist_entry(c.id, consistent=True) == entry
     assert any_store.waitlist_of(t.id) == [entry]
-    any_store.table.put(any_store.opening_record(_opening()))  # as a freeing change writes it
+    any_store.table.put(any_store.opening_record(_opening()).item)  # as a freeing change writes it
     assert any_store.save_opening(_opening(2)) and not any_store.save_opening(_opening(2))  # version read
     assert any_store.get_opening("open01", consistent=True) == _opening(2)
     assert any_store.openings_of(t.id, T0, T0 + timedelta(days=7)) == [_opening(2)]
@@ -73,10 +73,10 @@ def test_records_written_with_a_change_land_with_it(any_store):
     extra = (any_store.waitlist_left_record(entry), any_store.opening_record(_opening(oid="open02")),
              any_store.offer_message_record(wave), any_store.inbox_record(note),
              any_store.message_record(PendingMessage("appt01", "thanks", Channel.EMAIL, T0 + timedelta(hours=1))))
-    book(any_store, appointment("appt01"))
+    assert any_store.waitlist_from_item(extra[0].item) is None  # a done entry is no entry
+    appt = appointment("appt01")
+    any_store.book(appt, appt.end, [], audit(appt.id), extra=list(extra))  # one transaction
     any_store.add_audit(AuditEvent("appt01", T0 + timedelta(minutes=1), "therapist", "noted", "test"))
-    assert any_store.waitlist_from_item(extra[0]) is None  # a done entry is no entry
-    any_store.table.transact([builders_put(item) for item in extra])
     assert any_store.waitlist_entry(c.id, consistent=True) is None  # the done record replaced it
     assert any_store.get_opening("open02", consistent=True).id == "open02"
     assert {m.kind for m in any_store.messages_of("appt01")} == {"offer", "thanks"}
@@ -84,12 +84,6 @@ def test_records_written_with_a_change_land_with_it(any_store):
     assert [e.action for e in any_store.audit_trail("appt01")] == ["booked", "noted"]
     any_store.defer_notice(PendingMessage("appt01", "thanks", Channel.EMAIL, T0 + timedelta(hours=2)))
     assert [m.due_at for m in any_store.messages_of("appt01") if m.kind == "thanks"] == [T0 + timedelta(hours=2)]
-
-
-def builders_put(item):
-    from portal.adapters.tables import Put
-
-    return Put(item)
 
 
 def test_offers_a_day_are_capped_and_held_per_opening(any_store):

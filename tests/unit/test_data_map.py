@@ -67,7 +67,7 @@ def _one_of_every_kind(deps):
     entry = WaitlistEntry(client.id, TID, client.timezone, WaitlistPrefs(), now, now + timedelta(days=30),
                           name=f"{SENTINELS['first']} Q.")
     store.save_waitlist_entry(entry)
-    store.table.put({**store.waitlist_left_record(entry), "pk": "CLIENT#other", "sk": "WAITLIST#done"})
+    store.table.put({**store.waitlist_left_record(entry).item, "pk": "CLIENT#other", "sk": "WAITLIST#done"})
     store.save_opening(Opening("open1", TID, now + timedelta(days=3), now + timedelta(days=3, minutes=50),
                                frozenset({Mode.TELE}), ahead[0].id, now))
     return client, ahead

@@ -17,7 +17,7 @@ from portal.domain.messages import PendingMessage
 from portal.domain.model import Appointment
 from portal.domain.notices import NOTICE_CHANNELS, notice_key
 from portal.domain.timemath import cells
-from portal.interfaces import AppointmentChange, AppointmentContext
+from portal.interfaces import AppointmentChange, AppointmentContext, StoreRecord
 
 
 class AppointmentRecords(StoreBase):
@@ -58,7 +58,8 @@ class AppointmentRecords(StoreBase):
         )
 
     def book(self, appointment: Appointment, hold_end: datetime,
-             messages: list[PendingMessage], audit: AuditEvent, extra: Iterable[Item] = ()) -> None:
+             messages: list[PendingMessage], audit: AuditEvent,
+             extra: Iterable[StoreRecord] = ()) -> None:
         """Store a new session and claim its time cells, all or nothing."""
         claims = self._claims(appointment.therapist_id, appointment.start, hold_end, appointment.id)
         ops: list[Operation] = [Put(sessions.appointment_to_item(appointment, [m.key for m in messages], hold_end),
@@ -66,7 +67,7 @@ class AppointmentRecords(StoreBase):
         ops += [Put(c, NotExists()) for c in claims]
         ops += [Put(sessions.message_to_item(m)) for m in messages]
         ops.append(Put(sessions.audit_to_item(audit, _unique())))
-        ops += [Put(item) for item in extra]
+        ops += [Put(record.item) for record in extra]
         try:
             self.table.transact(ops)
         except ConditionFailed as failure:
@@ -98,7 +99,7 @@ class AppointmentRecords(StoreBase):
                     for k in change.before_message_keys if k not in kept]
             ops += [Put(sessions.message_to_item(m)) for m in change.messages]
         ops.append(Put(sessions.audit_to_item(change.audit, _unique())))
-        ops += [Put(item) for item in change.extra]
+        ops += [Put(record.item) for record in change.extra]
         try:
             self.table.transact(ops)
         except ConditionFailed as failure:

@@ -5,17 +5,18 @@ from dataclasses import replace
 
 from portal.adapters.codec import keys, sessions
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import ConditionFailed, Exists, Item, NotExists
+from portal.adapters.tables import ConditionFailed, Exists, NotExists
 from portal.domain.errors import NotFound
 from portal.domain.model import InboxItem
+from portal.interfaces import StoreRecord
 
 
 class InboxRecords(StoreBase):
     # --- therapist inbox ----------------------------------------------------------------
     @staticmethod
-    def inbox_record(item: InboxItem) -> Item:
+    def inbox_record(item: InboxItem) -> StoreRecord:
         """The record for an inbox item: pass it as ``extra`` to write it with a change."""
-        return sessions.inbox_to_item(item)
+        return StoreRecord(sessions.inbox_to_item(item))
 
     def add_inbox(self, item: InboxItem) -> None:
         self.table.put(sessions.inbox_to_item(item), NotExists())

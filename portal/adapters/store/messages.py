@@ -11,10 +11,10 @@ from portal.adapters.codec import delivery as codec_delivery
 from portal.adapters.codec import keys, people, sessions
 from portal.adapters.codec import notices as codec_notices
 from portal.adapters.store.base import StoreBase
-from portal.adapters.tables import AnyOf, Below, Condition, ConditionFailed, Equals, Exists, Item, NotExists, Put
+from portal.adapters.tables import AnyOf, Below, Condition, ConditionFailed, Equals, Exists, NotExists, Put
 from portal.domain.messages import CLAIMED, PENDING, SENT, PendingMessage
 from portal.domain.timemath import iso_utc
-from portal.interfaces import SendingRead
+from portal.interfaces import SendingRead, StoreRecord
 
 
 class MessageRecords(StoreBase):
@@ -92,9 +92,9 @@ class MessageRecords(StoreBase):
         return out
 
     @staticmethod
-    def message_record(message: PendingMessage) -> Item:
+    def message_record(message: PendingMessage) -> StoreRecord:
         """The record for a message: pass it as ``extra`` to write it with a change."""
-        return sessions.message_to_item(message)
+        return StoreRecord(sessions.message_to_item(message))
 
     def defer_notice(self, message: PendingMessage) -> None:
         """Write a change notice over any earlier one for its channel (that one told of an

@@ -16,6 +16,7 @@ from portal.domain.audit import AuditEvent
 from portal.domain.errors import NotFound, StaleVersion, ValidationError
 from portal.domain.model import Availability, Therapist
 from portal.domain.timemath import iso_utc, parse_utc
+from portal.interfaces import StoreRecord
 
 
 class TeamRecords(StoreBase):
@@ -87,7 +88,7 @@ class TeamRecords(StoreBase):
                 people.availability_from_item(by_key.get(keys.availability_key(therapist_id))))
 
     def save_availability(self, therapist_id: str, availability: Availability,
-                          extra: Iterable[Item] = ()) -> Availability:
+                          extra: Iterable[StoreRecord] = ()) -> Availability:
         """``extra`` records (the openings the new hours make) are written in the same transaction."""
         from dataclasses import replace
 
@@ -100,7 +101,7 @@ class TeamRecords(StoreBase):
         try:
             item = people.availability_to_item(therapist_id, stored)
             if extra:
-                self.table.transact([Put(item, condition)] + [Put(record) for record in extra])
+                self.table.transact([Put(item, condition)] + [Put(record.item) for record in extra])
             else:
                 self.table.put(item, condition)
         except ConditionFailed:

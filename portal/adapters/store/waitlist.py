@@ -17,7 +17,7 @@ from portal.adapters.tables import ConditionFailed, Equals, Exists, Item, NotExi
 from portal.domain.messages import PendingMessage
 from portal.domain.timemath import iso_utc
 from portal.domain.waitlist import OFFERS_A_DAY, OfferRef, Opening, WaitlistEntry
-from portal.interfaces import OfferPage
+from portal.interfaces import OfferPage, StoreRecord
 
 
 class WaitlistRecords(StoreBase):
@@ -56,25 +56,25 @@ class WaitlistRecords(StoreBase):
             pass  # the client left the list meanwhile
 
     @staticmethod
-    def waitlist_left_record(entry: WaitlistEntry) -> Item:
+    def waitlist_left_record(entry: WaitlistEntry) -> StoreRecord:
         """An entry that got its earlier time: written with the claim, out of the index."""
         item = codec_waitlist.entry_to_item(entry)
         for name in ("gsi1pk", "gsi1sk", "offer"):
             item.pop(name, None)
         item["type"] = "waitlist_done"
-        return item
+        return StoreRecord(item)
 
     # --- openings -----------------------------------------------------------------------------
     @staticmethod
-    def opening_record(opening: Opening) -> Item:
+    def opening_record(opening: Opening) -> StoreRecord:
         """Pass it as ``extra`` to write the opening with the change that frees its time."""
-        return codec_waitlist.opening_to_item(opening)
+        return StoreRecord(codec_waitlist.opening_to_item(opening))
 
     @staticmethod
-    def offer_message_record(message: PendingMessage) -> Item:
+    def offer_message_record(message: PendingMessage) -> StoreRecord:
         """A wave's due message, written with the change that frees the time. Not among the
         session's own message keys, so a later change to that session leaves it be."""
-        return sessions.message_to_item(message)
+        return StoreRecord(sessions.message_to_item(message))
 
     def get_opening(self, opening_id: str, consistent: bool = False) -> Opening | None:
         item = self.table.get(*keys.opening_key(opening_id), consistent=consistent)
