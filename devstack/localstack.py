@@ -131,11 +131,11 @@ def invoke_function(target: str, container, payload: dict | None = None) -> dict
              "attune_function": short_name(target)}
     if payload:
         event = {**event, **payload}
-    from functions._guard import EventFailed
+    from functions._guard import HandlerFailed
 
     try:
         return handler(event, None)
-    except EventFailed as failure:  # on AWS the platform would retry the event; here, say so
+    except HandlerFailed as failure:  # on AWS, Lambda counts an error (and may retry); here, say so
         return {"error": str(failure)}
 
 

@@ -2,9 +2,12 @@
 
 Two kinds of handler, two endings:
 
-- Scheduled runs (reminders, follow-ups, check-ins, digest) go through ``guarded``: a
-  failure is logged and reported in the run's summary, never raised. Their cursors and
-  once-only claims make every run idempotent, so the next scheduled run picks up where
+- Scheduled runs (reminders, follow-ups, check-ins, digest, waitlist) go through ``guarded``.
+  One message that cannot be sent is logged by the service, counted in the run's summary
+  (``failed``) and tried again by a later run. A run that fails as a whole (the table
+  unreachable, a bug) is logged and raised as ``RunFailed``, so that Lambda counts an error
+  and the errors alarm (infra/template.yaml) tells the admin. Their cursors and once-only
+  claims make every run idempotent, so a retried or the next scheduled run picks up where
   this one stopped.
 - Event-driven handlers (inbound SMS, SES events) go through ``event_handled``: a failure
   is logged and then raised as ``EventFailed``, so the platform retries the event (Lambda's
@@ -12,8 +15,8 @@ Two kinds of handler, two endings:
   among them. Their services handle each message once (``portal.services.messaging.inbound``).
 
 Neither lets a ``TypeError`` escape: Zappa then calls the handler again as
-``handler(event)`` and ``handler()``, re-running its side effects. ``EventFailed`` is a
-``RuntimeError``, chained from its cause.
+``handler(event)`` and ``handler()``, re-running its side effects. ``RunFailed`` and
+``EventFailed`` are ``RuntimeError``s, chained from their cause.
 """
 import logging
 from datetime import timedelta
@@ -25,7 +28,15 @@ log = logging.getLogger("attune.functions")
 SAFETY_MS = 20_000  # stop starting new sends this long before Lambda's timeout
 
 
-class EventFailed(RuntimeError):
+class HandlerFailed(RuntimeError):
+    """A handler failed as a whole. A RuntimeError, never a TypeError (see above)."""
+
+
+class RunFailed(HandlerFailed):
+    """A scheduled run failed as a whole: Lambda should count an error."""
+
+
+class EventFailed(HandlerFailed):
     """An event-driven handler failed: the platform should deliver the event again."""
 
 
@@ -58,12 +69,18 @@ def _deps():
 
 
 def guarded(name, work, context=None):
-    """A scheduled run: ``work(deps, should_stop)`` with the default container; never raises."""
+    """A scheduled run: ``work(deps, should_stop)`` with the default container. Returns its
+    summary; a whole-run failure is logged and raised as RunFailed (never a TypeError)."""
     try:
-        return work(_deps(), time_budget(context))
+        summary = work(_deps(), time_budget(context))
     except Exception as problem:  # noqa: BLE001 - see the module docstring
-        log.exception("%s failed", name)
-        return {"error": f"{type(problem).__name__}: the {name} run failed; see the log"}
+        # The name goes in ``function``: the JSON logs drop string arguments (portal/logs.py).
+        log.exception("scheduled run failed", extra={"function": name, "event": "run_failed"})
+        raise RunFailed(f"the {name} run failed ({type(problem).__name__}); "
+                        "the next scheduled run will try again") from problem
+    log.info("scheduled run finished", extra={"function": name, "event": "run_finished",
+                                              "summary": summary})
+    return summary
 
 
 def event_handled(name, work, context=None):
@@ -72,6 +89,7 @@ def event_handled(name, work, context=None):
     try:
         return work(_deps(), lock_for(context))
     except Exception as problem:  # noqa: BLE001 - see the module docstring
-        log.exception("%s failed; the event will be retried", name)
+        log.exception("event handler failed; the event will be retried",
+                      extra={"function": name, "event": "event_failed"})
         raise EventFailed(f"the {name} handler failed ({type(problem).__name__}); "
                           "the event will be retried") from problem

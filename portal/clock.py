@@ -9,6 +9,9 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 
+    def wall_now(self) -> datetime:
+        return self.now()
+
 
 class FixedClock:
     """A clock that stands still until told to move (tests)."""
@@ -18,6 +21,9 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self._now
+
+    def wall_now(self) -> datetime:
+        return self._now  # a test's authenticator codes follow its fixed time
 
     def set(self, now: datetime):
         self._now = now.astimezone(timezone.utc)
@@ -35,6 +41,10 @@ class DevClock:
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc) + self._offset
+
+    def wall_now(self) -> datetime:
+        """Real time, whatever the panel set: a real authenticator app's codes follow it."""
+        return datetime.now(timezone.utc)
 
     def set(self, now: datetime):
         with self._lock:

@@ -22,6 +22,11 @@ from portal.domain.waitlist import Opening, WaitlistEntry
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
+    def wall_now(self) -> datetime:
+        """The real time, for what a device outside the app computes (authenticator codes).
+        Equal to now() except on the dev stack's movable clock."""
+        ...
+
 
 @dataclass(frozen=True)
 class Attachment:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from portal.domain.messages import CLAIMED, FAILED, PENDING, SENT, SKIPPED, PendingMessage
 
 QUEUED, DELIVERED, BOUNCED, COMPLAINED = "queued", "delivered", "bounced", "complained"
-STATES = (QUEUED, SENT, DELIVERED, BOUNCED, COMPLAINED, FAILED, SKIPPED)
 
 # Outcomes a provider can report, in rank order: a later report never lowers the state
 # (SES may report a Delivery and then a Complaint; a late Delivery must not hide it).
@@ -115,8 +114,3 @@ def sms_outcome(event_type: str) -> str:
     if event_type.startswith("TEXT_"):
         return FAILED
     return ""
-
-
-def raises(current: str, new: str) -> bool:
-    """True when ``new`` should replace ``current`` (a report never lowers the state)."""
-    return OUTCOME_RANK.get(new, -1) > OUTCOME_RANK.get(current, -1)

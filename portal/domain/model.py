@@ -111,6 +111,7 @@ DEFAULT_CRISIS_TEXT = (
 
 
 CHANGE_GRACE_MAX = 30  # minutes
+CLOSED_DAYS_MAX = 400  # two years of holidays and the practice's own dates, with room
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,20 @@ class PracticeSettings:
     grace_minutes: int = 3
     body_days: int = BODY_DAYS  # how long a sent message's text is kept (retention)
     marker_days: int = MARKER_DAYS  # how long one-off sending records are kept
+    # Closed days (services/workspace/closed_days.py): the public holidays of the country and
+    # state, less those the practice keeps open (by name), plus its own dates. ``closed_days``
+    # is what they come to over the next two years, computed when saved, so no request path
+    # needs the holidays package; portal.domain.slots leaves these days out of every open time.
+    holiday_country: str = "US"
+    holiday_state: str = ""
+    holidays_open: tuple[str, ...] = ()
+    own_closed_days: tuple[date, ...] = ()
+    closed_days: tuple[date, ...] = ()
 
     def __post_init__(self):
         require_zone(self.timezone)
+        if len(self.closed_days) > CLOSED_DAYS_MAX or len(self.own_closed_days) > CLOSED_DAYS_MAX:
+            raise ValidationError(f"At most {CLOSED_DAYS_MAX} closed days, please.")
         check_windows(self.body_days, self.marker_days)
         for name in ("late_cancel_hours", "min_notice_hours", "nudge_hours"):
             if not 0 <= getattr(self, name) <= 24 * 14:

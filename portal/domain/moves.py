@@ -18,6 +18,10 @@ class MovedFrom:
     start: datetime
     mode: str  # a Mode value ("in_person", "tele"): kept plain so model.py can hold this type
     version: int  # the session's version right after the move: any later change ends the undo
+    # The confirmation before the move ("scheduled"/"confirmed", "" when not known), so an undo
+    # puts it back: a move counts as the client's word, an undo takes that back too.
+    status: str = ""
+    confirmed_via: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.timemath import iso_utc
 
 NOTICE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.VOICE)
-# What a notice says when nothing is known of what the client was told: a session booked
-# from the link ("rebooked"), or a notice replaced while it was being sent.
-CONFIRMED, RESCHEDULED, MODE, CANCELLED, REBOOKED = "confirmed", "rescheduled", "mode", "cancelled", "rebooked"
+# What a notice tells. With nothing known of what the client was told (a session booked from
+# the link, or a notice replaced while it was being sent), it says the kind it was planned with.
+CONFIRMED, RESCHEDULED, MODE, CANCELLED = "confirmed", "rescheduled", "mode", "cancelled"
 
 
 def notice_key(channel: Channel) -> str:

@@ -1,8 +1,9 @@
-"""Open slots: weekly windows, minus time off, booked time with buffers, minimum notice and horizon."""
+"""Open slots: weekly windows, minus time off and the practice's closed days, booked time with
+buffers, minimum notice and horizon."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from portal.domain.model import Appointment, Availability, Mode, PracticeSettings, Therapist
 from portal.domain.timemath import days, is_evening, is_weekend, local_wall_to_utc, to_local
@@ -32,6 +33,15 @@ def busy_intervals(appointments: list[Appointment], buffer: timedelta, ignore_id
     ]
 
 
+def closed_on(settings: PracticeSettings, start: datetime, zone_name: str) -> bool:
+    """The practice is closed on this start's day, as the therapist's wall clock reads it."""
+    return to_local(start, zone_name).date() in settings.closed_days
+
+
+def closed_day(settings: PracticeSettings, day: date) -> bool:
+    return day in settings.closed_days
+
+
 def open_slots(
     therapist: Therapist,
     availability: Availability,
@@ -46,7 +56,7 @@ def open_slots(
 
     Windows are in the therapist's wall-clock time; each day is walked in that
     zone, so a window keeps its local hours across DST, and a start the clocks
-    skip is left out. A deactivated therapist offers none.
+    skip is left out, as are the practice's closed days. A deactivated therapist offers none.
     """
     if not therapist.active:
         return []
@@ -61,8 +71,9 @@ def open_slots(
     slots = []
     first_day = to_local(earliest, tz_name).date()
     last_day = to_local(latest, tz_name).date()
+    closed = frozenset(settings.closed_days)
     for day in days(first_day, last_day):
-        if any(off.covers(day) for off in availability.time_off):
+        if day in closed or any(off.covers(day) for off in availability.time_off):
             continue
         for window in availability.windows_on(day.weekday()):
             if mode is not None and mode not in window.modes:

@@ -2,7 +2,7 @@
 URL helper for templates."""
 from flask import current_app, request, url_for
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'{static}; img-src 'self' data:{static}; "
+CSP = ("default-src 'self'; script-src 'self'{static}; style-src 'self'{static}; img-src 'self' data:{static}; "
        "font-src 'self'{static}; form-action 'self'; base-uri 'none'; object-src 'none'; "
        "frame-ancestors 'none'")
 

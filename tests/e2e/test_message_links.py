@@ -94,7 +94,13 @@ def test_a_confirmed_client_is_not_asked_to_confirm_again(web):
     a = web.book(status=Status.CONFIRMED)
     v = values_for(web, a)
     email = compose.reminder_email(v, "x@example.com", None)
-    assert "You're confirmed for" in email.text and "You're confirmed for" in email.html
+    assert "You're confirmed. Your session is tomorrow: Thu Mar 5" in email.text
+    assert "You're confirmed. Your session is tomorrow:" in email.html
+    later = web.book(a.start + timedelta(days=6), status=Status.CONFIRMED)
+    soon = compose.how_soon(later, web.clock.now(), web.client.timezone)
+    later_email = compose.reminder_email(values_for(web, later, soon=soon), "x@example.com", None)
+    assert soon.startswith("in ") and "confirmed for in" not in later_email.text  # issue 18 item 7
+    assert f"You're confirmed. Your session is {soon}: Wed Mar 11" in later_email.text
     assert "Yes, I'll be there" not in email.html and "/confirm" not in email.text
     assert "confirmed" in compose.reminder_sms(v) and "Confirm" not in compose.reminder_sms(v)
     assert "You're confirmed" in compose.reminder_voice(v)

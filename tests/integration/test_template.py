@@ -240,3 +240,156 @@ def test_topics_and_table_can_be_encrypted_with_keys_the_practice_controls():
     publishers = resources["TopicKey"]["Properties"]["KeyPolicy"]["Statement"][1]["Principal"]["Service"]
     assert set(publishers) == {"ses.amazonaws.com", "sms-voice.amazonaws.com"}
     assert _template()["Parameters"]["TableKmsKeyArn"]["Default"] == ""
+
+
+# --- alarms (docs/operations.md says what to do when each fires) ---------------------------
+OPERATIONS_DOC = TEMPLATE.parents[1] / "docs" / "operations.md"
+ZAPPA_SETTINGS = TEMPLATE.parents[1] / "zappa_settings.json"
+ADMIN = "office@riverbend.example"
+FUNCTION = {"Fn::If": ["FunctionNamed", {"Ref": "FunctionName"}, {"Fn::Sub": "attune-${Stage}"}]}
+# logical id: (namespace, metric, statistic, comparison, threshold, dimensions)
+EXPECTED_ALARMS = {
+    "FunctionErrorsAlarm": ("AWS/Lambda", "Errors", "Sum", "GreaterThanOrEqualToThreshold", 1,
+                            [{"Name": "FunctionName", "Value": FUNCTION}]),
+    "FunctionThrottlesAlarm": ("AWS/Lambda", "Throttles", "Sum", "GreaterThanOrEqualToThreshold", 1,
+                               [{"Name": "FunctionName", "Value": FUNCTION}]),
+    "SesBounceRateAlarm": ("AWS/SES", "Reputation.BounceRate", "Maximum", "GreaterThanThreshold", 0.02,
+                           None),
+    "SesComplaintRateAlarm": ("AWS/SES", "Reputation.ComplaintRate", "Maximum", "GreaterThanThreshold",
+                              0.001, None),
+    "SmsSpendAlarm": ("AWS/SNS", "SMSMonthToDateSpentUSD", "Maximum", "GreaterThanOrEqualToThreshold",
+                      {"Ref": "SmsSpendAlarmUsd"}, None),
+    "SmsVoiceSpendAlarm": ("AWS/SMSVoice", "TextMessageMonthlySpend", "Maximum",
+                           "GreaterThanOrEqualToThreshold", {"Ref": "SmsSpendAlarmUsd"}, None),
+}
+
+
+def _alarms(template):
+    return {lid: r["Properties"] for lid, r in template["Resources"].items()
+            if r["Type"] == "AWS::CloudWatch::Alarm"}
+
+
+def test_each_alarm_watches_its_metric_at_its_threshold_and_tells_the_admin():
+    template = _template()
+    alarms = _alarms(template)
+    assert set(alarms) == {*EXPECTED_ALARMS, "TableSystemErrorsAlarm"}
+    for lid, (namespace, metric, statistic, comparison, threshold, dimensions) in EXPECTED_ALARMS.items():
+        props = alarms[lid]
+        assert (props["Namespace"], props["MetricName"], props["Statistic"]) == (namespace, metric, statistic), lid
+        assert (props["ComparisonOperator"], props["Threshold"]) == (comparison, threshold), lid
+        assert props.get("Dimensions") == dimensions, lid
+    for lid, props in alarms.items():
+        assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}], lid
+        assert props["OKActions"] == [{"Ref": "AlarmTopic"}], lid  # and says when it is over
+        assert props["TreatMissingData"] == "notBreaching", lid  # a quiet night is not an alarm
+    assert template["Parameters"]["SmsSpendAlarmUsd"]["Type"] == "Number"
+
+
+def test_the_function_alarms_watch_the_lambda_zappa_deploys():
+    """Zappa runs the app and every function in one Lambda named <project_name>-<stage>."""
+    import json
+
+    settings = json.loads(ZAPPA_SETTINGS.read_text())
+    project = settings["dev"]["project_name"]
+    scheduled = [e["function"] for e in settings["dev"]["events"] if "expression" in e]
+    assert len(scheduled) == 5 and all("function" not in stage for stage in settings.values())
+    assert FUNCTION["Fn::If"][2] == {"Fn::Sub": f"{project}-${{Stage}}"}
+    assert _template()["Parameters"]["FunctionName"]["Default"] == ""
+
+
+def test_the_table_alarm_adds_up_system_errors_of_every_operation_the_lambda_may_call():
+    template = _template()
+    props = _alarms(template)["TableSystemErrorsAlarm"]
+    [total] = [m for m in props["Metrics"] if m.get("ReturnData")]
+    parts = [m for m in props["Metrics"] if not m.get("ReturnData")]
+    assert total["Expression"] == f"SUM([{', '.join(m['Id'] for m in parts)}])"
+    operations = set()
+    for part in parts:
+        metric = part["MetricStat"]["Metric"]
+        dims = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+        assert (metric["Namespace"], metric["MetricName"]) == ("AWS/DynamoDB", "SystemErrors")
+        assert dims["TableName"] == {"Ref": "AppTable"} and part["MetricStat"]["Stat"] == "Sum"
+        operations.add(dims["Operation"])
+    allowed = {a.split(":")[1] for lid, s in _iam_statements(template)
+               if lid == "LambdaRole" and s["Effect"] == "Allow"
+               for a in _as_list(s["Action"]) if a.startswith("dynamodb:")}
+    # DescribeTable and ConditionCheckItem are not operations DynamoDB reports on its own.
+    assert allowed - {"DescribeTable", "ConditionCheckItem"} <= operations
+    assert "TransactWriteItems" in operations  # bookings and moves are transactions
+    assert (props["ComparisonOperator"], props["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1)
+
+
+def test_the_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use():
+    resources = _template()["Resources"]
+    topic = resources["AlarmTopic"]["Properties"]
+    # Not alias/aws/sns: CloudWatch cannot publish to a topic under the AWS-managed key.
+    assert topic["KmsMasterKeyId"] == {"Ref": "TopicKey"}
+    assert topic["Subscription"] == [{"Protocol": "email", "Endpoint": {"Ref": "AdminEmail"}}]
+    statements = resources["TopicKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [alarms] = [s for s in statements if s["Principal"].get("Service") == "cloudwatch.amazonaws.com"]
+    assert set(alarms["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+
+
+def _resolve(value, refs):
+    """The few intrinsics the alarms use, resolved as CloudFormation would (FunctionName empty)."""
+    if isinstance(value, list):
+        return [_resolve(v, refs) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "Ref" in value:
+        return refs[value["Ref"]]
+    if "Fn::Sub" in value:
+        text = value["Fn::Sub"]
+        for name, resolved in refs.items():
+            text = text.replace("${" + name + "}", str(resolved))
+        return text
+    if "Fn::If" in value:
+        condition, then, otherwise = value["Fn::If"]
+        assert condition == "FunctionNamed"
+        return _resolve(then if refs["FunctionName"] else otherwise, refs)
+    return {k: _resolve(v, refs) for k, v in value.items()}
+
+
+def test_the_stack_emails_the_admin_through_the_encrypted_topic_and_its_alarms_are_valid(monkeypatch):
+    """moto skips AWS::CloudWatch::Alarm, so each alarm's properties (the CloudWatch API's own
+    names) are put into moto's CloudWatch as the stack would create them."""
+    _aws_env(monkeypatch)
+    with mock_aws(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cfn = boto3.client("cloudformation", region_name=REGION)
+        cfn.create_stack(
+            StackName=STACK, TemplateBody=TEMPLATE.read_text(), Capabilities=["CAPABILITY_IAM"],
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in {
+                "DeletionProtection": "false", "EnableCdn": "false", "AdminEmail": ADMIN}.items()])
+        stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        topic_arn = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}["AlarmTopicArn"]
+        [key_id] = [r["PhysicalResourceId"] for r in
+                    cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+                    if r.get("LogicalResourceId") == "TopicKey"]
+
+        sns = boto3.client("sns", region_name=REGION)
+        assert sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]["KmsMasterKeyId"] == key_id
+        subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
+        assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", ADMIN)]
+
+        refs = {"Stage": "dev", "FunctionName": "", "AlarmTopic": topic_arn, "AppTable": TABLE,
+                "SmsSpendAlarmUsd": 80.0}
+        cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+        for props in _alarms(_template()).values():
+            cloudwatch.put_metric_alarm(**_resolve(props, refs))  # botocore checks every name
+        made = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    assert made["attune-dev-function-errors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "attune-dev"}]
+    assert made["attune-dev-sms-spend"]["Threshold"] == 80.0
+    assert made["attune-dev-ses-bounce-rate"]["Threshold"] == 0.02
+    assert all(a["AlarmActions"] == [topic_arn] for a in made.values())
+    assert len(made) == len(_alarms(_template()))
+
+
+def test_each_alarm_points_to_a_section_of_the_operations_page():
+    import re
+
+    headings = set(re.findall(r"^## (.+)$", OPERATIONS_DOC.read_text(), flags=re.M))
+    for lid, props in _alarms(_template()).items():
+        [named] = re.findall(r'"([^"]+)"', props["AlarmDescription"])
+        assert named in headings, (lid, named, headings)

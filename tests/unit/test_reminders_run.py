@@ -289,13 +289,16 @@ def test_voice_reminders_are_spoken_with_no_links(deps, store, clock, notifier, 
     assert "http" not in text and "Rivera" not in text
 
 
-def test_reminders_handler_returns_a_summary_and_never_raises(deps, store, clock, practice, monkeypatch,
-                                                             handlers):
+def test_reminders_handler_returns_a_summary_and_raises_no_type_error(deps, store, clock, practice,
+                                                                     monkeypatch, handlers):
     from functions import reminders
+    from functions._guard import RunFailed
     therapist, client = practice
     book(deps, therapist, client, at(2026, 3, 6, 20, 0))
     clock.set(at(2026, 3, 5, 20, 0))
     assert reminders.handler({"detail-type": "Scheduled Event"}, None)["sent"] == 2
     monkeypatch.setattr(store, "cursor", lambda *a: (_ for _ in ()).throw(TypeError("boom")))
-    answer = reminders.handler({}, None)  # a TypeError inside must not reach Zappa (it would re-run)
-    assert answer["error"].startswith("TypeError")
+    with pytest.raises(RunFailed) as failure:  # a TypeError must not reach Zappa (it would re-run)
+        reminders.handler({}, None)
+    assert not isinstance(failure.value, TypeError)
+    assert isinstance(failure.value.__cause__, TypeError)

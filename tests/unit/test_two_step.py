@@ -177,3 +177,22 @@ def test_the_half_signed_in_state_lasts_minutes():
     assert not two_step.pending_expired("enrol", 1000, 1000 + 15 * 60)
     assert two_step.pending_expired("code", 1000, 900)  # issued in the future
     assert two_step.pending_expired("other", 1000, 1000 + 1)
+
+
+def test_on_the_dev_stack_codes_follow_real_time_not_the_moved_dev_clock(store, maya):
+    """Issue 18 item 10: a real authenticator's code still works after the dev panel moves the
+    clock, and a code for the dev clock's time does not."""
+    from datetime import datetime, timezone
+
+    from portal.clock import DevClock
+    from portal.interfaces import Deps
+
+    dev_clock = DevClock()
+    dev_deps = Deps(store=store, notifier=None, clock=dev_clock, links=None)
+    secret = two_step.new_enrolment(maya).secret
+    real = lambda: pyotp.TOTP(secret).at(datetime.now(timezone.utc))  # noqa: E731 - the phone
+    dev_clock.advance(timedelta(days=1))
+    two_step.enrol(dev_deps, maya, secret, real())
+    maya = store.get_therapist(maya.id)
+    with pytest.raises(two_step.CodeRefused):
+        two_step.check_code(dev_deps, maya, pyotp.TOTP(secret).at(dev_clock.now()))

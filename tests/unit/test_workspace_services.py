@@ -147,6 +147,7 @@ def test_a_series_tells_the_client_once_listing_every_date(deps, store, notifier
     assert all(r.booked for r in results)
     told = [payload for channel, to, payload in notifier.sent if channel == "email"]
     assert len(told) == 1 and "booked for 3 sessions" in told[0].text
+    assert told[0].subject == "Booked: your 3 sessions, starting Tue Mar 3, 10 AM EST"
     for when in ("Tue Mar 3, 10 AM EST", "Tue Mar 10, 10 AM EDT", "Tue Mar 17, 10 AM EDT"):
         assert when in told[0].text and when in told[0].html
     texts = [payload for channel, to, payload in notifier.sent if channel == "sms"]

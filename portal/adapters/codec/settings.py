@@ -1,7 +1,7 @@
 """The practice settings to an item and back (its waitlist part as one map inside it)."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from portal.adapters.codec.keys import SETTINGS_KEY
 from portal.adapters.tables import Item
@@ -27,6 +27,22 @@ def waitlist_settings_from_item(item: Item | None) -> Item:
     return values
 
 
+def closed_to_item(s: PracticeSettings) -> Item:
+    return {"country": s.holiday_country, "state": s.holiday_state, "open": list(s.holidays_open),
+            "own": [d.isoformat() for d in s.own_closed_days],
+            "days": [d.isoformat() for d in s.closed_days]}
+
+
+def closed_from_item(item: Item | None) -> Item:
+    """Settings saved before closed days keep the defaults (no closed day)."""
+    if not item:
+        return {}
+    return {"holiday_country": item.get("country", "US"), "holiday_state": item.get("state", ""),
+            "holidays_open": tuple(item.get("open") or ()),
+            "own_closed_days": tuple(date.fromisoformat(d) for d in item.get("own") or ()),
+            "closed_days": tuple(date.fromisoformat(d) for d in item.get("days") or ())}
+
+
 def settings_to_item(s: PracticeSettings) -> Item:
     return {
         "pk": SETTINGS_KEY[0], "sk": SETTINGS_KEY[1], "type": "settings",
@@ -42,7 +58,7 @@ def settings_to_item(s: PracticeSettings) -> Item:
         "tele_link_template": s.tele_link_template, "version": s.version,
         "nudge_hours": s.nudge_hours, "two_step_required": s.two_step_required,
         "change_grace_minutes": s.change_grace_minutes, "waitlist": waitlist_settings_to_item(s),
-        "body_days": s.body_days, "marker_days": s.marker_days,
+        "body_days": s.body_days, "marker_days": s.marker_days, "closed": closed_to_item(s),
     }
 
 
@@ -66,4 +82,5 @@ def settings_from_item(item: Item | None) -> PracticeSettings:
         change_grace_minutes=item.get("change_grace_minutes", 3),
         **waitlist_settings_from_item(item.get("waitlist")),
         body_days=int(item.get("body_days", BODY_DAYS)), marker_days=int(item.get("marker_days", MARKER_DAYS)),
+        **closed_from_item(item.get("closed")),
     )

@@ -91,10 +91,13 @@ def reschedule(deps: Deps, ctx: AppointmentContext, start: datetime, version: in
     return after
 
 
-def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int) -> Appointment:
+def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int,
+                confirm: bool = False) -> Appointment:
+    """``confirm``: "Keep it, by video" also says the client will come."""
     _require_upcoming(deps, ctx)
     later = notices.waits(ctx.settings)
-    after = booking.switch_mode(deps, ctx, mode, version, actor=Actor.client("link"), tell_later=later)
+    after = booking.switch_mode(deps, ctx, mode, version, actor=Actor.client("link"), tell_later=later,
+                                confirm=confirm)
     if after.version != ctx.appointment.version and not later:
         notify.send_change(deps, "mode", after, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     return after

@@ -120,7 +120,8 @@ def undo(deps: Deps, ctx: AppointmentContext, version: int) -> Appointment:
         raise StaleVersion()
     later = notices.waits(ctx.settings)
     after = booking.reschedule(deps, ctx, earlier.start, version, actor=Actor.client("link"),
-                               mode=Mode(earlier.mode), slots=bookable_times(ctx, now), tell_later=later)
+                               mode=Mode(earlier.mode), slots=bookable_times(ctx, now), tell_later=later,
+                               restore=earlier)
     if not later:  # otherwise a move and its undo coalesce: usually nothing is sent
         notify.send_change(deps, "rescheduled", after, ctx.client, ctx.therapist, ctx.settings, asked_by_client=True)
     return after

@@ -60,11 +60,18 @@ def change_email(kind, appointment, client, therapist, settings, link, now=None,
     ics = ics_bytes(appointment, client, therapist, settings, link, now=now)
     return Email(
         to=client.email,
-        subject=SUBJECTS[kind].format(**values),
+        subject=_subject(kind, values),
         text=render(f"change_{kind}.txt", **values),
         html=render(f"change_{kind}.html", **values),
         attachments=(Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, ics),),
     )
+
+
+def _subject(kind: str, values: dict) -> str:
+    """A series booked at once is told in one email, so its subject counts the sessions."""
+    if values.get("series"):
+        return f"Booked: your {len(values['series'])} sessions, starting {values['when']}"
+    return SUBJECTS[kind].format(**values)
 
 
 def _attempt(channel: str, send, done: str = SENT) -> str:

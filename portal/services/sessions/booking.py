@@ -150,8 +150,10 @@ def open_times(deps: Deps, therapist: Therapist, availability, settings, *,
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
                actor: Actor, mode: Mode | None = None, slots=None,
-               undoable: bool = False, tell_later: bool = False, extra=()) -> Appointment:
+               undoable: bool = False, tell_later: bool = False, extra=(),
+               restore: MovedFrom | None = None) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
+    ``restore``: an undo's earlier state, whose confirmation comes back with the time.
 
     ``slots`` may be passed by a caller that just computed them; otherwise the
     check reads the calendar (the claim in the transaction is what settles races).
@@ -167,11 +169,15 @@ def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version
         raise SlotUnavailable("That time is no longer open. Here are the times that are.")
     new_mode = mode_at(slot, mode or appointment.mode)
     # A client's own move can be undone while nothing else changes (``moved_from.version``).
-    moved_from = MovedFrom(appointment.start, appointment.mode.value, appointment.version + 1) \
+    moved_from = MovedFrom(appointment.start, appointment.mode.value, appointment.version + 1,
+                           status=appointment.status.value, confirmed_via=appointment.confirmed_via) \
         if undoable else None
     after = replace(appointment.moved_to(new_start), mode=new_mode, changed_by_client=actor.is_client,
                     join_url=_join(appointment, new_mode, ctx), moved_from=moved_from)
-    if actor.is_client and after.status is Status.SCHEDULED:
+    if restore is not None and restore.status in (Status.SCHEDULED.value, Status.CONFIRMED.value):
+        # An undo: the session is back as it was, its confirmation state included.
+        after = replace(after, status=Status(restore.status), confirmed_via=restore.confirmed_via)
+    elif actor.is_client and after.status is Status.SCHEDULED:
         # The client chose this time themselves: asking them to confirm it again would nag.
         after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
     return _change(deps, ctx, after, actor=actor, action="rescheduled",
@@ -197,7 +203,9 @@ def modes_available(ctx: AppointmentContext) -> frozenset[Mode]:
 
 
 def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int, *,
-                actor: Actor, tell_later: bool = False) -> Appointment:
+                actor: Actor, tell_later: bool = False, confirm: bool = False) -> Appointment:
+    """``confirm``: the client said they will come this way ("Keep it, by video"), so the
+    switch also confirms the session, in the same write."""
     _expect_version(ctx, version)
     appointment = ctx.appointment
     if not appointment.status.is_open:
@@ -210,8 +218,11 @@ def switch_mode(deps: Deps, ctx: AppointmentContext, mode: Mode, version: int, *
                     join_url=_join(appointment, mode, ctx),
                     location=appointment.location,
                     changed_by_client=appointment.changed_by_client or actor.is_client)
+    if confirm and after.status is Status.SCHEDULED:
+        after = replace(after, status=Status.CONFIRMED, confirmed_via=actor.via)
     return _change(deps, ctx, after, actor=actor, action="mode_switched",
-                   detail={"mode": mode.value}, keep_messages=True,
+                   detail={"mode": mode.value, **({"confirmed": True} if confirm else {})},
+                   keep_messages=True,
                    tell_later="mode" if tell_later else "")
 
 

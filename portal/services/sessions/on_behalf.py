@@ -14,7 +14,7 @@ from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
 from portal.domain.model import Appointment, Availability, Barrier, Client, Mode, Status, Therapist
 from portal.domain.risk import outside_hours
-from portal.domain.slots import modes_offered_at
+from portal.domain.slots import closed_day, modes_offered_at
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client import notify
@@ -100,13 +100,15 @@ def book_series(deps: Deps, therapist: Therapist, client: Client, first_start: d
         raise ValidationError("The first session must be in the future.")
     in_date_window(first_start.date(), deps.clock.now().date())
     availability = availability or deps.store.get_availability(therapist.id)
+    settings = deps.store.get_settings()  # its closed days
     local = to_local(first_start, therapist.timezone)
     results = []
     for n in range(count):
         day = local.date() + timedelta(weeks=n * every_weeks)
         start = local_wall_to_utc(day, local.time(), therapist.timezone)
-        results.append(_book_one(deps, therapist, client, availability, day, start, mode,
-                                 actor_for(by), location))
+        results.append(SeriesResult(day, start, problem="The practice is closed that day.")
+                       if closed_day(settings, day) else
+                       _book_one(deps, therapist, client, availability, day, start, mode, actor_for(by), location))
     booked = [r.booked for r in results if r.booked]
     if booked:
         _tell_booked(deps, booked[0], client, therapist, series=booked)

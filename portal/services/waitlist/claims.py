@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, SlotUnavailable
 from portal.domain.model import Appointment, Client, Mode, Status
-from portal.domain.slots import Slot
+from portal.domain.slots import Slot, closed_on
 from portal.domain.waitlist import OPEN, Opening, WaitlistEntry
 from portal.interfaces import Deps
 from portal.links import OFFER_SALT
@@ -40,6 +40,7 @@ class Offer:
     session: Appointment | None = None  # the session the time would replace
     mode: Mode | None = None
     other_times: list = field(default_factory=list)
+    closed_day: bool = False  # the practice closed the offered day after the offer went out
 
 
 def read_offer(deps: Deps, token: str, *, check_calendar: bool = True) -> Offer:
@@ -67,6 +68,9 @@ def _state(deps: Deps, offer: Offer, check_calendar: bool) -> str:
     if opening.claimed_by == offer.client.id:
         return MINE
     if opening.status != OPEN:
+        return TAKEN
+    if closed_on(offer.settings, opening.start, offer.therapist.timezone):
+        offer.closed_day = True  # an offer sent before the practice closed that day can't be taken
         return TAKEN
     if entry is None or not entry.is_live(deps.clock.now()):
         return LEFT

@@ -17,7 +17,7 @@ from portal.domain.ids import new_id
 from portal.domain.messages import OFFER, PHONE_CHANNELS, PendingMessage, in_quiet_hours
 from portal.domain.model import Appointment, Channel, Status
 from portal.domain.quiet_hours import local_day
-from portal.domain.slots import busy_intervals, modes_offered_at
+from portal.domain.slots import busy_intervals, closed_on, modes_offered_at
 from portal.domain.waitlist import (
     OPEN,
     Candidate,
@@ -57,6 +57,8 @@ def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, afte
                       after.status in CANCELLED)
     if not reason or not ctx.settings.waitlist_on or not worth_offering(before.start, now):
         return []
+    if closed_on(ctx.settings, before.start, ctx.therapist.timezone):
+        return []  # freed on a day the practice is closed: nobody should book it
     modes = modes_offered_at(ctx.availability, ctx.therapist, before.start) or frozenset({before.mode})
     opening = Opening(id=new_id(), therapist_id=before.therapist_id, start=before.start,
                       end=before.end, modes=modes, source_appointment_id=before.id,
@@ -106,6 +108,8 @@ def send_wave(deps: Deps, out) -> str:
         _close(deps, opening, "too near to offer")
     if therapist is None or not still_free(deps, opening, therapist):
         _close(deps, opening, "the time was booked again")
+    if closed_on(settings, opening.start, therapist.timezone):
+        _close(deps, opening, "the practice closed that day")
     if opening.reason == HOURS and not still_in_hours(opening, store.get_availability(therapist.id),
                                                       therapist):
         _close(deps, opening, "the hours that opened it were taken back")

@@ -27,10 +27,7 @@ from portal.interfaces import Deps
 from portal.services.workspace.clients import client_from_input
 from portal.services.workspace.inputs import FormErrors
 
-CLIENT_COLUMNS = ("therapist_email", "first_name", "last_name", "email", "phone", "timezone",
-                  "channels", "sms_consent")
 CLIENT_REQUIRED = ("therapist_email", "first_name", "timezone")
-APPOINTMENT_COLUMNS = ("therapist_email", "client_email", "start", "mode", "location", "status")
 APPOINTMENT_REQUIRED = ("therapist_email", "client_email", "start", "mode")
 CHANNEL_WORDS = {"email": "email", "e-mail": "email", "sms": "sms", "text": "sms",
                  "voice": "voice", "call": "voice", "phone": "voice"}

@@ -14,6 +14,7 @@ from portal.interfaces import AppointmentContext, Deps
 from portal.services.messaging import delivery
 from portal.services.sessions import booking, hours
 from portal.services.workspace import access
+from portal.services.workspace.closed_days import on_closed_days
 
 HISTORY_DAYS, AHEAD_DAYS = 180, 365
 PREVIEW_DAYS = 14
@@ -62,6 +63,7 @@ class AppointmentPage:
     late: bool  # cancelling now would be inside the late-cancel window
     audit: list[AuditEvent]
     deliveries: tuple = ()  # each message the client was sent, and its state
+    closed: bool = False  # still on, on a day the practice is closed: for the therapist to move
 
 
 def appointment_page(deps: Deps, ctx: AppointmentContext) -> AppointmentPage:
@@ -74,7 +76,8 @@ def appointment_page(deps: Deps, ctx: AppointmentContext) -> AppointmentPage:
         now=now, started=appt.start <= now,
         can_switch_to=other if other in modes and appt.status.is_open else None,
         outside=appt.start > now and outside_hours(appt, ctx.availability, ctx.therapist),
-        late=booking.is_late_cancel(ctx, now), audit=audit, deliveries=deliveries)
+        late=booking.is_late_cancel(ctx, now), audit=audit, deliveries=deliveries,
+        closed=bool(on_closed_days([appt], ctx.settings, ctx.therapist, now)))
 
 
 def reschedule_days(deps: Deps, ctx: AppointmentContext) -> list[tuple[date, list[Slot]]]:
@@ -91,6 +94,7 @@ class AvailabilityPage:
     settings: PracticeSettings
     preview: list[tuple[date, list[Slot]]]  # the next two weeks' open times
     outside: list[Appointment]  # booked sessions the hours no longer cover
+    closed: list[Appointment] = ()  # booked sessions on a day the practice is closed
 
 
 def availability_page(deps: Deps, therapist: Therapist,
@@ -103,7 +107,8 @@ def availability_page(deps: Deps, therapist: Therapist,
     now = deps.clock.now()
     ahead = deps.store.therapist_appointments(therapist.id, now, now + timedelta(days=hours.OUTSIDE_HOURS_DAYS))
     return AvailabilityPage(availability, settings, _preview(now, therapist, availability, settings, ahead),
-                            hours.sessions_outside_hours(deps, therapist, availability, ahead))
+                            hours.sessions_outside_hours(deps, therapist, availability, ahead),
+                            on_closed_days(ahead, settings, therapist, now))
 
 
 def _preview(now, therapist, availability, settings, booked):

@@ -113,7 +113,7 @@ def confirm(ctx, form):
 @client_change("/<token>/mode", ModeForm)
 def switch_mode(ctx, form):
     mode = Mode(form.mode.data)
-    after = actions.switch_mode(deps(), ctx, mode, form.version.data)
+    after = actions.switch_mode(deps(), ctx, mode, form.version.data, confirm=form.keep.data == "yes")
     flash(f"Done: your session is now {moves.place(after, ctx.therapist.name)}.", "info")
     return to_page(after)
 

@@ -30,6 +30,7 @@ class ConfirmForm(ChangeForm):
 
 class ModeForm(ChangeForm):
     mode = HiddenField(validators=[AnyOf(MODES, message="Please choose in person or video.")])
+    keep = HiddenField(validators=[Optional(), AnyOf(["yes"], message=RELOAD)])  # "Keep it, by video"
 
 
 class SlotForm(FlaskForm):

@@ -16,6 +16,7 @@ from portal.web.workspace import (  # noqa: E402,F401
     auth,
     availability,
     clients,
+    closed_days,
     dashboard,
     feed,
     privacy,

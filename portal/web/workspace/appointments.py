@@ -47,7 +47,7 @@ def _detail(ctx, status=200, problem=None, form=None):
     view = pages.appointment_page(deps(), ctx)
     return render_template(
         "therapist/appointment.html", ctx=ctx, appt=ctx.appointment, now=view.now, problem=problem,
-        started=view.started, can_switch_to=view.can_switch_to, outside=view.outside,
+        started=view.started, can_switch_to=view.can_switch_to, outside=view.outside, closed=view.closed,
         audit=view.audit, cancel_form=form or CancelForm(), late=view.late,
         deliveries=view.deliveries,
     ), status
