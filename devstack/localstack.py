@@ -104,7 +104,7 @@ def ensure_fake_credentials(environ):
 
 def prepare(container):
     """Deploy the template, verify the sender, seed unless data exists. Returns the seed summary."""
-    from portal.adapters.infra import deploy_template
+    from portal.adapters.aws.infra import deploy_template
 
     config = container.config
     deploy_template(container.client("cloudformation"), STACK_NAME, config.table_name,

@@ -197,7 +197,7 @@ SEEDED_CHECKINS = (
 def _seed_struggling_week(deps, now):
     from dataclasses import replace
 
-    from portal.adapters.senders import FakeNotifier
+    from portal.adapters.aws.senders import FakeNotifier
     from portal.services.messaging.checkins import Answer, record_answer
 
     quiet = replace(deps, notifier=FakeNotifier())

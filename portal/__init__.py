@@ -24,7 +24,7 @@ def create_app(config: Config | None = None, *, container: Container | None = No
     from portal.wiring import Container
 
     if config is None:
-        from portal.adapters.secrets import read_secret_parameter
+        from portal.adapters.aws.secrets import read_secret_parameter
 
         config = config_module.load(secret_loader=read_secret_parameter, **overrides)
     elif overrides:

@@ -59,8 +59,8 @@ class Container:
             if getattr(given, "clock", False) is None:  # a test's store reads expiry on our clock
                 given.clock = self.clock
             return given
-        from portal.adapters.dynamo_table import DynamoTable
         from portal.adapters.store import Store
+        from portal.adapters.tables.dynamo import DynamoTable
 
         return Store(DynamoTable(self.client("dynamodb"), self.config.table_name), clock=self.clock)
 
@@ -72,7 +72,7 @@ class Container:
 
     def build_notifier(self) -> Notifier:
         """SES, SNS and voice from the settings (the dev stack wraps this to log each message)."""
-        from portal.adapters.senders import AwsNotifier, emulated_voice
+        from portal.adapters.aws.senders import AwsNotifier, emulated_voice
 
         recorder = emulated_voice if self.config.voice_mode == "table" else None
         return AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
@@ -100,7 +100,7 @@ def default_container() -> Container:
     global _default
     if _default is None:
         from portal import config as config_module
-        from portal.adapters.secrets import read_secret_parameter
+        from portal.adapters.aws.secrets import read_secret_parameter
 
         _default = Container(config_module.load(secret_loader=read_secret_parameter))
     return _default

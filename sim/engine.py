@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from devstack.localstack import invoke_function
 from devstack.schedule import scheduled_functions
 from portal import create_app
-from portal.adapters.senders import FakeNotifier
+from portal.adapters.aws.senders import FakeNotifier
 from portal.clock import FixedClock
 from portal.config import load
 from portal.domain.messages import SENT
@@ -71,7 +71,7 @@ class Simulation:
         environ = {"PORTAL_ENV": "test", "SECRET_KEY": SECRET, "BASE_URL": BASE_URL}
         clock, notifier = FixedClock(START), FakeNotifier()
         if self.options.store == "dynamodb":
-            from portal.adapters.infra import deploy_template
+            from portal.adapters.aws.infra import deploy_template
 
             table_name = f"sim-{uuid.uuid4().hex[:8]}"
             environ.update(AWS_ENDPOINT_URL=self.options.endpoint, TABLE_NAME=table_name,
@@ -283,7 +283,7 @@ class Simulation:
 
     # --- the end -------------------------------------------------------------------------------
     def _final_checks(self):
-        from portal.adapters.codec import slot_key
+        from portal.adapters.codec.keys import slot_key
 
         self.sessions = {}
         with self.quiet():

@@ -15,7 +15,8 @@ import math
 from collections import Counter
 from contextlib import contextmanager
 
-from portal.adapters.table import INDEX_KEYS, MemoryTable
+from portal.adapters.tables import INDEX_KEYS
+from portal.adapters.tables.memory import MemoryTable
 
 HASH_NAMES = ("pk",) + tuple(h for h, _ in INDEX_KEYS.values())
 

@@ -12,9 +12,9 @@ for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "
 os.environ.pop("AWS_PROFILE", None)
 
 from portal import create_app  # noqa: E402
-from portal.adapters.senders import FakeNotifier  # noqa: E402
+from portal.adapters.aws.senders import FakeNotifier  # noqa: E402
 from portal.adapters.store import Store  # noqa: E402
-from portal.adapters.table import MemoryTable  # noqa: E402
+from portal.adapters.tables.memory import MemoryTable  # noqa: E402
 from portal.clock import FixedClock  # noqa: E402
 from portal.config import load  # noqa: E402
 from portal.links import Links  # noqa: E402

@@ -17,7 +17,7 @@ def deployed_container(endpoint, clock=None, **extra):
     """A container on a fresh table, created by deploying infra/template.yaml.
     With PORTAL_ENV=dev it is the dev stack's, which logs each message for the outbox."""
     from devstack import DevContainer
-    from portal.adapters.infra import deploy_template
+    from portal.adapters.aws.infra import deploy_template
     from portal.wiring import Container
 
     name = f"attune-t{uuid.uuid4().hex[:10]}"

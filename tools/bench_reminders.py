@@ -38,16 +38,18 @@ def _container(endpoint: str, stored: int):
 
 def _items(stored: int, due_count: int):
     """Plain items for a practice with ``stored`` appointments, ``due_count`` with a reminder due."""
-    from portal.adapters import codec, codec_records, codec_settings
+    from portal.adapters.codec import people, sessions
+    from portal.adapters.codec import records as codec_records
+    from portal.adapters.codec import settings as codec_settings
     from portal.domain.messages import CHANGE_NOTICE, FRESH_LINK, PendingMessage
     from portal.domain.model import Appointment, Channel, Client, Mode, PracticeSettings, Therapist
 
     yield codec_settings.settings_to_item(PracticeSettings(display_name="Riverbend Counseling", version=1))
     therapist = Therapist("bench01", "Maya Chen", "maya@riverbend.example", "America/New_York")
-    yield codec.therapist_to_item(therapist)
+    yield people.therapist_to_item(therapist)
     clients = [Client(f"c{n:05d}", therapist.id, f"Client{n}", "Bench", f"client{n}@example.com",
                       "", "America/New_York", (Channel.EMAIL,)) for n in range(due_count)]
-    yield from (codec.client_to_item(c) for c in clients)
+    yield from (people.client_to_item(c) for c in clients)
     # Where a run five minutes earlier left each lane this function reads (without a cursor a
     # lane reads three days of hourly buckets once: a first run's cost, not a steady one's).
     for lane in ("", FRESH_LINK, CHANGE_NOTICE):
@@ -61,8 +63,8 @@ def _items(stored: int, due_count: int):
         due = NOW - timedelta(minutes=n % 25) if due_now else start - timedelta(hours=24)
         message = PendingMessage(appointment.id, "r24", Channel.EMAIL, due, for_start=start,
                                  detail={"client": client.id})
-        yield codec.appointment_to_item(appointment, [message.key])
-        yield codec.message_to_item(message)
+        yield sessions.appointment_to_item(appointment, [message.key])
+        yield sessions.message_to_item(message)
 
 
 def _load(table_name: str, stored: int, due_count: int) -> int:

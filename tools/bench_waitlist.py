@@ -100,7 +100,7 @@ def run():
     import os
 
     from devstack.localstack import start_emulator
-    from portal.adapters.infra import deploy_template
+    from portal.adapters.aws.infra import deploy_template
     from portal.clock import FixedClock
     from portal.config import load
     from portal.wiring import Container

@@ -29,7 +29,7 @@ def emulator():
 def deployed_container(endpoint: str, table_name: str, now, *, verify_sender: bool = False, **env):
     """A container on a fresh table deployed from infra/template.yaml, with a fixed clock.
     ``env``: more settings, e.g. a longer AWS_READ_TIMEOUT for moto on a very large table."""
-    from portal.adapters.infra import deploy_template
+    from portal.adapters.aws.infra import deploy_template
     from portal.clock import FixedClock
     from portal.config import load
     from portal.wiring import Container

@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from werkzeug.exceptions import HTTPException
 
-from portal.adapters.senders import FakeNotifier
+from portal.adapters.aws.senders import FakeNotifier
 from portal.adapters.store import Store
-from portal.adapters.table import INDEX_KEYS, MemoryTable
+from portal.adapters.tables import INDEX_KEYS
+from portal.adapters.tables.memory import MemoryTable
 from portal.clock import FixedClock
 from portal.interfaces import Deps
 from portal.links import CHECKIN_SALT, Links
@@ -120,7 +121,7 @@ class Practice:
         opening = Opening("open1", upcoming.therapist_id, start, start + timedelta(minutes=50),
                           frozenset({upcoming.mode}), "gone1", T0,
                           offers=(OfferSent(upcoming.client_id, 1, T0, "sms"),))
-        self.store.table.put(self.store.opening_record(opening))
+        self.store.table.put(self.store.opening_record(opening).item)
         return self.links.offer_url(opening, upcoming.client_id).rsplit("/", 1)[-1]
 
     def rules(self):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.adapters.senders import FakeNotifier
+from portal.adapters.aws.senders import FakeNotifier
 from portal.config import DEV_TOPICS
 from portal.domain.model import InboxItem
 from portal.domain.risk import CheckIn

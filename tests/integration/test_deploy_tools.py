@@ -7,8 +7,8 @@ import boto3
 import pytest
 
 from portal import create_app
-from portal.adapters.infra import deploy_template
-from portal.adapters.secrets import read_secret_parameter
+from portal.adapters.aws.infra import deploy_template
+from portal.adapters.aws.secrets import read_secret_parameter
 from portal.config import ConfigError, load
 from portal.paths import ROOT
 from tools.deploy_config import stack_outputs, wire

@@ -138,10 +138,10 @@ def _stored(aws, booked) -> str:
 
 def _claimed(aws, booked, start) -> bool:
     """Every time cell of the session starting at ``start`` is claimed by it (all or none)."""
-    from portal.adapters import codec
+    from portal.adapters.codec import keys
     from portal.domain.timemath import cells
 
-    held = [aws.store.table.get(*codec.slot_key(booked.therapist_id, cell))
+    held = [aws.store.table.get(*keys.slot_key(booked.therapist_id, cell))
             for cell in cells(start, start + timedelta(minutes=60))]
     mine = [c is not None and c["appointment_id"] == booked.id for c in held]
     assert all(mine) or not any(mine), "claims half taken"

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from portal.adapters.table import MemoryTable
+from portal.adapters.tables.memory import MemoryTable
 from portal.services.workspace.importer import CLIENT_REQUIRED, Importer, read_rows
 from tests import builders
 

@@ -96,7 +96,7 @@ def test_package_is_small_and_holds_runtime_code_only(artifact):
 
 def test_unzipped_package_answers_api_gateway_and_scheduled_events(artifact, tmp_path):
     from devstack.localstack import start_emulator
-    from portal.adapters.infra import deploy_template
+    from portal.adapters.aws.infra import deploy_template
 
     lambda_dir = tmp_path / "task"
     zipfile.ZipFile(artifact).extractall(lambda_dir)

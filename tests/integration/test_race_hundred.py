@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 
 from portal import create_app
-from portal.adapters import codec
+from portal.adapters.codec import keys, people, sessions
 from portal.domain.errors import ServiceBusy
 from portal.domain.model import Appointment, Channel, Mode
 from portal.domain.timemath import cells
@@ -41,7 +41,7 @@ def own_stack(clock):
 
 def _seed(aws, therapist):
     """The racers and their sessions (15 minutes each), as plain batched puts."""
-    items, sessions = [], []
+    items, racers = [], []
     for n in range(RACERS):
         client = builders.client(cid=f"cli{n:03d}", tid=therapist.id, first_name=f"Racer{n}",
                                  email=f"racer{n}@example.com", channels=(Channel.EMAIL,))
@@ -49,12 +49,12 @@ def _seed(aws, therapist):
         session = Appointment(id=f"race{n:03d}", therapist_id=therapist.id, client_id=client.id,
                               start=start, end=start + timedelta(minutes=15), mode=Mode.TELE,
                               created_at=T0)
-        items += [codec.client_to_item(client), codec.appointment_to_item(session, (), session.end)]
-        items += [{"pk": codec.slot_key(therapist.id, c)[0], "sk": "S", "type": "slot",
+        items += [people.client_to_item(client), sessions.appointment_to_item(session, (), session.end)]
+        items += [{"pk": keys.slot_key(therapist.id, c)[0], "sk": "S", "type": "slot",
                    "appointment_id": session.id} for c in cells(session.start, session.end)]
-        sessions.append(session)
+        racers.append(session)
     aws.store.table.put_many(items)
-    return sessions
+    return racers
 
 
 def _patiently(read, tries=40):
@@ -107,5 +107,5 @@ def test_a_hundred_racers_for_one_slot_one_winner_and_only_kind_answers(own_stac
     at_target = _patiently(lambda: aws.store.therapist_appointments(therapist.id, *window))
     assert len(at_target) == 1  # exactly one winner in the store, whoever was told what
     first_cell = cells(TARGET, TARGET + timedelta(minutes=15))[0]
-    held = _patiently(lambda: aws.store.table.get(*codec.slot_key(therapist.id, first_cell)))
+    held = _patiently(lambda: aws.store.table.get(*keys.slot_key(therapist.id, first_cell)))
     assert held["appointment_id"] == at_target[0].id  # its claim, and no one else's

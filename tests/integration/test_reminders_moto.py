@@ -6,7 +6,7 @@ import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from portal.adapters.senders import FakeNotifier
+from portal.adapters.aws.senders import FakeNotifier
 from portal.domain.audit import Actor
 from portal.domain.messages import SENT
 from portal.domain.model import Channel, Mode, PracticeSettings

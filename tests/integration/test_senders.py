@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from portal.adapters.senders import AwsNotifier, VoiceNotConfigured
+from portal.adapters.aws.senders import AwsNotifier, VoiceNotConfigured
 from portal.interfaces import Attachment, Email, Throttled
 
 SENDER = "reminders@example.org"

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 
 from portal.adapters.store import Store
-from portal.adapters.table import MemoryTable
+from portal.adapters.tables.memory import MemoryTable
 from portal.domain.audit import AuditEvent
 from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import CLAIMED, FOLLOWUP, PENDING, SENT, PendingMessage
 from portal.domain.model import Appointment, Channel, Mode, PracticeSettings, Status
 from portal.domain.risk import CheckIn
-from portal.interfaces import AppointmentChange, InboundClaim
+from portal.interfaces import AppointmentChange, InboundClaim, SendingRead
 from tests import builders
 from tests.conftest import T0
 
@@ -206,8 +206,8 @@ def test_a_sending_run_rereads_sessions_clients_and_therapists_at_once(any_store
     appt = appointment()
     book(any_store, appt)
     read = any_store.read_for_sending([appt.id, "gone"], [c.id], [t.id])
-    assert read == {"appointments": {appt.id: appt}, "clients": {c.id: c}, "therapists": {t.id: t}}
-    assert any_store.read_for_sending() == {"appointments": {}, "clients": {}, "therapists": {}}
+    assert read == SendingRead({appt.id: appt}, {c.id: c}, {t.id: t})
+    assert any_store.read_for_sending() == SendingRead({}, {}, {})
 
 
 def test_sign_in_counters_are_atomic_and_keep_their_first_expiry(any_store):
@@ -215,9 +215,9 @@ def test_sign_in_counters_are_atomic_and_keep_their_first_expiry(any_store):
     assert any_store.count_attempt("acct", "maya@x.test ", 7, 2, expires_at=200) == 3
     assert any_store.count_attempt("acct", "maya@x.test", 8, 1, expires_at=300) == 1  # a new window
     assert any_store.count_attempt("ip", "maya@x.test", 7, 1, expires_at=100) == 1  # another scope
-    from portal.adapters import codec
+    from portal.adapters.codec import keys
 
-    stored = any_store.table.get(*codec.throttle_key("acct", "maya@x.test", 7))
+    stored = any_store.table.get(*keys.throttle_key("acct", "maya@x.test", 7))
     assert (stored["failures"], stored["expires_at"]) == (3, 100)  # TTL: the window's end
 
 
@@ -431,7 +431,8 @@ def test_the_calendar_feed_key_and_sessions_come_in_one_query(any_store):
     book(any_store, appointment("appt01"))
     book(any_store, appointment("appt02", start=T0 + timedelta(days=40)))
     assert any_store.feed_key("ther01") == ""
-    assert any_store.feed_sessions("ther01", T0) == ("", any_store.feed_sessions("ther01", T0)[1])
+    key, ahead = any_store.feed_sessions("ther01", T0)
+    assert key == "" and [a.id for a in ahead] == ["appt01", "appt02"]  # no key yet, sessions still
     any_store.set_feed_key("ther01", "key1")
     key, sessions = any_store.feed_sessions("ther01", T0)
     assert key == "key1" and [a.id for a in sessions] == ["appt01", "appt02"]

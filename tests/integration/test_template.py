@@ -219,7 +219,7 @@ def test_the_access_log_is_append_only_for_the_lambda_role():
     gives the access log; PutItem (append) and Query stay allowed."""
     import fnmatch
 
-    from portal.adapters import codec
+    from portal.adapters.codec import keys
 
     denied = [s for lid, s in _iam_statements(_template())
               if lid == "LambdaRole" and s["Effect"] == "Deny"]
@@ -228,8 +228,8 @@ def test_the_access_log_is_append_only_for_the_lambda_role():
     actions = {a.lower() for a in _as_list(statement["Action"])}
     assert actions == {"dynamodb:updateitem", "dynamodb:deleteitem", "dynamodb:batchwriteitem"}
     patterns = statement["Condition"]["ForAnyValue:StringLike"]["dynamodb:LeadingKeys"]
-    assert any(fnmatch.fnmatchcase(codec.access_log_partition("c123"), p) for p in patterns)
-    for other in (codec.client_partition("c123"), codec.appointment_partition("a1"), "THROTTLE#acct#x"):
+    assert any(fnmatch.fnmatchcase(keys.access_log_partition("c123"), p) for p in patterns)
+    for other in (keys.client_partition("c123"), keys.appointment_partition("a1"), "THROTTLE#acct#x"):
         assert not any(fnmatch.fnmatchcase(other, p) for p in patterns)
 
 

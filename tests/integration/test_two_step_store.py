@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from portal.adapters.store import Store
-from portal.adapters.table import MemoryTable
+from portal.adapters.tables.memory import MemoryTable
 from portal.domain.errors import NotFound
 from tests import builders
 

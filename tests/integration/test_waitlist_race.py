@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from portal import create_app
-from portal.adapters import codec
+from portal.adapters.codec import keys
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
 from portal.domain.timemath import cells
@@ -59,5 +59,5 @@ def test_twenty_clients_claiming_one_offer_at_once_see_exactly_one_win(aws):
     assert [a.client_id for a in moved] == [winner.claimed_by]
     hold_end = FREED + timedelta(minutes=therapist.session_minutes + therapist.buffer_minutes)
     for cell in cells(FREED, hold_end):  # no overlap: each cell is held by the winner alone
-        item = aws.store.table.get(*codec.slot_key(therapist.id, cell), consistent=True)
+        item = aws.store.table.get(*keys.slot_key(therapist.id, cell), consistent=True)
         assert item["appointment_id"] == moved[0].id

@@ -6,7 +6,7 @@ import pytest
 
 from devstack.seed import seed_demo
 from portal import create_app
-from portal.adapters import codec
+from portal.adapters.codec import keys
 from portal.services.accounts import sign_in as auth
 from portal.wiring import Container
 from tests.conftest import T0
@@ -25,7 +25,7 @@ def test_failed_sign_ins_are_counted_in_the_table_for_every_instance(aws, clock)
     with pytest.raises(auth.TooManyAttempts, match="Please try again in 15 minutes"):
         auth.sign_in(other.deps, "maya@riverbend.example", PASSWORD, "198.51.100.2")
     window = int(T0.timestamp()) // auth.WINDOW_SECONDS
-    record = aws.store.table.get(*codec.throttle_key("acct", "maya@riverbend.example", window))
+    record = aws.store.table.get(*keys.throttle_key("acct", "maya@riverbend.example", window))
     assert record["failures"] == 6  # five failures and the refused sixth
     assert isinstance(record["expires_at"], int) and record["expires_at"] > T0.timestamp() + 900
     clock.advance(timedelta(minutes=15))

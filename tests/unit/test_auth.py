@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.adapters import codec
+from portal.adapters.codec import keys
 from portal.domain.errors import ValidationError
 from portal.services.accounts import sign_in as auth
 from portal.services.workspace.inputs import FormErrors
@@ -72,7 +72,7 @@ def test_sixth_failure_within_fifteen_minutes_is_refused_until_the_window_passes
 def test_counters_are_per_account_and_expire_through_ttl(deps, store, maya):
     _fail(deps, maya.email, 3)
     window = int(T0.timestamp()) // auth.WINDOW_SECONDS
-    record = store.table.get(*codec.throttle_key("acct", maya.email, window))
+    record = store.table.get(*keys.throttle_key("acct", maya.email, window))
     assert record["failures"] == 3
     assert record["expires_at"] == (window + 1) * auth.WINDOW_SECONDS + 24 * 3600  # a day (retention)
     # Another account is untouched by these failures.

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from portal.adapters import codec
+from portal.adapters.codec import keys
 from portal.domain.audit import Actor
 from portal.domain.errors import ValidationError
 from portal.domain.messages import CheckinPolicy, checkin_moment, checkin_pairs
@@ -180,7 +180,7 @@ def test_an_answer_is_the_record_the_dashboard_reads(deps, store, clock, weekly)
     assert checkins.record_answer(deps, ctx_of(store, second), answer)
     found = latest_checkin(deps, client.id)
     assert (found.at, found.score, found.barrier, found.note) == (clock.now(), 4, None, "")
-    record = store.table.get(*codec.checkin_key(client.id, clock.now()))
+    record = store.table.get(*keys.checkin_key(client.id, clock.now()))
     assert (record["appointment_id"], record["therapist_id"]) == (second.id, therapist.id)
     assert store.inbox(therapist.id) == []  # a good answer with no note bothers nobody
 

@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from devstack.seed import CLIENTS, SETTINGS
-from portal.adapters.senders import build_mime
+from portal.adapters.aws.senders import build_mime
 from portal.domain.model import Appointment, Barrier, Channel, Mode, PracticeSettings, Status
 from portal.links import Links
 from portal.services.client import notify

@@ -200,7 +200,7 @@ def test_booked_sessions_on_a_newly_closed_day_are_listed_and_kept(deps, store, 
 
 
 def test_old_settings_without_closed_days_read_back_with_none(store):
-    from portal.adapters import codec_settings
+    from portal.adapters.codec import settings as codec_settings
 
     item = codec_settings.settings_to_item(PracticeSettings())
     del item["closed"]

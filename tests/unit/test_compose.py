@@ -5,7 +5,7 @@ from email import message_from_bytes
 import pytest
 
 from devstack.seed import CLIENTS, SETTINGS, THERAPISTS
-from portal.adapters.senders import build_mime
+from portal.adapters.aws.senders import build_mime
 from portal.domain import wording
 from portal.domain.model import Appointment, Mode, Status
 from portal.links import Links

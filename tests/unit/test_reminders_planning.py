@@ -146,7 +146,7 @@ def test_the_nudge_is_configurable_and_can_be_turned_off():
 
 
 def test_due_buckets_are_hours_and_lanes_keep_functions_apart():
-    from portal.adapters.codec import message_to_item
+    from portal.adapters.codec.sessions import message_to_item
 
     message = PendingMessage("a1", "r24", EMAIL, at(2026, 3, 5, 9, 59))
     assert message.lane == "" and message_to_item(message)["due_bucket"] == "DUE#2026-03-05T09"

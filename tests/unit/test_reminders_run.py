@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portal.adapters import codec
+from portal.adapters.codec import sessions
 from portal.domain.audit import Actor
 from portal.domain.messages import FAILED, PENDING, SENT, SKIPPED
 from portal.domain.model import Channel, Mode, PracticeSettings, ReminderRule
@@ -89,7 +89,7 @@ def test_a_moved_or_cancelled_session_gets_no_stale_reminder(deps, store, clock,
     moved = book(deps, therapist, client, start)
     cancelled = book(deps, therapist, client, start + timedelta(hours=2))
     # The session moved behind the planner's back (as a race would leave it): its message remains.
-    store.table.put(codec.appointment_to_item(replace(moved, start=start + timedelta(days=1),
+    store.table.put(sessions.appointment_to_item(replace(moved, start=start + timedelta(days=1),
                                                       end=moved.end + timedelta(days=1), version=2)))
     ctx = store.load_context(cancelled.id, client.id, therapist.id)
     booking.cancel(deps, ctx, ctx.appointment.version, actor=Actor.system("test"))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from devstack.outbox import SentLog, read_outbox
-from portal.adapters.senders import FakeNotifier
+from portal.adapters.aws.senders import FakeNotifier
 from portal.domain.errors import ValidationError
 from portal.domain.model import PracticeSettings
 from portal.domain.retention import (

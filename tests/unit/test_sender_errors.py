@@ -3,7 +3,7 @@ busy answer (or as itself, for a bug), never as an AttributeError from the mappi
 import pytest
 from botocore import exceptions as boto
 
-from portal.adapters.senders import AwsNotifier, ProviderBusy
+from portal.adapters.aws.senders import AwsNotifier, ProviderBusy
 from portal.domain.errors import ServiceBusy
 from portal.interfaces import Email
 

@@ -5,7 +5,8 @@ import random
 
 from markupsafe import escape
 
-from portal.adapters.table import Delete, MemoryTable, Put
+from portal.adapters.tables import Delete, Put
+from portal.adapters.tables.memory import MemoryTable
 from sim.browser import ends, mode_form, parse, time_form
 from sim.parameters import all_parameters
 from sim.table import CallCounter, IndexedMemoryTable

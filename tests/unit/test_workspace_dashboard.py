@@ -1,7 +1,7 @@
 """The dashboard service: the week ahead with confirmation state and at-risk reasons, and the inbox."""
 from datetime import datetime, time, timedelta, timezone
 
-from portal.adapters import codec_records
+from portal.adapters.codec import records as codec_records
 from portal.domain.audit import AuditEvent
 from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, InboxItem, Mode, Status
 from portal.domain.risk import CheckIn

@@ -1,7 +1,7 @@
 """What became of each message after it was sent: SES and SMS events, and forged ones refused.
 
 Sending marks a message sent with the provider's id and writes a small lookup keyed by
-that id (portal.adapters.store_messages.finish_message, one transaction). The events
+that id (portal.adapters.store.messages.finish_message, one transaction). The events
 name only the provider's id, so each costs one GetItem (the lookup) and one conditional
 UpdateItem (the outcome, raised only). A failed text that says the number cannot take
 texts (invalid, unreachable, blocked) marks the client ``sms_unreachable`` for their page;

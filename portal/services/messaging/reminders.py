@@ -37,7 +37,7 @@ from portal.domain.messages import (
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status, Therapist
 from portal.domain.quiet_hours import local_day
 from portal.domain.retention import marker_expiry
-from portal.interfaces import Deps, Throttled
+from portal.interfaces import Deps, SendingRead, Throttled
 
 log = logging.getLogger(__name__)
 
@@ -164,27 +164,27 @@ def process(run: Run, messages: list[PendingMessage]) -> None:
     read = _read(run, claimed)
     assert run.settings is not None  # _read loads them
     for message in claimed:
-        appointment = read["appointments"].get(message.appointment_id)
+        appointment = read.appointments.get(message.appointment_id)
         client_id = message.detail.get("client") or (appointment.client_id if appointment else "")
         therapist = run.therapists.get(appointment.therapist_id) if appointment else None
-        out = Outgoing(message, appointment, read["clients"].get(client_id), therapist,
+        out = Outgoing(message, appointment, read.clients.get(client_id), therapist,
                        run.settings, now)
         _deliver(run, out)
 
 
-def _read(run: Run, claimed: list[PendingMessage]) -> dict:
+def _read(run: Run, claimed: list[PendingMessage]) -> SendingRead:
     store = run.deps.store
     if run.settings is None:
         run.settings = store.get_settings()
     client_ids = [m.detail["client"] for m in claimed if m.detail.get("client")]
     read = store.read_for_sending([m.appointment_id for m in claimed], client_ids)
-    sessions = read["appointments"].values()
-    missing_clients = {a.client_id for a in sessions} - set(read["clients"])
+    sessions = read.appointments.values()
+    missing_clients = {a.client_id for a in sessions} - set(read.clients)
     missing_therapists = {a.therapist_id for a in sessions} - set(run.therapists)
     if missing_clients or missing_therapists:  # older messages, or the run's first therapists
         more = store.read_for_sending((), missing_clients, missing_therapists)
-        read["clients"].update(more["clients"])
-        run.therapists.update(more["therapists"])
+        read.clients.update(more.clients)
+        run.therapists.update(more.therapists)
     return read
 
 

@@ -18,7 +18,7 @@ from portal.domain.moves import MovedFrom
 from portal.domain.notices import plan_notices
 from portal.domain.slots import Slot, find_slot, modes_offered_at, open_slots
 from portal.domain.timemath import is_on_cell
-from portal.interfaces import AppointmentChange, AppointmentContext, Deps
+from portal.interfaces import AppointmentChange, AppointmentContext, Deps, StoreRecord
 from portal.services.waitlist import waves
 
 NOTE_MAX = 500
@@ -41,7 +41,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
                      mode: Mode, *, actor: Actor, location: str = "",
                      require_open_slot: bool = True, appointment_id: str | None = None,
                      status: Status = Status.SCHEDULED, tell_later: bool = False,
-                     extra: Sequence[dict] = (), mode_news: bool = False) -> Appointment:
+                     extra: Sequence[StoreRecord] = (), mode_news: bool = False) -> Appointment:
     """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices);
     ``mode_news``: its text keeps the mode (booked again in another mode than before).
     ``extra``: records written in the same transaction (the waitlist's claim)."""
@@ -82,7 +82,7 @@ def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: da
 
 
 def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: Actor,
-            action: str, detail: dict | None = None, keep_messages: bool = False, extra: Sequence[dict] = (),
+            action: str, detail: dict | None = None, keep_messages: bool = False, extra: Sequence[StoreRecord] = (),
             tell_later: str = "") -> Appointment:
     """Commit one change to a session, conditional on the version the caller saw.
     ``tell_later``: the confirmation's kind, told by a change notice written in the same
@@ -151,7 +151,7 @@ def open_times(deps: Deps, therapist: Therapist, availability: Availability, set
 
 def reschedule(deps: Deps, ctx: AppointmentContext, new_start: datetime, version: int, *,
                actor: Actor, mode: Mode | None = None, slots: list[Slot] | None = None,
-               undoable: bool = False, tell_later: bool = False, extra: Sequence[dict] = (),
+               undoable: bool = False, tell_later: bool = False, extra: Sequence[StoreRecord] = (),
                restore: MovedFrom | None = None) -> Appointment:
     """Move the session: release the old time and claim the new one in one transaction.
     ``restore``: an undo's earlier state, whose confirmation comes back with the time.
@@ -232,7 +232,7 @@ def is_late_cancel(ctx: AppointmentContext, now: datetime) -> bool:
 
 
 def cancel(deps: Deps, ctx: AppointmentContext, version: int, *, barrier: Barrier | None = None,
-           note: str = "", actor: Actor, extra: Sequence[dict] = ()) -> Appointment:
+           note: str = "", actor: Actor, extra: Sequence[StoreRecord] = ()) -> Appointment:
     _expect_version(ctx, version)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:

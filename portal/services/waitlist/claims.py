@@ -19,7 +19,7 @@ from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, Slot
 from portal.domain.model import Appointment, Availability, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.slots import Slot, closed_on
 from portal.domain.waitlist import OPEN, OfferRef, Opening, WaitlistEntry
-from portal.interfaces import Deps
+from portal.interfaces import Deps, StoreRecord
 from portal.links import OFFER_SALT
 from portal.services.client import notify
 from portal.services.client.link_context import LinkNotFound
@@ -55,11 +55,11 @@ def read_offer(deps: Deps, token: str, *, check_calendar: bool = True) -> Offer:
 def offer_for(deps: Deps, opening_id: str, client_id: str, therapist_id: str, *,
               check_calendar: bool = True) -> Offer:
     got = deps.store.load_offer(opening_id, client_id, therapist_id)
-    opening, client, therapist = got["opening"], got["client"], got["therapist"]
+    opening, client, therapist = got.opening, got.client, got.therapist
     if (opening is None or client is None or therapist is None or client.id not in opening.offered_to
             or opening.therapist_id != therapist.id or client.therapist_id != therapist.id):
         raise LinkNotFound()
-    offer = Offer(opening, client, therapist, got["availability"], got["settings"], got["entry"])
+    offer = Offer(opening, client, therapist, got.availability, got.settings, got.entry)
     offer.state = _state(deps, offer, check_calendar)
     offer.mode = _mode(offer)
     return offer
@@ -123,7 +123,7 @@ def claim_id(opening: Opening, client_id: str) -> str:
     return hashlib.sha256(f"offer:{opening.id}:{client_id}".encode()).hexdigest()[:10]
 
 
-def _records(deps: Deps, offer: Offer, appointment_id: str) -> list[dict]:
+def _records(deps: Deps, offer: Offer, appointment_id: str) -> list[StoreRecord]:
     now = deps.clock.now()
     previous = offer.session.start if offer.session else None
     claimed = offer.opening.claimed(offer.client.id, appointment_id, now, previous)

@@ -97,7 +97,7 @@ def slot_story(deps: Deps, appointment: Appointment) -> list[dict]:
     ids = {s.client_id for o in openings for s in o.offers} | {o.claimed_by for o in openings if o.claimed_by}
     names = {}
     if ids:
-        clients = deps.store.read_for_sending((), sorted(ids), consistent=False)["clients"]
+        clients = deps.store.read_for_sending((), sorted(ids), consistent=False).clients
         names = {cid: c.short_name for cid, c in clients.items()}
     return [{"opening": o, "offers": [(s, names.get(s.client_id, "a client")) for s in o.offers],
              "claimed_by": names.get(o.claimed_by, "") if o.claimed_by else ""}

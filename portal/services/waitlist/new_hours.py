@@ -14,14 +14,14 @@ from portal.domain.model import Appointment, Availability, Therapist
 from portal.domain.risk import outside_hours
 from portal.domain.slots import Slot, open_slots
 from portal.domain.waitlist import OPEN, Opening, policy_of, rank, worth_offering
-from portal.interfaces import Deps
+from portal.interfaces import Deps, StoreRecord
 
 MAX_OPENINGS = 3  # per save: the earliest ones
 HOURS = "hours"  # an opening's reason: the therapist's hours opened this time
 
 
 def hours_records(deps: Deps, therapist: Therapist, updated: Therapist,
-                  availability: Availability) -> list[dict]:
+                  availability: Availability) -> list[StoreRecord]:
     """Openings (and first waves) for times this save opens that a live entry fits."""
     from portal.services.waitlist.waves import wave_message  # it imports this module
 

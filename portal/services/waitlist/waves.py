@@ -30,7 +30,7 @@ from portal.domain.waitlist import (
     rank,
     worth_offering,
 )
-from portal.interfaces import AppointmentContext, Deps
+from portal.interfaces import AppointmentContext, Deps, StoreRecord
 from portal.services.waitlist.new_hours import HOURS, still_in_hours
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def wave_message(opening: Opening, wave: int, due: datetime) -> PendingMessage:
 
 
 def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, after: Appointment,
-                  now: datetime) -> list[dict]:
+                  now: datetime) -> list[StoreRecord]:
     """The opening and its first wave, when this change frees a time worth offering."""
     reason = is_freed(before.status.is_open, after.status.is_open, before.start, after.start,
                       after.status in CANCELLED)
@@ -145,8 +145,8 @@ def offer_to(deps: Deps, opening: Opening, candidates: list[Candidate], size: in
         if len(sent) >= size:
             break
         tried += 1
-        client = read["clients"].get(candidate.entry.client_id)
-        session = read["appointments"].get(candidate.entry.appointment_id)
+        client = read.clients.get(candidate.entry.client_id)
+        session = read.appointments.get(candidate.entry.appointment_id)
         if client is None or not _still_later(candidate, session, opening):
             continue
         if session is not None and session.mode in opening.modes and not candidate.entry.prefs.mode:

@@ -1,18 +1,21 @@
 """Waitlist entries and openings to table items and back (keys: ``codec``)."""
 from __future__ import annotations
 
-from portal.adapters import codec
+from datetime import datetime
+
+from portal.adapters.codec import keys
+from portal.adapters.tables import Item
 from portal.domain.model import Mode
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.domain.waitlist import OfferRef, OfferSent, Opening, WaitlistEntry, WaitlistPrefs
 
 
-def _opt(text):
+def _opt(text: str | None) -> datetime | None:
     return parse_utc(text) if text else None
 
 
-def entry_to_item(e: WaitlistEntry) -> dict:
-    pk, sk = codec.waitlist_key(e.client_id)
+def entry_to_item(e: WaitlistEntry) -> Item:
+    pk, sk = keys.waitlist_key(e.client_id)
     return {
         "pk": pk, "sk": sk, "type": "waitlist", "client_id": e.client_id,
         "therapist_id": e.therapist_id, "timezone": e.timezone,
@@ -26,13 +29,13 @@ def entry_to_item(e: WaitlistEntry) -> dict:
         "added_by": e.added_by, "name": e.name,
         # Sparse: only entries sit in the therapist's W# range; DynamoDB's TTL removes it late,
         # so the code checks ``until`` itself.
-        "gsi1pk": codec.therapist_partition(e.therapist_id),
-        "gsi1sk": f"{codec.WAITLIST_SORT_PREFIX}{iso_utc(e.joined_at)}#{e.client_id}",
+        "gsi1pk": keys.therapist_partition(e.therapist_id),
+        "gsi1sk": f"{keys.WAITLIST_SORT_PREFIX}{iso_utc(e.joined_at)}#{e.client_id}",
         "expires_at": int(e.expires_at.timestamp()) + 86400,
     }
 
 
-def entry_from_item(item: dict) -> WaitlistEntry:
+def entry_from_item(item: Item) -> WaitlistEntry:
     offer = item.get("offer")
     return WaitlistEntry(
         client_id=item["client_id"], therapist_id=item["therapist_id"], timezone=item["timezone"],
@@ -48,8 +51,8 @@ def entry_from_item(item: dict) -> WaitlistEntry:
     )
 
 
-def opening_to_item(o: Opening) -> dict:
-    pk, sk = codec.opening_key(o.id)
+def opening_to_item(o: Opening) -> Item:
+    pk, sk = keys.opening_key(o.id)
     return {
         "pk": pk, "sk": sk, "type": "opening", "id": o.id, "therapist_id": o.therapist_id,
         "start": iso_utc(o.start), "end": iso_utc(o.end), "modes": sorted(m.value for m in o.modes),
@@ -62,12 +65,12 @@ def opening_to_item(o: Opening) -> dict:
         "claimed_appointment_id": o.claimed_appointment_id or None,
         "days_gained": str(round(o.days_gained, 3)) if o.days_gained is not None else None,
         "version": o.version,
-        "gsi1pk": codec.therapist_partition(o.therapist_id),
-        "gsi1sk": f"{codec.OPENING_SORT_PREFIX}{iso_utc(o.start)}#{o.id}",
+        "gsi1pk": keys.therapist_partition(o.therapist_id),
+        "gsi1sk": f"{keys.OPENING_SORT_PREFIX}{iso_utc(o.start)}#{o.id}",
     }
 
 
-def opening_from_item(item: dict) -> Opening:
+def opening_from_item(item: Item) -> Opening:
     return Opening(
         id=item["id"], therapist_id=item["therapist_id"], start=parse_utc(item["start"]),
         end=parse_utc(item["end"]), modes=frozenset(Mode(m) for m in item["modes"]),
@@ -82,7 +85,7 @@ def opening_from_item(item: dict) -> Opening:
     )
 
 
-def opening_range(start, end):
+def opening_range(start: datetime, end: datetime) -> tuple[str, str]:
     """Openings whose time starts in [start, end], on the by_therapist index."""
-    prefix = codec.OPENING_SORT_PREFIX
+    prefix = keys.OPENING_SORT_PREFIX
     return f"{prefix}{iso_utc(start)}", f"{prefix}{iso_utc(end)}~"

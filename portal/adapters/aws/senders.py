@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from email.message import EmailMessage
+from typing import Any, NoReturn
 
-from portal.adapters.aws_errors import is_busy
+from portal.adapters.aws.errors import is_busy
 from portal.domain.errors import ServiceBusy
 from portal.interfaces import Email, Throttled
 
@@ -23,7 +25,7 @@ class ProviderBusy(ServiceBusy, Throttled):
     treats it as busy."""
 
 
-def _raise_mapped(error):
+def _raise_mapped(error: BaseException) -> NoReturn:
     """Throttling and 5xx: ProviderBusy. A timeout or lost connection: ServiceBusy only,
     since the provider may have taken the message (a retry could send it twice), so a
     run counts it as a failure rather than trying again at once. Anything else as it is."""
@@ -55,9 +57,10 @@ def build_mime(email: Email, sender: str) -> bytes:
 class AwsNotifier:
     """SES for email, SNS for SMS, SMS-and-Voice v2 for voice (or a table record in dev)."""
 
-    def __init__(self, clients, sender_email: str, configuration_set: str = "",
-                 sms_origination: str = "", voice_origination: str = "", voice_recorder=None,
-                 sms_configuration_set: str = ""):
+    def __init__(self, clients: Callable[[str], Any], sender_email: str, configuration_set: str = "",
+                 sms_origination: str = "", voice_origination: str = "",
+                 voice_recorder: Callable[[str, str], str] | None = None,
+                 sms_configuration_set: str = "") -> None:
         self._clients = clients  # a callable: service name -> boto3 client (built lazily)
         self.sender_email = sender_email
         self.configuration_set = configuration_set
@@ -125,12 +128,12 @@ def emulated_voice(to: str, text: str) -> str:
 class FakeNotifier:
     """Unit tests: remembers what was sent; can be told to throttle."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.sent: list[tuple[str, str, object]] = []  # (channel, to, payload)
-        self.throttle = None  # callable(channel) -> bool
+        self.throttle: Callable[[str], bool] | None = None
         self._lock = threading.Lock()
 
-    def _record(self, channel, to, payload):
+    def _record(self, channel: str, to: str, payload: object) -> str:
         if self.throttle and self.throttle(channel):
             raise Throttled(channel)
         with self._lock:
@@ -146,5 +149,5 @@ class FakeNotifier:
     def send_voice(self, to: str, text: str) -> str:
         return self._record("voice", to, text)
 
-    def of(self, channel):
+    def of(self, channel: str) -> list[tuple[str, str, object]]:
         return [s for s in self.sent if s[0] == channel]

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
-from portal.adapters.aws_errors import busy_on_trouble
-from portal.adapters.table import (
+from portal.adapters.aws.errors import busy_on_trouble
+from portal.adapters.tables import (
     INDEX_KEYS,
     AnyOf,
     Below,
     Check,
+    Condition,
     ConditionFailed,
     Delete,
     Equals,
     Exists,
+    Item,
+    Key,
     NotExists,
+    Operation,
     Put,
 )
 from portal.domain.errors import ServiceBusy
@@ -23,7 +29,7 @@ BATCH_WRITE_MAX = 25  # BatchWriteItem's limit per request
 UNPROCESSED_TRIES = 6  # rounds for what a batch call hands back under load (backing off)
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """DynamoDB numbers arrive as Decimal; the repository wants ints (we store no floats)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -37,21 +43,23 @@ def _plain(value):
 class _Expression:
     """Builds a ConditionExpression with numbered placeholders."""
 
-    def __init__(self):
-        self.names, self.values, self._n = {}, {}, 0
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+        self._n = 0
 
-    def _name(self, attribute):
+    def _name(self, attribute: str) -> str:
         placeholder = f"#n{len(self.names)}"
         self.names[placeholder] = attribute
         return placeholder
 
-    def _value(self, value, serialize):
+    def _value(self, value: Any, serialize: Callable[[Any], Any]) -> str:
         placeholder = f":v{self._n}"
         self._n += 1
         self.values[placeholder] = serialize(value)
         return placeholder
 
-    def render(self, condition, serialize) -> str:
+    def render(self, condition: Condition, serialize: Callable[[Any], Any]) -> str:
         if isinstance(condition, NotExists):
             return f"attribute_not_exists({self._name('pk')})"
         if isinstance(condition, Exists):
@@ -66,7 +74,7 @@ class _Expression:
 
 
 class DynamoTable:
-    def __init__(self, client, table_name: str):
+    def __init__(self, client: Any, table_name: str) -> None:
         from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
         self.client = client
@@ -75,16 +83,16 @@ class DynamoTable:
         self._de = TypeDeserializer().deserialize
 
     # -- codec --
-    def _to_av(self, item: dict) -> dict:
+    def _to_av(self, item: Item) -> dict[str, Any]:
         return {k: self._ser(v) for k, v in item.items() if v is not None}
 
-    def _from_av(self, item: dict) -> dict:
+    def _from_av(self, item: dict[str, Any]) -> Item:
         return {k: _plain(self._de(v)) for k, v in item.items()}
 
-    def _key(self, pk, sk):
+    def _key(self, pk: str, sk: str) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": sk}}
 
-    def _conditional(self, condition) -> dict:
+    def _conditional(self, condition: Condition) -> dict[str, Any]:
         if condition is None:
             return {}
         expr = _Expression()
@@ -96,19 +104,19 @@ class DynamoTable:
 
     # -- reads --
     @busy_on_trouble
-    def get(self, pk, sk, consistent=False):
+    def get(self, pk: str, sk: str, consistent: bool = False) -> Item | None:
         answer = self.client.get_item(TableName=self.name, Key=self._key(pk, sk),
                                       ConsistentRead=consistent)
         return self._from_av(answer["Item"]) if "Item" in answer else None
 
     @busy_on_trouble
-    def batch_get(self, keys, consistent=False):
+    def batch_get(self, keys: Sequence[Key], consistent: bool = False) -> dict[Key, Item]:
         keys = list(dict.fromkeys(keys))
         found = {}
         pending = [self._key(pk, sk) for pk, sk in keys]
         while pending:
             chunk, pending = pending[:100], pending[100:]
-            request = {self.name: {"Keys": chunk, "ConsistentRead": consistent}}
+            request: dict[str, Any] | None = {self.name: {"Keys": chunk, "ConsistentRead": consistent}}
             for attempt in range(UNPROCESSED_TRIES):
                 answer = self.client.batch_get_item(RequestItems=request)
                 for raw in answer["Responses"].get(self.name, []):
@@ -123,8 +131,9 @@ class DynamoTable:
         return found
 
     @busy_on_trouble
-    def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,
-              consistent=False):
+    def query(self, pk: str, *, index: str | None = None, begins: str | None = None,
+              between: tuple[str, str] | None = None, limit: int | None = None,
+              reverse: bool = False, consistent: bool = False) -> list[Item]:
         hash_name, range_name = INDEX_KEYS[index] if index else ("pk", "sk")
         names = {"#h": hash_name}
         values = {":h": {"S": pk}}
@@ -146,7 +155,7 @@ class DynamoTable:
             params["IndexName"] = index
         elif consistent:
             params["ConsistentRead"] = True
-        items = []
+        items: list[Item] = []
         while True:
             if limit:
                 params["Limit"] = limit - len(items)
@@ -158,7 +167,7 @@ class DynamoTable:
 
     # -- writes --
     @busy_on_trouble
-    def put(self, item, condition=None):
+    def put(self, item: Item, condition: Condition = None) -> None:
         try:
             self.client.put_item(TableName=self.name, Item=self._to_av(item),
                                  **self._conditional(condition))
@@ -166,7 +175,7 @@ class DynamoTable:
             raise ConditionFailed([0]) from None
 
     @busy_on_trouble
-    def delete(self, pk, sk, condition=None):
+    def delete(self, pk: str, sk: str, condition: Condition = None) -> None:
         try:
             self.client.delete_item(TableName=self.name, Key=self._key(pk, sk),
                                     **self._conditional(condition))
@@ -174,7 +183,7 @@ class DynamoTable:
             raise ConditionFailed([0]) from None
 
     @busy_on_trouble
-    def update(self, pk, sk, fields: dict, condition=Exists()):
+    def update(self, pk: str, sk: str, fields: Item, condition: Condition = Exists()) -> None:
         """Set the named attributes (None removes one), leaving the others as they are."""
         names, values, sets, removes = {}, {}, [], []
         for i, (name, value) in enumerate(fields.items()):
@@ -200,7 +209,7 @@ class DynamoTable:
             raise ConditionFailed([0]) from None
 
     @busy_on_trouble
-    def add(self, pk, sk, attribute, amount, extra=None):
+    def add(self, pk: str, sk: str, attribute: str, amount: int, extra: Item | None = None) -> int:
         names = {"#a": attribute}
         values = {":n": {"N": str(amount)}}
         sets = []
@@ -217,13 +226,13 @@ class DynamoTable:
         return int(answer["Attributes"][attribute]["N"])
 
     @busy_on_trouble
-    def transact(self, operations):
+    def transact(self, operations: Sequence[Operation]) -> None:
         if len(operations) == 1 and not isinstance(operations[0], Check):
             # One item needs no transaction: a conditional single write is atomic and cheaper.
-            op = operations[0]
-            return self.put(op.item, op.condition) if isinstance(op, Put) else \
-                self.delete(op.pk, op.sk, op.condition)
-        items = []
+            single = operations[0]
+            return self.put(single.item, single.condition) if isinstance(single, Put) else \
+                self.delete(single.pk, single.sk, single.condition)
+        items: list[dict[str, Any]] = []
         for op in operations:
             if isinstance(op, Put):
                 entry = {"TableName": self.name, "Item": self._to_av(op.item)}
@@ -254,14 +263,14 @@ class DynamoTable:
 
     # -- batch writes: no conditions, for rows that claim nothing (an import) --
     @busy_on_trouble
-    def put_many(self, items):
+    def put_many(self, items: Iterable[Item]) -> None:
         """Write the items in BatchWriteItem calls of 25, retrying what comes back unprocessed.
         Not atomic and not conditional: the caller writes only items that nothing else claims."""
         unique = {(i["pk"], i["sk"]): i for i in items}  # a batch may name an item once
         pending = [{"PutRequest": {"Item": self._to_av(i)}} for i in unique.values()]
         while pending:
             chunk, pending = pending[:BATCH_WRITE_MAX], pending[BATCH_WRITE_MAX:]
-            request = {self.name: chunk}
+            request: dict[str, Any] | None = {self.name: chunk}
             for attempt in range(UNPROCESSED_TRIES):
                 answer = self.client.batch_write_item(RequestItems=request)
                 request = answer.get("UnprocessedItems") or None
@@ -272,5 +281,5 @@ class DynamoTable:
                 raise ServiceBusy()
 
 
-def _back_off(attempt: int):
+def _back_off(attempt: int) -> None:
     time.sleep(min(0.05 * (2 ** attempt), 1.0))

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from portal.adapters.codec import SETTINGS_KEY
+from portal.adapters.codec.keys import SETTINGS_KEY
+from portal.adapters.tables import Item
 from portal.domain.model import Channel, PracticeSettings, ReminderRule
 from portal.domain.retention import BODY_DAYS, MARKER_DAYS
 
 WAITLIST_FIELDS = ("waitlist_on", "wave_size", "claim_minutes", "grace_minutes")
 
 
-def waitlist_settings_to_item(settings) -> dict:
+def waitlist_settings_to_item(settings: PracticeSettings) -> Item:
     return {name: getattr(settings, name) for name in WAITLIST_FIELDS}
 
 
-def waitlist_settings_from_item(item: dict | None) -> dict:
+def waitlist_settings_from_item(item: Item | None) -> Item:
     """Only what was stored: settings saved before the waitlist keep its defaults."""
     stored = item or {}
     values = {name: stored[name] for name in WAITLIST_FIELDS if name in stored}
@@ -26,13 +27,13 @@ def waitlist_settings_from_item(item: dict | None) -> dict:
     return values
 
 
-def closed_to_item(s: PracticeSettings) -> dict:
+def closed_to_item(s: PracticeSettings) -> Item:
     return {"country": s.holiday_country, "state": s.holiday_state, "open": list(s.holidays_open),
             "own": [d.isoformat() for d in s.own_closed_days],
             "days": [d.isoformat() for d in s.closed_days]}
 
 
-def closed_from_item(item: dict | None) -> dict:
+def closed_from_item(item: Item | None) -> Item:
     """Settings saved before closed days keep the defaults (no closed day)."""
     if not item:
         return {}
@@ -42,7 +43,7 @@ def closed_from_item(item: dict | None) -> dict:
             "closed_days": tuple(date.fromisoformat(d) for d in item.get("days") or ())}
 
 
-def settings_to_item(s: PracticeSettings) -> dict:
+def settings_to_item(s: PracticeSettings) -> Item:
     return {
         "pk": SETTINGS_KEY[0], "sk": SETTINGS_KEY[1], "type": "settings",
         "display_name": s.display_name, "timezone": s.timezone, "contact_phone": s.contact_phone,
@@ -61,7 +62,7 @@ def settings_to_item(s: PracticeSettings) -> dict:
     }
 
 
-def settings_from_item(item: dict | None) -> PracticeSettings:
+def settings_from_item(item: Item | None) -> PracticeSettings:
     if not item:
         return PracticeSettings()
     return PracticeSettings(

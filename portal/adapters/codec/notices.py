@@ -10,7 +10,7 @@ from portal.domain.messages import PendingMessage
 from portal.domain.timemath import iso_utc
 
 
-def revision_of(m: PendingMessage):
+def revision_of(m: PendingMessage) -> int | None:
     return (m.detail or {}).get("rev")
 
 
@@ -19,7 +19,7 @@ def state_tag(m: PendingMessage) -> str:
     return f"{revision_of(m)}:{m.status}:{lease}"
 
 
-def revision_fields(m: PendingMessage) -> dict:
+def revision_fields(m: PendingMessage) -> dict[str, object]:
     if revision_of(m) is None:
         return {}
     return {"rev": revision_of(m), "tag": state_tag(m)}

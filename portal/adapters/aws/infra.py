@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from portal.paths import INFRA_TEMPLATE as TEMPLATE
 
 LOCAL_PARAMETERS = {"DeletionProtection": "false", "EnableCdn": "false"}
 
 
-def deploy_template(cloudformation, stack_name: str, table_name: str, sender_email: str,
+def deploy_template(cloudformation: Any, stack_name: str, table_name: str, sender_email: str,
                     parameters: dict | None = None) -> dict:
     """Create the stack unless it exists; returns its outputs. Idempotent."""
     existing = _outputs(cloudformation, stack_name)
@@ -27,7 +28,7 @@ def deploy_template(cloudformation, stack_name: str, table_name: str, sender_ema
     return _outputs(cloudformation, stack_name) or {}
 
 
-def _outputs(cloudformation, stack_name):
+def _outputs(cloudformation: Any, stack_name: str) -> dict[str, str] | None:
     try:
         stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
     except cloudformation.exceptions.ClientError:

@@ -7,8 +7,12 @@ ServiceBusy instead of botocore's exception, so nothing above the adapters sees 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from portal.domain.errors import ServiceBusy
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 BUSY_CODES = {
     "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling",
@@ -31,15 +35,15 @@ def is_busy(error: BaseException) -> bool:
     return False
 
 
-def busy_on_trouble(method):
+def busy_on_trouble(method: F) -> F:
     """Decorate an adapter method: a busy AWS answer becomes ServiceBusy, the rest passes."""
 
     @functools.wraps(method)
-    def guarded(*args, **kwargs):
+    def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
         except Exception as error:
             if is_busy(error):
                 raise ServiceBusy() from error
             raise
-    return guarded
+    return cast(F, guarded)

@@ -1,85 +1,29 @@
-"""The single table's primitive operations, twice: DynamoDB and an in-memory fake.
-
-Both speak plain dict items and the same few conditions, so the repository on
-top is written once and one contract suite holds the fake to DynamoDB's answers.
-"""
+"""The in-memory table: DynamoDB's semantics for what the store uses, for unit tests and
+the simulated practice."""
 from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-from portal.domain.errors import DomainError
-
-INDEX_KEYS = {
-    "by_therapist": ("gsi1pk", "gsi1sk"),
-    "by_client": ("gsi2pk", "gsi2sk"),
-    "due": ("due_bucket", "due_sk"),
-}
-
-
-# --- conditions: the only ones the application needs -------------------------------------
-@dataclass(frozen=True)
-class NotExists:
-    pass
-
-
-@dataclass(frozen=True)
-class Exists:
-    pass
+from portal.adapters.tables import (
+    INDEX_KEYS,
+    AnyOf,
+    Below,
+    Condition,
+    ConditionFailed,
+    Delete,
+    Equals,
+    Exists,
+    Item,
+    Key,
+    NotExists,
+    Operation,
+    Put,
+)
 
 
-@dataclass(frozen=True)
-class Equals:
-    attribute: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class Below:
-    """The attribute exists and is less than value (a lease that has run out)."""
-
-    attribute: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    conditions: tuple
-
-
-# --- transaction operations --------------------------------------------------------------
-@dataclass(frozen=True)
-class Put:
-    item: dict
-    condition: object = None
-
-
-@dataclass(frozen=True)
-class Delete:
-    pk: str
-    sk: str
-    condition: object = None
-
-
-@dataclass(frozen=True)
-class Check:
-    pk: str
-    sk: str
-    condition: object
-
-
-class ConditionFailed(DomainError):
-    """One or more conditions failed; ``failed`` holds the indexes of the operations."""
-
-    def __init__(self, failed: list[int], current: list[dict | None] | None = None):
-        self.failed = failed
-        self.current = current or []
-        super().__init__(f"condition failed at {failed}")
-
-
-def _holds(condition, current: dict | None) -> bool:
+def _holds(condition: Condition, current: Item | None) -> bool:
     if condition is None:
         return True
     if isinstance(condition, NotExists):
@@ -99,19 +43,20 @@ def _holds(condition, current: dict | None) -> bool:
 class MemoryTable:
     """In-memory fake with DynamoDB's semantics for what the repository uses."""
 
-    def __init__(self):
-        self._items: dict[tuple[str, str], dict] = {}
+    def __init__(self) -> None:
+        self._items: dict[Key, Item] = {}
         self._lock = threading.Lock()
 
-    def get(self, pk, sk, consistent=False):
+    def get(self, pk: str, sk: str, consistent: bool = False) -> Item | None:
         item = self._items.get((pk, sk))
         return copy.deepcopy(item)
 
-    def batch_get(self, keys, consistent=False):
+    def batch_get(self, keys: Sequence[Key], consistent: bool = False) -> dict[Key, Item]:
         return {k: copy.deepcopy(self._items[k]) for k in keys if k in self._items}
 
-    def query(self, pk, *, index=None, begins=None, between=None, limit=None, reverse=False,
-              consistent=False):
+    def query(self, pk: str, *, index: str | None = None, begins: str | None = None,
+              between: tuple[str, str] | None = None, limit: int | None = None,
+              reverse: bool = False, consistent: bool = False) -> list[Item]:
         hash_name, range_name = INDEX_KEYS[index] if index else ("pk", "sk")
         found = [
             item for item in self._items.values()
@@ -122,13 +67,13 @@ class MemoryTable:
         found.sort(key=lambda i: (i[range_name], i["pk"], i["sk"]), reverse=reverse)
         return copy.deepcopy(found[:limit] if limit else found)
 
-    def put(self, item, condition=None):
+    def put(self, item: Item, condition: Condition = None) -> None:
         self.transact([Put(item, condition)])
 
-    def delete(self, pk, sk, condition=None):
+    def delete(self, pk: str, sk: str, condition: Condition = None) -> None:
         self.transact([Delete(pk, sk, condition)])
 
-    def update(self, pk, sk, fields: dict, condition=Exists()):
+    def update(self, pk: str, sk: str, fields: Item, condition: Condition = Exists()) -> None:
         """Set the named attributes (None removes one), leaving the others as they are."""
         with self._lock:
             current = self._items.get((pk, sk))
@@ -142,7 +87,7 @@ class MemoryTable:
                     item[name] = copy.deepcopy(value)
             self._items[(pk, sk)] = item
 
-    def add(self, pk, sk, attribute, amount, extra=None):
+    def add(self, pk: str, sk: str, attribute: str, amount: int, extra: Item | None = None) -> int:
         """Atomic counter: add ``amount`` and return the new value (creating the item)."""
         with self._lock:
             item = self._items.setdefault((pk, sk), {"pk": pk, "sk": sk})
@@ -151,7 +96,7 @@ class MemoryTable:
                 item.setdefault(name, value)
             return item[attribute]
 
-    def transact(self, operations):
+    def transact(self, operations: Sequence[Operation]) -> None:
         if len(operations) > 100:
             raise ValueError("a transaction holds at most 100 operations")
         with self._lock:
@@ -169,18 +114,18 @@ class MemoryTable:
                 elif isinstance(op, Delete):
                     self._items.pop(key, None)
 
-    def put_many(self, items):
+    def put_many(self, items: Iterable[Item]) -> None:
         """Unconditional writes, as BatchWriteItem: each item lands whole; not one transaction."""
         with self._lock:
             for item in items:
                 self._items[(item["pk"], item["sk"])] = copy.deepcopy(
                     {k: v for k, v in item.items() if v is not None})
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._items)
 
 
-def _key_of(op):
+def _key_of(op: Operation) -> Key:
     if isinstance(op, Put):
         return op.item["pk"], op.item["sk"]
     return op.pk, op.sk

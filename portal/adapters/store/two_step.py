@@ -1,21 +1,22 @@
 """The store's two-step sign-in records: a therapist's TOTP secret, the last code step used,
 and the hashes of the unused recovery codes.
 
-A mixin of ``Store`` (it uses ``self.table``). These attributes sit on the therapist's profile
+A part of ``Store`` (on ``StoreBase``: the table and the clock). These attributes sit on the therapist's profile
 item but are written only here, never by ``update_therapist``, so a profile edit made from an
 older read cannot bring back a secret or a spent recovery code. Each use is one conditional
 UpdateItem: of two parallel uses of one code, exactly one passes.
 """
 from __future__ import annotations
 
-from portal.adapters import codec
-from portal.adapters.table import Below, ConditionFailed, Equals, Exists
+from portal.adapters.codec import keys
+from portal.adapters.store.base import StoreBase
+from portal.adapters.tables import Below, Condition, ConditionFailed, Equals, Exists, Item
 from portal.domain.errors import NotFound
 
 SECRET, LAST_STEP, RECOVERY = "totp_secret", "totp_last_step", "totp_recovery"
 
 
-class TwoStepRecords:
+class TwoStepRecords(StoreBase):
     def enrol_two_step(self, therapist_id: str, secret: str, used_step: int,
                        recovery_hashes: list[str]) -> None:
         """Turn it on: the secret, the step of the code that confirmed it, fresh recovery codes."""
@@ -29,7 +30,7 @@ class TwoStepRecords:
     def use_code_step(self, therapist_id: str, step: int) -> bool:
         """Mark a code's step used; False if this or a later step was used already."""
         try:
-            self.table.update(*codec.therapist_key(therapist_id), {LAST_STEP: step}, Below(LAST_STEP, step))
+            self.table.update(*keys.therapist_key(therapist_id), {LAST_STEP: step}, Below(LAST_STEP, step))
         except ConditionFailed:
             return False
         return True
@@ -38,14 +39,14 @@ class TwoStepRecords:
         """Spend one recovery code: from ``unused`` (as read) to ``left``; False if the list
         changed since it was read (the code was just spent elsewhere)."""
         try:
-            self.table.update(*codec.therapist_key(therapist_id), {RECOVERY: list(left)},
+            self.table.update(*keys.therapist_key(therapist_id), {RECOVERY: list(left)},
                               Equals(RECOVERY, list(unused)))
         except ConditionFailed:
             return False
         return True
 
-    def _two_step_write(self, therapist_id: str, fields: dict, condition) -> None:
+    def _two_step_write(self, therapist_id: str, fields: Item, condition: Condition) -> None:
         try:
-            self.table.update(*codec.therapist_key(therapist_id), fields, condition)
+            self.table.update(*keys.therapist_key(therapist_id), fields, condition)
         except ConditionFailed:
             raise NotFound("No such therapist.") from None
