@@ -12,7 +12,6 @@ for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "
 os.environ.pop("AWS_PROFILE", None)
 
 
-
 def _share_botocore_models():
     """Each Container makes its boto3 clients from a new Session (once per Lambda start), and
     each new Session re-reads botocore's JSON models: half a second or more per client, and the
@@ -44,7 +43,6 @@ from portal.wiring import Container, set_default_container  # noqa: E402
 
 # A cheap scrypt cost for the suite: every hash in milliseconds instead of a tenth of a second
 # or more (tests/unit/test_auth.py checks that production keeps the full cost).
-PRODUCTION_SCRYPT_N = portal.config.SCRYPT_N
 portal.config.SCRYPT_N = 2 ** 10
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
