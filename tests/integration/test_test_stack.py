@@ -9,18 +9,20 @@ from tests.stack import deployed_container
 OWN = {"TableName", "TableArn", "TableId", "CreationDateTime", "TableSizeBytes", "ItemCount"}
 
 
-def _described(dynamodb, name):
-    table = dynamodb.describe_table(TableName=name)["Table"]
-    return {k: v for k, v in table.items() if k not in OWN}, \
-        dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+def _own(description):
+    return {k: v for k, v in description.items() if k not in OWN}
 
 
 def test_a_fresh_table_is_described_exactly_as_the_deployed_template_table(deployed_template, aws):
-    dynamodb = deployed_template.dynamodb
+    # Compared with the description taken at deployment: a test's mock_aws() (test_template.py)
+    # resets moto's state in this process, the template's own table with it.
+    dynamodb = aws.client("dynamodb")
     fresh = aws.config.table_name
     assert fresh != deployed_template.table_name
-    assert _described(dynamodb, fresh) == _described(dynamodb, deployed_template.table_name)
-    assert {i["IndexName"] for i in dynamodb.describe_table(TableName=fresh)["Table"]["GlobalSecondaryIndexes"]} \
+    described = dynamodb.describe_table(TableName=fresh)["Table"]
+    assert _own(described) == _own(deployed_template.description)
+    assert dynamodb.describe_time_to_live(TableName=fresh)["TimeToLiveDescription"] == deployed_template.ttl
+    assert {i["IndexName"] for i in described["GlobalSecondaryIndexes"]} \
         == {"by_therapist", "by_client", "due"}  # the template's indexes, not an empty table
 
 
