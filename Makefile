@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint fuzz bench install clean package publish-static simulate
+.PHONY: run test unit integration e2e lint fuzz bench install clean package publish-static simulate
 
 # Create the virtualenv and install the dev requirements only when they changed, saying so:
 # pip is quiet, and a first install takes a minute or two.
@@ -28,9 +28,21 @@ run: $(STAMP)
 	@PORTAL_ENV=dev $(PY) -m devstack
 
 # The layers (.importlinter), the lint rules (ruff.toml) and mypy's errors per folder against
-# mypy-baseline.txt first: seconds, where the tests take minutes.
+# mypy-baseline.txt first: seconds, where the tests take minutes. Then every tier, in one run
+# (one emulator, one deployed template).
 test: lint
 	@$(PY) -m pytest
+
+# One tier each: the in-memory unit tests; the tests on moto; the app served and driven (browser
+# tests included).
+unit: $(STAMP)
+	@$(PY) -m pytest tests/unit
+
+integration: $(STAMP)
+	@$(PY) -m pytest tests/integration
+
+e2e: $(STAMP)
+	@$(PY) -m pytest tests/e2e
 
 lint: $(STAMP)
 	@$(VENV)/bin/lint-imports --no-logo --no-cache

@@ -64,6 +64,50 @@ class _Untracked(list):
         pass
 
 
+def _one_backup_per_table():
+    """moto backs up a table before a transaction once per item the transaction writes to it, a
+    deep copy of the whole table each time, though it keeps one backup per table: a booking of
+    six items copied the table six times. Here the copies made within one transaction, on its
+    thread, are of the same untouched table, so the first is handed out again: the same backup."""
+    import copy
+    import threading
+
+    from moto.dynamodb import models
+
+    if isinstance(models.copy, _OneCopyPerTable):
+        return
+    state = threading.local()
+    models.copy = _OneCopyPerTable(copy, models.Table, state)
+    transact = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        state.tables = {}
+        try:
+            return transact(self, transact_items)
+        finally:
+            state.tables = None
+
+    models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
+class _OneCopyPerTable:
+    """The ``copy`` module as moto's DynamoDB models see it: see _one_backup_per_table."""
+
+    def __init__(self, module, table_class, state):
+        self._module, self._table, self._state = module, table_class, state
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def deepcopy(self, value, memo=None):
+        made = getattr(self._state, "tables", None)
+        if made is None or not isinstance(value, self._table):
+            return self._module.deepcopy(value, memo)
+        if id(value) not in made:
+            made[id(value)] = self._module.deepcopy(value)
+        return made[id(value)]
+
+
 def start_emulator(host="127.0.0.1", port=0):
     """moto in server mode on a free loopback port; returns (server, endpoint_url)."""
     import moto.dynamodb.models  # noqa: F401 - defines the DynamoDB model classes
@@ -76,6 +120,7 @@ def start_emulator(host="127.0.0.1", port=0):
     # the table), so DynamoDB's objects are not remembered.
     for model in model_data["dynamodb"].values():
         model.instances_tracked = _Untracked()
+    _one_backup_per_table()
 
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()

@@ -76,9 +76,9 @@ SETTINGS = PracticeSettings(
 
 
 def hash_password(password: str) -> str:
-    from werkzeug.security import generate_password_hash
+    from portal.services.accounts.sign_in import hash_password as scrypt_hash
 
-    return generate_password_hash(password)  # scrypt, salted
+    return scrypt_hash(password)  # salted scrypt, at the cost sign-in uses
 
 
 def seed_demo(deps, password: str, history: bool = True) -> dict:

@@ -8,6 +8,10 @@ from urllib.parse import urlparse
 
 WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "test", "development"}
 MIN_SECRET_LENGTH = 32
+# scrypt's cost N for therapists' passwords (r=8, p=1: werkzeug's default, 32 MiB a hash). Read
+# at each hash, so the test suite can lower it (tests/conftest.py) and hash in milliseconds;
+# nothing else changes it. A stored hash names its own cost, so it always verifies.
+SCRYPT_N = 2 ** 15
 DEV_SECRET = "dev-only-secret-key-not-for-production-use"  # local runs only: refused on Lambda
 # The local stack's event topics (zappa_settings.json's dev stage names the same ones).
 DEV_TOPICS = {"SES_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:attune-dev-ses-events",

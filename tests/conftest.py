@@ -11,6 +11,27 @@ for _name, _value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "
     os.environ[_name] = _value
 os.environ.pop("AWS_PROFILE", None)
 
+
+def _share_botocore_models():
+    """Each Container makes its boto3 clients from a new Session (once per Lambda start), and
+    each new Session re-reads botocore's JSON models: half a second or more per client, and the
+    suite makes a thousand. Here every loader with the same search paths shares one cache; the
+    models are data botocore only reads, as it already shares them between one session's clients."""
+    from botocore import loaders
+
+    shared: dict = {}
+    made = loaders.Loader.__init__
+
+    def __init__(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        self._cache = shared.setdefault(tuple(self.search_paths), {})
+
+    loaders.Loader.__init__ = __init__
+
+
+_share_botocore_models()
+
+import portal.config  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.adapters.aws.senders import FakeNotifier  # noqa: E402
 from portal.adapters.store import Store  # noqa: E402
@@ -19,6 +40,10 @@ from portal.clock import FixedClock  # noqa: E402
 from portal.config import load  # noqa: E402
 from portal.links import Links  # noqa: E402
 from portal.wiring import Container, set_default_container  # noqa: E402
+
+# A cheap scrypt cost for the suite: every hash in milliseconds instead of a tenth of a second
+# or more (tests/unit/test_auth.py checks that production keeps the full cost).
+portal.config.SCRYPT_N = 2 ** 10
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 BASE_URL = "https://portal.test"
@@ -95,9 +120,17 @@ def moto_endpoint():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def deployed_template(moto_endpoint):
+    """infra/template.yaml deployed once for the session; each test's table is made from it."""
+    from tests.stack import template_stack
+
+    return template_stack(moto_endpoint)
+
+
 @pytest.fixture
-def aws(moto_endpoint, clock):
-    """A wired container on moto: real DynamoDB store, SES/SNS senders, fixed clock."""
+def aws(moto_endpoint, deployed_template, clock):
+    """A wired container on moto: real DynamoDB store (a fresh table), SES/SNS senders, fixed clock."""
     from tests.stack import deployed_container
 
     return deployed_container(moto_endpoint, clock=clock)

@@ -21,9 +21,9 @@ def app_on(deps, **env):
 
 
 def seeded(deps):
-    from devstack.seed import seed_demo
+    from tests.seed_support import seeded_demo
 
-    seed_demo(deps, DEMO_PASSWORD, history=False)  # exact figures below count only what tests mark
+    seeded_demo(deps, DEMO_PASSWORD, history=False)  # exact figures below count only what tests mark
     return deps
 
 

@@ -5,7 +5,6 @@ import threading
 
 import pytest
 
-from devstack.seed import seed_demo
 from portal import create_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -67,10 +66,12 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_stack(moto_endpoint, clock):
-    """A seeded dev stack on moto, served on a loopback port (BASE_URL matches it)."""
+def live_stack(moto_endpoint, deployed_template, clock):
+    """A seeded dev stack on moto, served on a loopback port (BASE_URL matches it): its own
+    table, with its own copy of the demo practice."""
     import socket
 
+    from tests.seed_support import seeded_demo
     from tests.stack import deployed_container
 
     with socket.socket() as probe:
@@ -78,7 +79,7 @@ def live_stack(moto_endpoint, clock):
         port = probe.getsockname()[1]
     container = deployed_container(moto_endpoint, clock=clock, PORTAL_ENV="dev",
                                    BASE_URL=f"http://127.0.0.1:{port}")
-    seed_demo(container.deps, "demo-password-123")
+    seeded_demo(container.deps, "demo-password-123")
     app = create_app(container.config, container=container)
     from werkzeug.serving import make_server
 

@@ -3,18 +3,18 @@ barrier, inbox record and audit event written together, with the confirmations s
 import re
 from datetime import timedelta
 
-from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, Mode, Status
 from portal.services.sessions.booking import book_appointment
 from tests import builders
 from tests.conftest import BASE_URL, T0
+from tests.seed_support import seeded_demo
 from tools.bench_client_calls import GOALS, lines, measure
 
 
 def test_each_action_keeps_to_its_dynamodb_call_budget(aws):
-    seed_demo(aws.deps, "demo-password-123")
+    seeded_demo(aws.deps, "demo-password-123")
     calls, pages = measure(aws, create_app(aws.config, container=aws))
     for name, made in calls.items():
         own = [op for op, sending in made if not sending]

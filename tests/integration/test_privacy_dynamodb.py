@@ -1,10 +1,10 @@
 """Erasure and the access log on DynamoDB (moto): no erased value left in any attribute of any
 item (found with a Scan, which only this test makes), and the figures unchanged."""
-from devstack.seed import seed_demo
 from portal.services.privacy import access_log
 from portal.services.privacy.erasure import erase_client
 from portal.services.workspace import figures as stats
 from tests.privacy_support import SENTINELS, erasable_client, items_holding
+from tests.seed_support import seeded_demo
 
 
 def _every_item(container):
@@ -26,7 +26,7 @@ def _figures(deps):
 
 
 def test_erasure_on_dynamodb_leaves_no_erased_value_and_the_same_figures(aws):
-    seed_demo(aws.deps, "bench-password-123", history=False)
+    seeded_demo(aws.deps, "bench-password-123", history=False)
     client, ahead = erasable_client(aws.deps)
     assert items_holding(_every_item(aws), SENTINELS.values())
     before = _figures(aws.deps)
@@ -40,7 +40,7 @@ def test_erasure_on_dynamodb_leaves_no_erased_value_and_the_same_figures(aws):
 def test_the_access_log_pages_on_dynamodb(aws, clock):
     from datetime import timedelta
 
-    seed_demo(aws.deps, "bench-password-123", history=False)
+    seeded_demo(aws.deps, "bench-password-123", history=False)
     for _ in range(access_log.PAGE_SIZE + 3):
         access_log.record(aws.deps, "sokaf1", "calex01", "client", "198.51.100.4")
         clock.advance(timedelta(seconds=1))

@@ -6,17 +6,17 @@ import pytest
 
 from devstack.localstack import Scheduler
 from devstack.schedule import all_functions, scheduled_functions
-from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Status
+from tests.seed_support import seeded_demo
 from tests.stack import deployed_container
 
 
 @pytest.fixture
 def dev_stack(moto_endpoint, clock):
     container = deployed_container(moto_endpoint, clock=clock, PORTAL_ENV="dev")
-    seed_demo(container.deps, "demo-password-123")
+    seeded_demo(container.deps, "demo-password-123")
     return container, create_app(container.config, container=container).test_client()
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from devstack.localstack import Scheduler
 from devstack.schedule import scheduled_functions
-from devstack.seed import seed_demo
 from portal import create_app
 from portal.domain.audit import Actor
 from portal.services.sessions import booking
+from tests.seed_support import seeded_demo
 from tests.stack import deployed_container
 
 
@@ -26,7 +26,7 @@ def tick(container, scheduler, minutes):
 
 def test_a_cancelled_demo_session_is_offered_in_waves_and_one_tap_takes_it(moto_endpoint, clock):
     container = deployed_container(moto_endpoint, clock=clock, PORTAL_ENV="dev")
-    seed_demo(container.deps, "demo-password-123", history=False)
+    seeded_demo(container.deps, "demo-password-123", history=False)
     store, deps, base = container.store, container.deps, container.config.base_url
     store.save_settings(replace(store.get_settings(), wave_size=2))
     web = create_app(container.config, container=container).test_client()

@@ -4,19 +4,19 @@ from datetime import timedelta
 
 import pytest
 
-from devstack.seed import seed_demo
 from portal import create_app
 from portal.adapters.codec import keys
 from portal.services.accounts import sign_in as auth
 from portal.wiring import Container
 from tests.conftest import T0
+from tests.seed_support import seeded_demo
 from tools.bench_workspace import GOALS, lines, measure
 
 PASSWORD = "bench-password-123"
 
 
 def test_failed_sign_ins_are_counted_in_the_table_for_every_instance(aws, clock):
-    seed_demo(aws.deps, PASSWORD)
+    seeded_demo(aws.deps, PASSWORD)
     # A second "Lambda instance": its own container and DynamoDB client, the same table.
     other = Container(aws.config, clock=clock)
     for instance in (aws, other, aws, other, aws):
@@ -33,7 +33,7 @@ def test_failed_sign_ins_are_counted_in_the_table_for_every_instance(aws, clock)
 
 
 def test_each_workspace_action_keeps_to_its_call_budget(aws):
-    seed_demo(aws.deps, PASSWORD)
+    seeded_demo(aws.deps, PASSWORD)
     calls = measure(aws, create_app(aws.config, container=aws))
     assert set(calls) == set(GOALS)
     for name, made in calls.items():
@@ -47,7 +47,7 @@ def test_each_workspace_action_keeps_to_its_call_budget(aws):
 
 
 def test_importing_twice_on_dynamodb_creates_nothing_twice(aws, tmp_path):
-    seed_demo(aws.deps, PASSWORD)
+    seeded_demo(aws.deps, PASSWORD)
     clients = tmp_path / "clients.csv"
     clients.write_text("therapist_email,first_name,last_name,email,timezone,channels\n"
                        "sam@riverbend.example,Ines,Costa,ines@example.com,Europe/Lisbon,email\n"

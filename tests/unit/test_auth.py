@@ -28,6 +28,24 @@ def test_hashes_are_salted_scrypt_and_verify():
     assert not auth.verify_password("not-a-hash", PASSWORD)
 
 
+def test_production_hashes_at_full_scrypt_cost_and_only_the_suite_lowers_it():
+    """The suite hashes cheaply (tests/conftest.py lowers config.SCRYPT_N). A fresh interpreter,
+    as on Lambda, hashes at werkzeug's full cost (N=2**15, r=8, p=1), and that hash verifies."""
+    import subprocess
+    import sys
+
+    from portal.paths import ROOT
+
+    code = "from portal.services.accounts.sign_in import hash_password as h; print(h('correct horse battery'))"
+    made = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=60, check=True)
+    production_hash = made.stdout.strip()
+    assert production_hash.startswith("scrypt:32768:8:1$")
+    assert auth.verify_password(production_hash, PASSWORD)
+    assert not auth.verify_password(production_hash, PASSWORD + "x")
+    assert auth.hash_password(PASSWORD).startswith("scrypt:1024:8:1$")  # the suite's own, cheap
+
+
 def test_the_seed_hash_signs_in(deps):
     from devstack.seed import seed_demo
 
