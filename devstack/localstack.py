@@ -213,10 +213,9 @@ def main(argv=None) -> int:
             environ["AWS_ENDPOINT_URL"] = endpoint
         environ.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
 
-        from devstack import DevContainer
+        from devstack import DevContainer, create_dev_app
         from devstack.schedule import scheduled_functions
         from devstack.seed import reset_demo_passwords, seed_demo
-        from portal import create_app
         from portal.config import ConfigError, load
         from portal.wiring import set_default_container
 
@@ -234,7 +233,7 @@ def main(argv=None) -> int:
         password_known = seed["seeded"] or bool(config.demo_password)
         if not seed["seeded"] and config.demo_password:
             reset_demo_passwords(container.store, config.demo_password)
-        app = create_app(config, container=container)
+        app = create_dev_app(config, container=container)
         set_default_container(container)
         scheduler = Scheduler(container, scheduled_functions("dev"))
         scheduler.start()

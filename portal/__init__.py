@@ -36,11 +36,6 @@ def create_app(config=None, *, container=None, **overrides):
         ATTUNE=config,
     )
     app.extensions["csrf"] = CSRFProtect(app)
-    if config.is_dev:  # production never imports devstack (.importlinter allows only this import)
-        import devstack
-
-        container = container or devstack.DevContainer(config)  # logs sent messages for the outbox
-        devstack.init_app(app)  # the dev panel
     app.extensions["attune"] = container or Container(config)
 
     configure_logging()  # JSON lines, allow-listed fields: no PHI in the logs
