@@ -11,10 +11,10 @@ from enum import Enum
 from typing import Protocol
 
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.delivery import SentRef
 from portal.domain.messages import PendingMessage
 from portal.domain.model import Appointment, Availability, Client, InboxItem, PracticeSettings, Therapist
-from portal.domain.risk import CheckIn
 
 
 class Clock(Protocol):

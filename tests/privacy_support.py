@@ -3,8 +3,8 @@ enough that finding it anywhere in the table means it was not erased."""
 from datetime import timedelta
 
 from portal.domain.audit import Actor, AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Appointment, Barrier, Client, InboxItem, Mode, Status
-from portal.domain.risk import CheckIn
 from portal.services.sessions.booking import book_appointment
 
 SENTINELS = {

@@ -127,8 +127,8 @@ def _busy_therapist(container):
 
     from devstack.seed import hash_password
     from portal.domain.audit import Actor
+    from portal.domain.checkins import CheckIn
     from portal.domain.model import Availability, Client, Mode, Therapist
-    from portal.domain.risk import CheckIn
     from portal.services.sessions.booking import book_appointment
 
     deps, store = container.deps, container.store

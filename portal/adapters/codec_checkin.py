@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from portal.adapters import codec
-from portal.domain.risk import CheckIn
+from portal.domain.checkins import CheckIn
 from portal.domain.timemath import iso_utc, parse_utc
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.adapters.codec import CHECKIN_PREFIX, checkin_key, cursor_key, inbound_key
-from portal.domain.risk import CheckIn
+from portal.domain.checkins import CheckIn
 from portal.domain.timemath import iso_utc, parse_utc
 
 

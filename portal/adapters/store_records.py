@@ -12,8 +12,8 @@ from datetime import date, datetime
 from portal.adapters import codec, codec_checkin, codec_records
 from portal.adapters.table import AnyOf, Below, ConditionFailed, Equals, NotExists, Put
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.retention import marker_expiry
-from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc
 from portal.interfaces import InboundClaim
 

@@ -1,4 +1,4 @@
-"""A check-in answer, and which sessions sit outside the therapist's hours.
+"""A check-in answer.
 
 Who may miss a session, and why, is scored in ``portal.domain.risk_score``.
 """
@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from portal.domain.model import Appointment, Availability, Therapist
-from portal.domain.timemath import to_local
 
 
 @dataclass(frozen=True)
@@ -19,20 +16,3 @@ class CheckIn:
     score: int
     barrier: str | None = None
     note: str = ""
-
-
-def outside_hours(appointment: Appointment, availability: Availability, therapist: Therapist) -> bool:
-    """An open session no longer inside a weekly window, or on a day off.
-
-    Such sessions are kept as booked; the workspace flags them so the therapist decides.
-    """
-    if not appointment.status.is_open:
-        return False
-    start = to_local(appointment.start, therapist.timezone)
-    end = to_local(appointment.end, therapist.timezone)
-    if any(off.covers(start.date()) for off in availability.time_off):
-        return True
-    if end.date() != start.date():
-        return True
-    return not any(w.start <= start.time() and end.time() <= w.end
-                   for w in availability.windows_on(start.weekday()))

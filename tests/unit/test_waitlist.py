@@ -217,8 +217,9 @@ def _week_off():
 
 
 def test_time_off_taken_back_offers_the_earliest_times_it_opens(deps, store, clock, notifier, practice):
+    from portal.domain.waitlist import HOURS
     from portal.services.sessions import hours
-    from portal.services.waitlist.new_hours import HOURS, MAX_OPENINGS
+    from portal.services.waitlist.new_hours import MAX_OPENINGS
 
     waitlisted(deps, practice, 4)
     hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from portal.domain.checkins import CheckIn
 from portal.domain.delivery import OPTED_OUT
 from portal.domain.errors import ValidationError
 from portal.domain.ids import new_id
@@ -33,7 +34,6 @@ from portal.domain.messages import (
 from portal.domain.model import Barrier, Channel, InboxItem
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
-from portal.domain.risk import CheckIn
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client.link_context import LinkNotFound, open_context
 from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.model import WEEKDAYS, Appointment, Availability, AvailabilityWindow, Mode, Therapist, TimeOff
-from portal.domain.risk import outside_hours
+from portal.domain.slots import outside_hours
 from portal.domain.wording import wall_clock
 from portal.interfaces import Deps
 from portal.services.workspace.inputs import FormErrors, parse_day, parse_time

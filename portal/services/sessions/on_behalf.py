@@ -13,8 +13,7 @@ from datetime import date, datetime, timedelta
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
 from portal.domain.model import Appointment, Availability, Barrier, Client, Mode, Status, Therapist
-from portal.domain.risk import outside_hours
-from portal.domain.slots import modes_offered_at
+from portal.domain.slots import modes_offered_at, outside_hours
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client import notify

@@ -14,11 +14,12 @@ import logging
 from datetime import datetime, timedelta
 
 from portal.domain.ids import new_id
-from portal.domain.messages import OFFER, PHONE_CHANNELS, PendingMessage, in_quiet_hours
+from portal.domain.messages import OFFER, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.model import Appointment, Channel, Status
 from portal.domain.quiet_hours import local_day
 from portal.domain.slots import busy_intervals, modes_offered_at
 from portal.domain.waitlist import (
+    HOURS,
     OPEN,
     Candidate,
     OfferRef,
@@ -27,10 +28,11 @@ from portal.domain.waitlist import (
     is_freed,
     policy_of,
     rank,
+    still_in_hours,
+    wave_message,
     worth_offering,
 )
 from portal.interfaces import AppointmentContext, Deps
-from portal.services.waitlist.new_hours import HOURS, still_in_hours
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +42,6 @@ READ_AHEAD = 3  # clients read per wave place: some will be capped, quiet or unr
 
 
 # --- planning, in the transaction that frees the time ---------------------------------------
-def wave_message(opening: Opening, wave: int, due: datetime) -> PendingMessage:
-    """A wave's due message. It is filed under the opening's id, not the freed session's, so
-    that session's own messages (and any later change to them) never include it."""
-    kind = OFFER if wave == 1 else f"{OFFER}{wave}"
-    return PendingMessage(appointment_id=opening.id, kind=kind,
-                          channel=Channel.EMAIL,  # unused: each offer picks the client's channel
-                          due_at=due, for_start=opening.start,
-                          detail={"opening": opening.id, "wave": wave})
-
-
 def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, after: Appointment,
                   now: datetime) -> list[dict]:
     """The opening and its first wave, when this change frees a time worth offering."""
