@@ -255,7 +255,8 @@ def test_workspace_users_get_the_same_kind_page(workspace, action, operation, fa
 def test_a_crash_after_sending_and_before_marking_sends_that_message_at_most_twice(aws, clock):
     from portal.domain.errors import ServiceBusy
     from portal.domain.messages import SENT
-    from portal.services.messaging.reminders import LEASE, send_due_reminders
+    from portal.services.messaging.due import LEASE
+    from portal.services.messaging.reminders import send_due_reminders
 
     therapist, client = builders.therapist(), builders.client()
     aws.store.add_therapist(therapist, builders.weekday_availability())

@@ -18,7 +18,7 @@ from portal.domain.model import Channel
 from portal.domain.quiet_hours import first_allowed_from
 from portal.interfaces import Deps
 from portal.links import APPOINTMENT_SALT, LinkExpired, LinkInvalid
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client.link_context import LinkNotFound, open_context
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 

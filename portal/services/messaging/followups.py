@@ -17,7 +17,7 @@ from portal.domain.model import Channel, Status
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 MISSED = (Status.NO_SHOW, Status.LATE_CANCELLED)
 STALE_AFTER = timedelta(days=1)  # a run down longer than this: a late "we missed you" feels odd

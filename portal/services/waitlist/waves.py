@@ -61,7 +61,7 @@ def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, afte
 # --- the scheduled function ------------------------------------------------------------------
 def send_due_offers(deps: Deps, **options) -> dict:
     """The waitlist function: the offer waves that are due."""
-    from portal.services.messaging.reminders import send_due
+    from portal.services.messaging.due import send_due
 
     return send_due(deps, OFFER, send_wave, **options)
 
@@ -76,7 +76,7 @@ def still_free(deps: Deps, opening: Opening, therapist) -> bool:
 
 
 def _close(deps: Deps, opening: Opening, reason: str):
-    from portal.services.messaging.reminders import Skip
+    from portal.services.messaging.due import Skip
 
     deps.store.save_opening(opening.closed())
     raise Skip(reason)
@@ -84,7 +84,7 @@ def _close(deps: Deps, opening: Opening, reason: str):
 
 def send_wave(deps: Deps, out) -> str:
     """One wave of one opening; returns a summary as the run's "provider id", or raises Skip."""
-    from portal.services.messaging.reminders import Skip
+    from portal.services.messaging.due import Skip
 
     store, now, settings = deps.store, out.now, out.settings
     opening = store.get_opening(out.message.detail.get("opening", ""), consistent=True)
