@@ -166,7 +166,7 @@ class SettingsForm(FlaskForm):
     tele_link_template = StringField("Teletherapy link template ({appointment_id} is replaced)", cap(URL))
     change_grace_minutes = StringField("Wait before confirming a client's change (minutes)", cap(NUMBER),
                                        widget=NumberInput(min=0, max=30))
-    # The waitlist (templates/therapist/_waitlist_settings.html)
+    # The waitlist (templates/workspace/_waitlist_settings.html)
     waitlist_on = BooleanField("Offer freed times to clients on the waitlist")
     wave_size = StringField("Clients per wave", cap(NUMBER), widget=NumberInput(min=1, max=10))
     claim_minutes = StringField("Claim window (minutes before the next wave)", cap(NUMBER),

@@ -22,7 +22,7 @@ def audit_read(what: str, client_id: str, ref: str = "") -> None:
 def access_log_page(client_id):
     client = own_client(client_id)
     view = access_log.page(deps(), me(), client, request.args.get("older", ""))
-    return render_template("therapist/access_log.html", client=client, log=view)
+    return render_template("workspace/access_log.html", client=client, log=view)
 
 
 @bp.post("/clients/<client_id>/export")
@@ -35,7 +35,7 @@ def export(client_id):
 
 
 def _erase_page(client, problem=None, status=200):
-    return render_template("therapist/erase.html", client=client, problem=problem), status
+    return render_template("workspace/erase.html", client=client, problem=problem), status
 
 
 @bp.route("/clients/<client_id>/erase", methods=["GET", "POST"])
