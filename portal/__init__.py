@@ -7,12 +7,11 @@ def create_app(config=None, *, container=None, **overrides):
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
+    from portal import cli
     from portal import config as config_module
     from portal.logs import configure_logging
     from portal.paths import STATIC, TEMPLATES
     from portal.web import checkin, client, errors, fresh_link, health, offers, request_log, security, workspace
-    from portal.web.workspace.cli import import_appointments, import_clients
-    from portal.web.workspace.privacy_cli import erase_client_command, export_client_command
     from portal.wiring import Container
 
     if config is None:
@@ -48,8 +47,5 @@ def create_app(config=None, *, container=None, **overrides):
     app.register_blueprint(fresh_link.bp)
     app.register_blueprint(offers.bp)
     app.register_blueprint(workspace.bp)
-    app.cli.add_command(import_clients)
-    app.cli.add_command(import_appointments)
-    app.cli.add_command(export_client_command)
-    app.cli.add_command(erase_client_command)
+    cli.init_app(app)
     return app

@@ -1,9 +1,15 @@
-"""`flask --app portal.wsgi import-clients FILE.csv` and `import-appointments FILE.csv`.
+"""The flask commands, registered by ``create_app`` (``init_app``):
 
-Rows are written in batches (an upcoming session in its own booking transaction), with a
+- `flask --app portal.wsgi import-clients FILE.csv` and `import-appointments FILE.csv`.
+- `flask --app portal.wsgi export-client <client-id>` and `erase-client <client-id>`.
+
+Imports: rows are written in batches (an upcoming session in its own booking transaction), with a
 progress bar and running counts; a bad row is reported with its line number and skipped.
 Exit status: 0 when every row is in, 1 when some rows were skipped, 2 when the file can't
 be read, 3 when AWS stayed busy (what was written stays; running it again adds the rest).
+
+Export and erasure are audited as made by "cli". Exit status: 0 done, 1 refused (unknown
+client, already erased, confirmation not given), with the reason in plain words.
 """
 import sys
 import time
@@ -13,6 +19,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 PROGRESS_EVERY = 5.0  # seconds between progress lines when stderr is not a terminal
+
+
+def init_app(app):
+    for command in (import_clients, import_appointments, export_client_command, erase_client_command):
+        app.cli.add_command(command)
+
+
+def _deps():
+    return current_app.extensions["attune"].deps
 
 
 def _counts(report) -> str:
@@ -78,7 +93,7 @@ def import_clients(file):
     """Import clients from a CSV file (columns in the README)."""
     from portal.services.workspace.importer import CLIENT_REQUIRED, Importer
 
-    importer = Importer(current_app.extensions["attune"].deps)
+    importer = Importer(_deps())
     _run(file, CLIENT_REQUIRED, importer.import_clients, "clients")
 
 
@@ -89,5 +104,49 @@ def import_appointments(file):
     """Import sessions from a CSV file (columns in the README); import the clients first."""
     from portal.services.workspace.importer import APPOINTMENT_REQUIRED, Importer
 
-    importer = Importer(current_app.extensions["attune"].deps)
+    importer = Importer(_deps())
     _run(file, APPOINTMENT_REQUIRED, importer.import_appointments, "appointments")
+
+
+# --- privacy: one client's export and erasure ---------------------------------------------
+@click.command("export-client")
+@click.argument("client_id")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Where to write the ZIP (default: client-<id>-<time>.zip here).")
+@with_appcontext
+def export_client_command(client_id, out):
+    """Write one client's data (record, sessions, check-ins, messages, access log) as a ZIP."""
+    from portal.domain.errors import NotFound
+    from portal.services.privacy.export import export_client
+
+    try:
+        made = export_client(_deps(), client_id[:64], "cli")
+    except NotFound as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(1)
+    path = out or made.filename
+    with open(path, "wb") as target:
+        target.write(made.data)
+    click.echo(f"Wrote {path}: {made.sessions} sessions.")
+
+
+@click.command("erase-client")
+@click.argument("client_id")
+@click.option("--yes", is_flag=True, help="Don't ask for the client's first name.")
+@with_appcontext
+def erase_client_command(client_id, yes):
+    """Erase one client's identifying data; sessions stay, de-identified, for the figures."""
+    from portal.services.privacy.erasure import ErasureRefused, erase_client
+
+    deps = _deps()
+    client = deps.store.get_client(client_id[:64])
+    typed = None
+    if client is not None and not client.erased and not yes:
+        typed = click.prompt(f"Type the client's first name ({client.first_name}) to erase their data")
+    try:
+        done = erase_client(deps, client_id[:64], "cli", confirmation=typed)
+    except ErasureRefused as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(1)
+    click.echo(f"Erased {done.client_id}: {done.cancelled} future sessions cancelled, "
+               f"{done.sessions} sessions kept without a name.")
