@@ -31,8 +31,7 @@ def add_client(deps, t, n, start, phone=True):
     c = builders.client(cid=f"cli{n:03d}", tid=t.id, first_name=f"Sam{n}",
                         phone=f"+1202555{n:04d}" if phone else "")
     deps.store.add_client(c)
-    a = booking.book_appointment(deps, t, c, start, Mode.TELE, actor=Actor.system("test"),
-                                 require_open_slot=False) if start else None
+    a = booking.record_booking(deps, t, c, start, Mode.TELE, actor=Actor.system("test")) if start else None
     return c, a
 
 

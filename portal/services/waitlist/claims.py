@@ -138,9 +138,8 @@ def _move_or_book(deps: Deps, offer: Offer) -> Appointment:
         notify.send_change(deps, "rescheduled", after, client, therapist, offer.settings, asked_by_client=True)
         return after
     new_id = claim_id(opening, client.id)
-    booked = booking.book_appointment(deps, therapist, client, opening.start, offer.mode, actor=ACTOR,
-                                      require_open_slot=False, appointment_id=new_id,
-                                      status=Status.CONFIRMED, extra=_records(deps, offer, new_id))
+    how = booking.HowRecorded(appointment_id=new_id, status=Status.CONFIRMED, extra=_records(deps, offer, new_id))
+    booked = booking.record_booking(deps, therapist, client, opening.start, offer.mode, actor=ACTOR, how=how)
     notify.send_change(deps, "rebooked", booked, client, therapist, offer.settings, asked_by_client=True)
     return booked
 
