@@ -1,9 +1,13 @@
 """Attune: the Flask app factory."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 
 def create_app(config=None, *, container=None, **overrides):
     """Build the portal. ``config`` defaults to the environment; ``overrides`` replace settings."""
+    # Imported here, not at the top: any `import portal.x` (a Lambda function, a service) runs
+    # this package first, and must not load Flask and every view.
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
@@ -19,8 +23,6 @@ def create_app(config=None, *, container=None, **overrides):
 
         config = config_module.load(secret_loader=read_secret_parameter, **overrides)
     elif overrides:
-        from dataclasses import replace
-
         config = replace(config, **overrides)
     app = Flask(__name__, template_folder=str(TEMPLATES),
                 static_folder=str(STATIC), static_url_path="/static")

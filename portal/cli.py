@@ -59,6 +59,8 @@ class _Progress:
 
 
 def _run(file, required, import_rows, noun):
+    # The services each command needs are imported when it runs: the web app and the
+    # scheduled functions register these commands on every start and never use them.
     from portal.domain.errors import ServiceBusy
     from portal.services.workspace.importer import ImportProblem, ImportReport, read_rows
 

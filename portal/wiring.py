@@ -9,6 +9,9 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
+from portal import config as config_module
+from portal.adapters.secrets import read_secret_parameter
+from portal.clock import DevClock, SystemClock
 from portal.config import Config
 from portal.interfaces import Deps
 from portal.links import Links
@@ -46,8 +49,6 @@ class Container:
     def clock(self):
         if self._given["clock"] is not None:
             return self._given["clock"]
-        from portal.clock import DevClock, SystemClock
-
         return DevClock() if self.config.is_dev else SystemClock()
 
     @cached_property
@@ -57,8 +58,8 @@ class Container:
             if getattr(given, "clock", False) is None:  # a test's store reads expiry on our clock
                 given.clock = self.clock
             return given
-        from portal.adapters.dynamo_table import DynamoTable
-        from portal.adapters.store import Store
+        from portal.adapters.dynamo_table import DynamoTable  # lazy: the adapters load on first use,
+        from portal.adapters.store import Store  # so the health check and tests of fakes skip them
 
         return Store(DynamoTable(self.client("dynamodb"), self.config.table_name), clock=self.clock)
 
@@ -70,7 +71,7 @@ class Container:
 
     def build_notifier(self):
         """SES, SNS and voice from the settings (the dev stack wraps this to log each message)."""
-        from portal.adapters.senders import AwsNotifier, emulated_voice
+        from portal.adapters.senders import AwsNotifier, emulated_voice  # lazy: on first send
 
         recorder = emulated_voice if self.config.voice_mode == "table" else None
         return AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
@@ -97,9 +98,6 @@ def default_container() -> Container:
     """The container a Lambda handler uses: built once per process from the environment."""
     global _default
     if _default is None:
-        from portal import config as config_module
-        from portal.adapters.secrets import read_secret_parameter
-
         _default = Container(config_module.load(secret_loader=read_secret_parameter))
     return _default
 

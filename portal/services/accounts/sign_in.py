@@ -13,11 +13,14 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.model import Therapist
 from portal.domain.retention import SIGN_IN_COUNTER, expiry_epoch
 from portal.interfaces import Deps
+from portal.services.workspace.inputs import FormErrors, normalized_email
 
 WINDOW_SECONDS = 15 * 60
 ACCOUNT_LIMIT = 5  # the 6th failure for one account within a window is refused
@@ -51,14 +54,10 @@ class TooManyAttempts(DomainError):
 
 
 def hash_password(password: str) -> str:
-    from werkzeug.security import generate_password_hash
-
     return generate_password_hash(password, method="scrypt")
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    from werkzeug.security import check_password_hash
-
     if not password_hash:
         return False
     try:
@@ -175,8 +174,6 @@ def temporary_password() -> str:
 def add_therapist(deps: Deps, name: str, email: str, zone_name: str, role: str,
                   password: str) -> Therapist:
     """An admin adds a colleague with a temporary password they pass on in person."""
-    from portal.services.workspace.inputs import FormErrors, normalized_email
-
     errors = {}
     name = (name or "").strip()
     if not name:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain.model import Channel
 from portal.domain.notices import confirmation_channels, night_notice
 from portal.domain.wording import message_when
@@ -54,8 +55,6 @@ def sms_text(values: dict) -> str:
 
 def change_email(kind, appointment, client, therapist, settings, link, now=None,
                  rebook_link="", series=()) -> Email:
-    from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
-
     values = _values(kind, appointment, client, settings, link, rebook_link, series)
     ics = ics_bytes(appointment, client, therapist, settings, link, now=now)
     return Email(

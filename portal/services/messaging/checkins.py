@@ -35,7 +35,9 @@ from portal.domain.model import Barrier, Channel, InboxItem
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.interfaces import AppointmentContext, Deps
+from portal.links import CHECKIN_SALT
 from portal.services.client.link_context import LinkNotFound, open_context
+from portal.services.messaging import compose
 from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
@@ -114,8 +116,6 @@ def send_checkin(deps: Deps, out: Outgoing) -> str | None:
 
 
 def _send(deps: Deps, out: Outgoing) -> str | None:
-    from portal.services.messaging import compose
-
     following, client = out.appointment, out.client
     values = compose.client_values(following, client, out.settings,
                                    deps.links.appointment_url(following),
@@ -132,8 +132,6 @@ class CheckinLinkNotFound(LinkNotFound):
 
 def open_checkin(deps: Deps, token: str) -> AppointmentContext:
     """One BatchGetItem. Raises LinkInvalid, LinkExpired or CheckinLinkNotFound."""
-    from portal.links import CHECKIN_SALT
-
     return open_context(deps, token, CHECKIN_SALT, CheckinLinkNotFound)
 
 
@@ -191,8 +189,6 @@ def record_answer(deps: Deps, ctx: AppointmentContext, answer: Answer) -> bool:
 
 
 def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer):
-    from portal.services.messaging import compose
-
     # Minimum necessary: that there is an answer, from whom; the score, barrier and note stay
     # on the signed-in client page.
     email = compose.checkin_therapist_email(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
 from portal.domain.model import Mode, Status
 from portal.domain.timemath import to_local
@@ -31,7 +32,7 @@ GSM7_PLAIN = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe",
 # --- shared pieces ---------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _templates():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # lazy: first message
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES / "messages")),
                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
@@ -102,8 +103,6 @@ def _email(to, subject, name, values, attachments=()) -> Email:
 
 
 def calendar_attachment(appointment, client, therapist, settings, link, now) -> Attachment:
-    from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
-
     data = ics_bytes(appointment, client, therapist, settings, link, now=now)
     return Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, data)
 

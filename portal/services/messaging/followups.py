@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal.domain import wording
 from portal.domain.delivery import NO_CHANNEL
 from portal.domain.messages import FOLLOWUP, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.model import Channel, Status
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps
+from portal.services.messaging import compose
 from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 MISSED = (Status.NO_SHOW, Status.LATE_CANCELLED)
@@ -53,9 +55,6 @@ def next_session(deps: Deps, client_id: str, now):
 
 
 def _send(deps: Deps, out: Outgoing) -> str | None:
-    from portal.domain import wording
-    from portal.services.messaging import compose
-
     appointment, client = out.appointment, out.client
     following = next_session(deps, client.id, out.now)
     values = compose.client_values(

@@ -10,6 +10,7 @@ from portal.domain.model import Channel, Status
 from portal.domain.quiet_hours import local_day
 from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps
+from portal.services.messaging import compose
 from portal.services.messaging.due import Outgoing, Skip, send_due
 
 
@@ -76,8 +77,6 @@ def send_reminder(deps: Deps, out: Outgoing) -> str | None:
 
 
 def _send_reminder_text(deps: Deps, out: Outgoing, nudge: bool) -> str | None:
-    from portal.services.messaging import compose
-
     appointment, client, settings = out.appointment, out.client, out.settings
     link = deps.links.appointment_url(appointment)
     values = compose.client_values(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from portal.domain.audit import Actor, AuditEvent
-from portal.domain.errors import InvalidTransition, SlotUnavailable, ValidationError
+from portal.domain.errors import InvalidTransition, SlotUnavailable, StaleVersion, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.messages import plan_followup, plan_reminders
 from portal.domain.model import Appointment, Barrier, Client, Mode, Status, Therapist
@@ -136,8 +136,6 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: A
 
 
 def _expect_version(ctx: AppointmentContext, version: int):
-    from portal.domain.errors import StaleVersion
-
     if version != ctx.appointment.version:
         raise StaleVersion()
 

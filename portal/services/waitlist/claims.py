@@ -17,11 +17,13 @@ from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, Slot
 from portal.domain.model import Appointment, Client, Mode, Status
 from portal.domain.slots import Slot
 from portal.domain.waitlist import OPEN, Opening, WaitlistEntry
+from portal.domain.wording import message_when
 from portal.interfaces import Deps
 from portal.links import OFFER_SALT
 from portal.services.client import notify
 from portal.services.client.link_context import LinkNotFound
 from portal.services.sessions import booking
+from portal.services.waitlist.waves import still_free
 
 OPEN_STATE, MINE, TAKEN, MOVED, LEFT = "open", "mine", "taken", "moved", "left"
 ACTOR = Actor.client("offer")
@@ -77,7 +79,6 @@ def _state(deps: Deps, offer: Offer, check_calendar: bool) -> str:
         session = offer.session
         if session is None or not session.status.is_open or session.start <= opening.start:
             return MOVED
-    from portal.services.waitlist.waves import still_free
 
     if not still_free(deps, opening, offer.therapist):  # booked again: say so before the tap
         return TAKEN
@@ -199,7 +200,6 @@ def answer_text(deps: Deps, client: Client, command: str):
     offer = claim_by_text(deps, client, ref) if ref else None
     if offer is None:
         return None
-    from portal.domain.wording import message_when
 
     session = offer.session if offer.session is not None and offer.session.status.is_open else None
     return TEXT_ANSWERS.get(offer.state, "offer_taken"), {

@@ -33,6 +33,8 @@ from portal.domain.waitlist import (
     worth_offering,
 )
 from portal.interfaces import AppointmentContext, Deps
+from portal.services.messaging import offer_text as compose
+from portal.services.messaging.due import Skip, send_due
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,6 @@ def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, afte
 # --- the scheduled function ------------------------------------------------------------------
 def send_due_offers(deps: Deps, **options) -> dict:
     """The waitlist function: the offer waves that are due."""
-    from portal.services.messaging.due import send_due
-
     return send_due(deps, OFFER, send_wave, **options)
 
 
@@ -76,16 +76,12 @@ def still_free(deps: Deps, opening: Opening, therapist) -> bool:
 
 
 def _close(deps: Deps, opening: Opening, reason: str):
-    from portal.services.messaging.due import Skip
-
     deps.store.save_opening(opening.closed())
     raise Skip(reason)
 
 
 def send_wave(deps: Deps, out) -> str:
     """One wave of one opening; returns a summary as the run's "provider id", or raises Skip."""
-    from portal.services.messaging.due import Skip
-
     store, now, settings = deps.store, out.now, out.settings
     opening = store.get_opening(out.message.detail.get("opening", ""), consistent=True)
     if opening is None or opening.status != OPEN:
@@ -165,8 +161,6 @@ def offer_channel(client, settings, now: datetime) -> Channel | None:
 
 
 def _send_offer(deps: Deps, opening: Opening, candidate: Candidate, client, channel, settings) -> bool:
-    from portal.services.messaging import offer_text as compose
-
     link = deps.links.offer_url(opening, client.id)
     values = compose.offer_values(opening, candidate.mode, client, settings, link)
     try:

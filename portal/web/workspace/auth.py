@@ -8,6 +8,7 @@ from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import local_path, me, signed_in_therapist, start_session
 from portal.web.workspace.forms import NEXT_MAX, LoginForm, PasswordForm, capped
+from portal.web.workspace.two_step import begin_pending
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +35,6 @@ def _sign_in(form):
         return render_template("workspace/login.html", form=form, problem=str(problem)), status
     step = two_step.next_step(deps(), therapist)
     if step is not None:  # the code next (or the enrolment the practice requires)
-        from portal.web.workspace.two_step import begin_pending
 
         return begin_pending(therapist, step, local_path(form.next.data) or "")
     start_session(therapist)

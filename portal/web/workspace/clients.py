@@ -1,4 +1,5 @@
 """Clients: the list, add and edit, and booking sessions (one, or a weekly series)."""
+import zoneinfo
 from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
@@ -25,8 +26,6 @@ from portal.web.workspace.privacy import audit_read
 
 @lru_cache(maxsize=1)
 def zone_names() -> tuple[str, ...]:
-    import zoneinfo
-
     regions = ("America/", "Europe/", "Asia/", "Africa/", "Australia/", "Pacific/", "Atlantic/", "Indian/")
     return tuple(sorted(z for z in zoneinfo.available_timezones() if z.startswith(regions)))
 

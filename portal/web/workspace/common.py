@@ -5,6 +5,8 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from portal.domain.history import describe
+from portal.services.accounts.sign_in import session_stamp
 from portal.services.workspace import access
 from portal.web import deps, filters
 
@@ -15,8 +17,6 @@ def signed_in_therapist():
     The session holds the therapist id, when it was issued, and a stamp of the password
     hash (so changing the password ends every other session).
     """
-    from portal.services.accounts.sign_in import session_stamp
-
     tid, issued = session.get("tid"), session.get("iat")
     if not tid or not isinstance(issued, int):
         return None
@@ -31,8 +31,6 @@ def signed_in_therapist():
 
 
 def start_session(therapist):
-    from portal.services.accounts.sign_in import session_stamp
-
     session.clear()  # a fresh session on every sign-in: nothing carries over
     session.permanent = True
     session.update(tid=therapist.id, iat=int(deps().clock.now().timestamp()),
@@ -122,8 +120,6 @@ def modes_label(modes) -> str:
 
 
 def register_filters(bp):
-    from portal.domain.history import describe
-
     bp.add_app_template_filter(modes_label, "ws_modes")
     bp.add_app_template_filter(describe, "history")  # a session's history line, from what to what
     filters.register(bp)

@@ -37,6 +37,7 @@ from portal.services.accounts.sign_in import EMAIL_MAX, PASSWORD_MAX
 from portal.services.sessions.booking import NOTE_MAX
 from portal.services.workspace.clients import NAME_MAX
 from portal.services.workspace.settings import TEXT_MAX
+from portal.web.errors import error_page
 
 # Caps on what a field may hold; the services check meaning and tighter limits.
 SHORT, TIME, NUMBER, PHONE, ZONE, PLACE, URL = 20, 20, 20, 40, 64, 200, 500
@@ -207,8 +208,6 @@ def capped(form_class):
     def decorate(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            from portal.web.errors import error_page
-
             problems = over_caps(form_class(meta={"csrf": False}))
             if problems:
                 return error_page(400, "Some of that is too long", " ".join(problems))

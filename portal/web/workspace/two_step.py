@@ -167,7 +167,7 @@ def _enrol_refused(therapist, form, problem, template):
 
 def qr_svg(uri: str) -> Markup:
     """The setup address as a QR code, inline SVG drawn here: no image request, no outside service."""
-    import segno
+    import segno  # lazy: only the enrol page draws a QR code
 
     svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff", svgclass="qr",
                                                 lineclass=None, omitsize=False)
