@@ -15,6 +15,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from typing import Any
 
 log = logging.getLogger("attune.localstack")
 STACK_NAME = "attune-local"
@@ -64,7 +65,7 @@ class _Untracked(list):
         pass
 
 
-def _one_backup_per_table():
+def _one_backup_per_table() -> None:
     """moto backs up a table before a transaction once per item the transaction writes to it, a
     deep copy of the whole table each time, though it keeps one backup per table: a booking of
     six items copied the table six times. Here the copies made within one transaction, on its
@@ -80,7 +81,7 @@ def _one_backup_per_table():
     models.copy = _OneCopyPerTable(copy, models.Table, state)
     transact = models.DynamoDBBackend.transact_write_items
 
-    def transact_write_items(self, transact_items):
+    def transact_write_items(self, transact_items: Any) -> Any:
         state.tables = {}
         try:
             return transact(self, transact_items)
@@ -93,13 +94,13 @@ def _one_backup_per_table():
 class _OneCopyPerTable:
     """The ``copy`` module as moto's DynamoDB models see it: see _one_backup_per_table."""
 
-    def __init__(self, module, table_class, state):
+    def __init__(self, module: Any, table_class: Any, state: dict) -> None:
         self._module, self._table, self._state = module, table_class, state
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._module, name)
 
-    def deepcopy(self, value, memo=None):
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
         made = getattr(self._state, "tables", None)
         if made is None or not isinstance(value, self._table):
             return self._module.deepcopy(value, memo)
@@ -258,10 +259,9 @@ def main(argv=None) -> int:
             environ["AWS_ENDPOINT_URL"] = endpoint
         environ.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
 
-        from devstack import DevContainer
+        from devstack import DevContainer, create_dev_app
         from devstack.schedule import scheduled_functions
         from devstack.seed import reset_demo_passwords, seed_demo
-        from portal import create_app
         from portal.config import ConfigError, load
         from portal.wiring import set_default_container
 
@@ -279,7 +279,7 @@ def main(argv=None) -> int:
         password_known = seed["seeded"] or bool(config.demo_password)
         if not seed["seeded"] and config.demo_password:
             reset_demo_passwords(container.store, config.demo_password)
-        app = create_app(config, container=container)
+        app = create_dev_app(config, container=container)
         set_default_container(container)
         scheduler = Scheduler(container, scheduled_functions("dev"))
         scheduler.start()

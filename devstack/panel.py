@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.domain.timemath import iso_utc, parse_utc
 from portal.web import container
@@ -35,7 +36,7 @@ def _json_or_protected():
     return request.form
 
 
-def appointments_listing():
+def appointments_listing() -> ResponseReturnValue:
     c = container()
     store, links, now = c.store, c.links, c.clock.now()
     listing = []
@@ -55,14 +56,14 @@ def appointments_listing():
     return listing
 
 
-def outbox():
+def outbox() -> ResponseReturnValue:
     from devstack.outbox import read_outbox
 
     return read_outbox(container().store)
 
 
 @bp.get("/")
-def panel():
+def panel() -> ResponseReturnValue:
     from devstack.schedule import all_functions
 
     return render_template("dev/panel.html", appointments=appointments_listing(), outbox=outbox(),

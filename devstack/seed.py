@@ -83,7 +83,7 @@ def hash_password(password: str) -> str:
 
 def seed_demo(deps, password: str, history: bool = True) -> dict:
     """Create the demo practice unless one exists. Returns what was done, for the banner."""
-    from portal.services.sessions.booking import book_appointment
+    from portal.services.sessions.booking import HowRecorded, record_booking
 
     store = deps.store
     if store.list_therapists():
@@ -119,9 +119,9 @@ def seed_demo(deps, password: str, history: bool = True) -> dict:
                 else Mode.IN_PERSON
             status = Status.CONFIRMED if n % 4 == 3 else Status.SCHEDULED  # most not yet confirmed
             try:
-                book_appointment(deps, therapist, client, slot.start, mode, actor=Actor.system("seed"),
-                                 location=OFFICE, appointment_id=f"demo{tid[:4]}{n:02d}",
-                                 status=status, require_open_slot=False)
+                record_booking(deps, therapist, client, slot.start, mode, actor=Actor.system("seed"),
+                               location=OFFICE,
+                               how=HowRecorded(appointment_id=f"demo{tid[:4]}{n:02d}", status=status))
                 booked += 1
             except DomainError:
                 continue  # already there from an earlier run

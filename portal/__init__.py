@@ -1,6 +1,7 @@
 """Attune: the Flask app factory."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,15 +13,16 @@ if TYPE_CHECKING:
 
 def create_app(config: Config | None = None, *, container: Container | None = None, **overrides: Any) -> Flask:
     """Build the portal. ``config`` defaults to the environment; ``overrides`` replace settings."""
+    # Imported here, not at the top: any `import portal.x` (a Lambda function, a service) runs
+    # this package first, and must not load Flask and every view.
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
+    from portal import cli
     from portal import config as config_module
     from portal.logs import configure_logging
     from portal.paths import STATIC, TEMPLATES
     from portal.web import checkin, client, errors, fresh_link, health, offers, request_log, security, workspace
-    from portal.web.workspace.cli import import_appointments, import_clients
-    from portal.web.workspace.privacy_cli import erase_client_command, export_client_command
     from portal.wiring import Container
 
     if config is None:
@@ -28,8 +30,6 @@ def create_app(config: Config | None = None, *, container: Container | None = No
 
         config = config_module.load(secret_loader=read_secret_parameter, **overrides)
     elif overrides:
-        from dataclasses import replace
-
         config = replace(config, **overrides)
     app = Flask(__name__, template_folder=str(TEMPLATES),
                 static_folder=str(STATIC), static_url_path="/static")
@@ -44,11 +44,6 @@ def create_app(config: Config | None = None, *, container: Container | None = No
         ATTUNE=config,
     )
     app.extensions["csrf"] = CSRFProtect(app)
-    if config.is_dev:  # production never imports devstack (.importlinter allows only this import)
-        import devstack
-
-        container = container or devstack.DevContainer(config)  # logs sent messages for the outbox
-        devstack.init_app(app)  # the dev panel
     app.extensions["attune"] = container or Container(config)
 
     configure_logging()  # JSON lines, allow-listed fields: no PHI in the logs
@@ -61,8 +56,5 @@ def create_app(config: Config | None = None, *, container: Container | None = No
     app.register_blueprint(fresh_link.bp)
     app.register_blueprint(offers.bp)
     app.register_blueprint(workspace.bp)
-    app.cli.add_command(import_clients)
-    app.cli.add_command(import_appointments)
-    app.cli.add_command(export_client_command)
-    app.cli.add_command(erase_client_command)
+    cli.init_app(app)
     return app

@@ -12,11 +12,11 @@ from enum import Enum
 from typing import Any, Protocol
 
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.delivery import SentRef
 from portal.domain.messages import PendingMessage
 from portal.domain.model import Appointment, Availability, Client, InboxItem, PracticeSettings, Therapist
 from portal.domain.privacy import AccessEvent, Tombstone
-from portal.domain.risk import CheckIn
 from portal.domain.waitlist import OfferRef, Opening, WaitlistEntry
 
 

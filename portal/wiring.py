@@ -10,6 +10,9 @@ import threading
 from functools import cached_property
 from typing import Any
 
+from portal import config as config_module
+from portal.adapters.aws.secrets import read_secret_parameter
+from portal.clock import DevClock, SystemClock
 from portal.config import Config
 from portal.interfaces import Clock, Deps, LinkMaker, Notifier, Store
 from portal.links import Links
@@ -48,8 +51,6 @@ class Container:
     def clock(self) -> Clock:
         if self._given["clock"] is not None:
             return self._given["clock"]
-        from portal.clock import DevClock, SystemClock
-
         return DevClock() if self.config.is_dev else SystemClock()
 
     @cached_property
@@ -59,8 +60,8 @@ class Container:
             if getattr(given, "clock", False) is None:  # a test's store reads expiry on our clock
                 given.clock = self.clock
             return given
-        from portal.adapters.store import Store
-        from portal.adapters.tables.dynamo import DynamoTable
+        from portal.adapters.store import Store  # lazy: the adapters load on first use,
+        from portal.adapters.tables.dynamo import DynamoTable  # so the health check and tests of fakes skip them
 
         return Store(DynamoTable(self.client("dynamodb"), self.config.table_name), clock=self.clock)
 
@@ -72,7 +73,7 @@ class Container:
 
     def build_notifier(self) -> Notifier:
         """SES, SNS and voice from the settings (the dev stack wraps this to log each message)."""
-        from portal.adapters.aws.senders import AwsNotifier, emulated_voice
+        from portal.adapters.aws.senders import AwsNotifier, emulated_voice  # lazy: on first send
 
         recorder = emulated_voice if self.config.voice_mode == "table" else None
         return AwsNotifier(self.client, self.config.sender_email, self.config.ses_configuration_set,
@@ -99,9 +100,6 @@ def default_container() -> Container:
     """The container a Lambda handler uses: built once per process from the environment."""
     global _default
     if _default is None:
-        from portal import config as config_module
-        from portal.adapters.aws.secrets import read_secret_parameter
-
         _default = Container(config_module.load(secret_loader=read_secret_parameter))
     return _default
 

@@ -3,9 +3,9 @@ enough that finding it anywhere in the table means it was not erased."""
 from datetime import timedelta
 
 from portal.domain.audit import Actor, AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Appointment, Barrier, Client, InboxItem, Mode, Status
-from portal.domain.risk import CheckIn
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 
 SENTINELS = {
     "first": "Zebulonia", "last": "Quistgaardson", "email": "zeb.quist@sentinel.example",
@@ -41,8 +41,8 @@ def erasable_client(deps, therapist_id="mchen1", past=6):
     ahead = []
     for days in (2, 9):
         start = (now + timedelta(days=days)).replace(hour=15, minute=0, second=0, microsecond=0)
-        ahead.append(book_appointment(deps, therapist, client, start, Mode.IN_PERSON,
-                                      actor=Actor.therapist(therapist_id), require_open_slot=False))
+        ahead.append(record_booking(deps, therapist, client, start, Mode.IN_PERSON,
+                                    actor=Actor.therapist(therapist_id)))
     return client, ahead
 
 

@@ -18,9 +18,8 @@ def booked_racers(deps, therapist, count: int, first_day: int):
         client = builders.client(cid=f"cli{n:03d}", tid=therapist.id, first_name=f"Racer{n}")
         deps.store.add_client(client)
         start = T0 + timedelta(days=first_day + n // 8, hours=n % 8)
-        racers.append((client, booking.book_appointment(deps, therapist, client, start, Mode.TELE,
-                                                        actor=Actor.system("test"),
-                                                        require_open_slot=False)))
+        racers.append((client, booking.record_booking(deps, therapist, client, start, Mode.TELE,
+                                                      actor=Actor.system("test"))))
     return racers
 
 

@@ -32,8 +32,8 @@ def _practice(container, tid: str, listed: int):
     for n in range(min(listed, 10)):
         c = builders.client(cid=f"{tid}c{n:03d}", tid=tid, phone=f"+1202555{n:04d}")
         store.add_client(c)
-        a = booking.book_appointment(deps, therapist, c, NOW + timedelta(days=7 + n % 5, hours=n // 5),
-                                     Mode.TELE, actor=Actor.system("bench"), require_open_slot=False)
+        a = booking.record_booking(deps, therapist, c, NOW + timedelta(days=7 + n % 5, hours=n // 5),
+                                   Mode.TELE, actor=Actor.system("bench"))
         waitlist.join(deps, store.load_context(a.id, c.id, tid), WaitlistPrefs())
     # Sessions a day after the freed time: they gain less, so the real clients rank first.
     template = WaitlistEntry("", tid, "America/New_York", WaitlistPrefs(), NOW,
@@ -43,8 +43,7 @@ def _practice(container, tid: str, listed: int):
                                           joined_at=NOW + timedelta(seconds=n)))
     c = builders.client(cid=f"{tid}freed", tid=tid)
     store.add_client(c)
-    a = booking.book_appointment(deps, therapist, c, FREED, Mode.TELE, actor=Actor.system("bench"),
-                                 require_open_slot=False)
+    a = booking.record_booking(deps, therapist, c, FREED, Mode.TELE, actor=Actor.system("bench"))
     booking.cancel(deps, store.load_context(a.id, c.id, tid), a.version, actor=Actor.client())
 
 

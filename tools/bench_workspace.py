@@ -127,9 +127,9 @@ def _busy_therapist(container):
 
     from devstack.seed import hash_password
     from portal.domain.audit import Actor
+    from portal.domain.checkins import CheckIn
     from portal.domain.model import Availability, Client, Mode, Therapist
-    from portal.domain.risk import CheckIn
-    from portal.services.sessions.booking import book_appointment
+    from portal.services.sessions.booking import record_booking
 
     deps, store = container.deps, container.store
     busy = Therapist("busy40", "Robin Busy", "robin@riverbend.example", "America/New_York",
@@ -140,8 +140,7 @@ def _busy_therapist(container):
                         "America/New_York")
         store.add_client(client)
         start = NOW + timedelta(hours=3 + 4 * n)
-        book_appointment(deps, busy, client, start, Mode.TELE, actor=Actor.system("bench"),
-                         require_open_slot=False)
+        record_booking(deps, busy, client, start, Mode.TELE, actor=Actor.system("bench"))
         store.record_checkin(client.id, CheckIn(NOW - timedelta(days=1), 1 + n % 5), "", busy.id)
     return busy
 

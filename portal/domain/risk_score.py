@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Appointment, Barrier, Channel, Client, InboxItem, Mode, Status
-from portal.domain.risk import CheckIn
 from portal.domain.wording import short_day
 
 HISTORY_DAYS = 90  # how far back a miss still counts (and what the dashboard reads)

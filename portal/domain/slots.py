@@ -1,5 +1,5 @@
 """Open slots: weekly windows, minus time off and the practice's closed days, booked time with
-buffers, minimum notice and horizon."""
+buffers, minimum notice and horizon; and which booked sessions sit outside the therapist's hours."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -113,3 +113,20 @@ def modes_offered_at(availability: Availability, therapist: Therapist, start: da
         if window.start <= local.time() < window.end:
             return window.modes
     return frozenset()
+
+
+def outside_hours(appointment: Appointment, availability: Availability, therapist: Therapist) -> bool:
+    """An open session no longer inside a weekly window, or on a day off.
+
+    Such sessions are kept as booked; the workspace flags them so the therapist decides.
+    """
+    if not appointment.status.is_open:
+        return False
+    start = to_local(appointment.start, therapist.timezone)
+    end = to_local(appointment.end, therapist.timezone)
+    if any(off.covers(start.date()) for off in availability.time_off):
+        return True
+    if end.date() != start.date():
+        return True
+    return not any(w.start <= start.time() and end.time() <= w.end
+                   for w in availability.windows_on(start.weekday()))

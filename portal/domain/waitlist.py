@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from portal.domain.errors import ValidationError
-from portal.domain.model import Mode, PracticeSettings
+from portal.domain.messages import OFFER, PendingMessage
+from portal.domain.model import Appointment, Availability, Channel, Mode, PracticeSettings, Therapist
+from portal.domain.slots import outside_hours
 from portal.domain.timemath import to_local
 
 # Parts of the day, in the client's zone: [start, end).
@@ -29,6 +31,7 @@ MIN_LEAD = timedelta(hours=1)  # a time closer than this is not offered at all
 NEAR = timedelta(hours=6)  # a time this near gets a shorter claim window
 NEAR_WINDOW = timedelta(minutes=5)
 OFFERS_A_DAY = 2  # per client, in their own day
+HOURS = "hours"  # an opening's reason: the therapist's hours opened this time
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,23 @@ def is_freed(before_open: bool, after_open: bool, before_start: datetime, after_
     if after_open and after_start != before_start:
         return "moved"
     return ""
+
+
+def wave_message(opening: Opening, wave: int, due: datetime) -> PendingMessage:
+    """A wave's due message. It is filed under the opening's id, not the freed session's, so
+    that session's own messages (and any later change to them) never include it."""
+    kind = OFFER if wave == 1 else f"{OFFER}{wave}"
+    return PendingMessage(appointment_id=opening.id, kind=kind,
+                          channel=Channel.EMAIL,  # unused: each offer picks the client's channel
+                          due_at=due, for_start=opening.start,
+                          detail={"opening": opening.id, "wave": wave})
+
+
+def still_in_hours(opening: Opening, availability: Availability, therapist: Therapist) -> bool:
+    """An undo within the grace period (time off put back) offers nothing."""
+    probe = Appointment(id=opening.id, client_id="", therapist_id=opening.therapist_id,
+                        start=opening.start, end=opening.end, mode=sorted(opening.modes, key=str)[0])
+    return not outside_hours(probe, availability, therapist)
 
 
 def worth_offering(start: datetime, now: datetime) -> bool:

@@ -3,6 +3,9 @@ URL helper for templates."""
 from flask import Flask, Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
+from portal.web.errors import error_page
+from portal.web.static_manifest import hashed_name
+
 CSP = ("default-src 'self'; script-src 'self'{static}; style-src 'self'{static}; img-src 'self' data:{static}; "
        "font-src 'self'{static}; form-action 'self'; base-uri 'none'; object-src 'none'; "
        "frame-ancestors 'none'")
@@ -32,8 +35,6 @@ def readable_body() -> bool:
 def refuse_unreadable_bodies() -> ResponseReturnValue | None:
     """Before any view (and so before any read or write): a POST must be something we read."""
     if request.method == "POST" and not readable_body():
-        from portal.web.errors import error_page
-
         return error_page(400, *UNREADABLE)
     return None
 
@@ -63,7 +64,5 @@ def init_app(app: Flask) -> None:
         """A static file's URL: the CDN (hashed name) in production, Flask locally."""
         static_url = current_app.config["ATTUNE"].static_url
         if static_url:
-            from portal.web.static_manifest import hashed_name
-
             return f"{static_url}/{hashed_name(path)}"
         return url_for("static", filename=path)

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from portal import create_app
+from devstack import create_dev_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -80,7 +80,7 @@ def live_stack(moto_endpoint, deployed_template, clock):
     container = deployed_container(moto_endpoint, clock=clock, PORTAL_ENV="dev",
                                    BASE_URL=f"http://127.0.0.1:{port}")
     seeded_demo(container.deps, "demo-password-123")
-    app = create_app(container.config, container=container)
+    app = create_dev_app(container.config, container=container)
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", port, app, threaded=True)

@@ -7,7 +7,7 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, Mode, PracticeSettings, Status
 from portal.links import CHECKIN_SALT
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from portal.services.workspace.dashboard import latest_checkin
 from tests import builders
 from tests.conftest import BASE_URL, T0
@@ -23,8 +23,8 @@ class Web:
         self.store, self.notifier, self.links, self.deps = store, deps.notifier, links, deps
         store.save_settings(SETTINGS)
         self.therapist, self.client = builders.practice(store)
-        self.next = book_appointment(self.deps, self.therapist, self.client, T0 + timedelta(days=3, hours=1),
-                                     Mode.IN_PERSON, actor=Actor.system("test"), require_open_slot=False)
+        self.next = record_booking(self.deps, self.therapist, self.client, T0 + timedelta(days=3, hours=1),
+                                   Mode.IN_PERSON, actor=Actor.system("test"))
         self.path = links.checkin_url(self.next).removeprefix(BASE_URL)
 
     def csrf(self, path=None):

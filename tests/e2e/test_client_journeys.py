@@ -12,7 +12,7 @@ from portal.domain.timemath import to_local
 from portal.paths import ROOT
 from portal.services.client import changes as actions
 from portal.services.sessions import open_times
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import HowRecorded, record_booking
 from tests import builders
 from tests.conftest import BASE_URL, T0
 
@@ -42,10 +42,10 @@ class Web:
         self.client = builders.client(tid=self.therapist.id, zone=client_zone)
         store.add_client(self.client)
 
-    def book(self, start=THU_10, mode=Mode.IN_PERSON, client=None, **kw):
-        return book_appointment(self.deps, self.therapist, client or self.client, start, mode,
-                                actor=Actor.system("test"), location="14 Elm Street",
-                                require_open_slot=False, **kw)
+    def book(self, start=THU_10, mode=Mode.IN_PERSON, client=None, status=Status.SCHEDULED):
+        return record_booking(self.deps, self.therapist, client or self.client, start, mode,
+                              actor=Actor.system("test"), location="14 Elm Street",
+                              how=HowRecorded(status=status))
 
     def after_grace(self):
         """The client's changes are told after a grace period, by the reminders run."""

@@ -188,11 +188,10 @@ def test_times_next_to_the_clients_other_sessions_are_not_offered(web):
     from dataclasses import replace
 
     from portal.domain.audit import Actor
-    from portal.services.sessions.booking import book_appointment
+    from portal.services.sessions.booking import record_booking
 
-    elsewhere = book_appointment(web.deps, other_therapist, replace(web.client, therapist_id="ther02"),
-                                 TUE_17 + timedelta(minutes=30), Mode.TELE, actor=Actor.system("test"),
-                                 require_open_slot=False)
+    elsewhere = record_booking(web.deps, other_therapist, replace(web.client, therapist_id="ther02"),
+                               TUE_17 + timedelta(minutes=30), Mode.TELE, actor=Actor.system("test"))
     page = web.get(a, "/reschedule")
     assert "Your other sessions" in text_of(page) and "Tuesday, March 3 at 5:30 PM" in text_of(page)
     offered = [open_times.parse_slot_value(v) for v in re.findall(r'name="start" value="([^"]+)"',
@@ -219,11 +218,11 @@ def test_suggestions_filters_and_later_times(web, clock):
 
     from portal.domain.audit import Actor, AuditEvent
     from portal.domain.model import Status
-    from portal.services.sessions.booking import book_appointment
+    from portal.services.sessions.booking import record_booking
 
     for weeks in (1, 2, 3):  # the client's usual: Tuesday evenings
-        past = book_appointment(web.deps, web.therapist, web.client, TUE_17 - timedelta(weeks=weeks),
-                                Mode.IN_PERSON, actor=Actor.system("test"), require_open_slot=False)
+        past = record_booking(web.deps, web.therapist, web.client, TUE_17 - timedelta(weeks=weeks),
+                              Mode.IN_PERSON, actor=Actor.system("test"))
         web.store.record_past_session(replace(past, status=Status.ATTENDED),
                                       AuditEvent(past.id, clock.now(), "test", "attended", "test", {}))
     a = web.book()

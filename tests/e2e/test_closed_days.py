@@ -9,7 +9,7 @@ from portal.domain.audit import Actor
 from portal.domain.model import Mode
 from portal.domain.timemath import local_wall_to_utc
 from portal.services.sessions import open_times
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from portal.services.workspace import closed_days
 from tests.conftest import BASE_URL
 from tests.workspace_support import MAYA, Web, seeded, text
@@ -32,8 +32,7 @@ def maya_and_client(deps):
 def book_on(deps, day, hour=10):
     maya, client = maya_and_client(deps)
     start = local_wall_to_utc(day, time(hour), maya.timezone)
-    return book_appointment(deps, maya, client, start, Mode.TELE, actor=Actor.system("test"),
-                            require_open_slot=False)
+    return record_booking(deps, maya, client, start, Mode.TELE, actor=Actor.system("test"))
 
 
 def form_of(page: str) -> dict:

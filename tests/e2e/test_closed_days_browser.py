@@ -9,7 +9,7 @@ from portal.clock import FixedClock
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
 from portal.domain.timemath import local_wall_to_utc
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from tests.e2e.conftest import look, phone_pages
 from tests.e2e.test_workspace_browser import sign_in
 
@@ -28,8 +28,8 @@ def test_closing_the_holidays_lists_the_christmas_session(live_stack, browser):
     store = container.deps.store
     maya = store.therapist_by_email("maya@riverbend.example")
     client = store.list_clients(maya.id)[0]
-    kept = book_appointment(container.deps, maya, client, local_wall_to_utc(CHRISTMAS, time(11), maya.timezone),
-                            Mode.TELE, actor=Actor.system("test"), require_open_slot=False)
+    kept = record_booking(container.deps, maya, client, local_wall_to_utc(CHRISTMAS, time(11), maya.timezone),
+                            Mode.TELE, actor=Actor.system("test"))
     for page in phone_pages(browser):
         sign_in(page, url)
         page.goto(f"{url}/t/settings#closed-h")

@@ -9,8 +9,8 @@ import pytest
 
 from portal.adapters.aws.senders import FakeNotifier
 from portal.config import DEV_TOPICS
+from portal.domain.checkins import CheckIn
 from portal.domain.model import InboxItem
-from portal.domain.risk import CheckIn
 from portal.logs import JsonFormatter
 from portal.wiring import Container, set_default_container
 from tests.conftest import T0, settings

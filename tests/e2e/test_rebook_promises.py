@@ -10,7 +10,7 @@ from portal.domain.audit import Actor
 from portal.domain.model import Availability, AvailabilityWindow, Mode
 from portal.services.client.changes import rebook_id
 from portal.services.sessions import open_times
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from tests import builders
 from tests.e2e.test_client_journeys import THU_10, Web, text_of
 from tests.e2e.test_client_promises import SAT_10, TUE_17
@@ -118,9 +118,8 @@ def with_a_session_elsewhere(web, after_five=30):
     """The client's session with another therapist of the practice, Tuesday 5:30 PM (or so)."""
     sam = builders.therapist(tid="ther02", name="Sam")
     web.store.add_therapist(sam, builders.weekday_availability(days=range(7)))
-    return book_appointment(web.deps, sam, replace(web.client, therapist_id="ther02"),
-                            TUE_17 + timedelta(minutes=after_five), Mode.TELE, actor=Actor.system("test"),
-                            require_open_slot=False)
+    return record_booking(web.deps, sam, replace(web.client, therapist_id="ther02"),
+                          TUE_17 + timedelta(minutes=after_five), Mode.TELE, actor=Actor.system("test"))
 
 
 # 5:00 to 5:50 PM overlaps a session at 5:30, and comes within the 10-minute buffer of one at 5:55.

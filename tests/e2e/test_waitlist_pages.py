@@ -32,8 +32,7 @@ def practice(store, deps):
 def client_with_session(deps, t, n, start):
     c = builders.client(cid=f"cli{n:03d}", tid=t.id, first_name=f"Sam{n}", phone=f"+1202555{n:04d}")
     deps.store.add_client(c)
-    a = booking.book_appointment(deps, t, c, start, Mode.TELE, actor=Actor.system("test"),
-                                 require_open_slot=False)
+    a = booking.record_booking(deps, t, c, start, Mode.TELE, actor=Actor.system("test"))
     return c, a
 
 

@@ -132,8 +132,8 @@ def test_a_reassign_to_a_taken_time_is_a_kind_409_and_changes_nothing(admin, pra
     session = _ahead(practice, SAM_ID)[0]
     maya = practice.store.get_therapist(MAYA_ID)
     mayas_client = practice.store.list_clients(MAYA_ID)[0]
-    booking.book_appointment(practice, maya, mayas_client, session.start, Mode.TELE,
-                             actor=Actor.system("test"), require_open_slot=False)
+    booking.record_booking(practice, maya, mayas_client, session.start, Mode.TELE,
+                           actor=Actor.system("test"))
     page = admin.post(f"/t/therapists/{SAM_ID}/sessions/{session.id}/reassign",
                       {"version": str(session.version), "to": MAYA_ID})
     assert page.status_code == 409

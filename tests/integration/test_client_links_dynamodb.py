@@ -6,7 +6,7 @@ from datetime import timedelta
 from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Barrier, Mode, Status
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import book_open_time
 from tests import builders
 from tests.conftest import BASE_URL, T0
 from tests.seed_support import seeded_demo
@@ -31,8 +31,8 @@ def test_each_action_keeps_to_its_dynamodb_call_budget(aws):
 def test_a_cancel_on_dynamodb_keeps_what_the_client_said_and_tells_them(aws):
     store = aws.store
     therapist, client = builders.practice(store)
-    a = book_appointment(aws.deps, therapist, client, T0 + timedelta(days=3, hours=1), Mode.IN_PERSON,
-                         actor=Actor.system("test"))
+    a = book_open_time(aws.deps, therapist, client, T0 + timedelta(days=3, hours=1), Mode.IN_PERSON,
+                       actor=Actor.system("test"))
     http = create_app(aws.config, container=aws).test_client()
     path = aws.links.appointment_url(a).removeprefix(BASE_URL)
     token = re.search(r'name="csrf_token" value="([^"]+)"', http.get(path).get_data(as_text=True)).group(1)

@@ -15,7 +15,7 @@ from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Mode
 from portal.services.sessions import open_times as actions
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from tests import builders
 from tests.conftest import BASE_URL, T0
 
@@ -103,8 +103,8 @@ def journey(aws):
     client = builders.client(tid=therapist.id)
     aws.store.add_client(client)
     aws.store.save_settings(builders_settings())
-    booked = book_appointment(aws.deps, therapist, client, T0 + timedelta(days=1), Mode.TELE,
-                              actor=Actor.system("test"), require_open_slot=False)
+    booked = record_booking(aws.deps, therapist, client, T0 + timedelta(days=1), Mode.TELE,
+                            actor=Actor.system("test"))
     app = create_app(aws.config, container=aws)
     http = app.test_client()
     path = aws.links.appointment_url(booked).removeprefix(BASE_URL)
@@ -255,13 +255,14 @@ def test_workspace_users_get_the_same_kind_page(workspace, action, operation, fa
 def test_a_crash_after_sending_and_before_marking_sends_that_message_at_most_twice(aws, clock):
     from portal.domain.errors import ServiceBusy
     from portal.domain.messages import SENT
-    from portal.services.messaging.reminders import LEASE, send_due_reminders
+    from portal.services.messaging.due import LEASE
+    from portal.services.messaging.reminders import send_due_reminders
 
     therapist, client = builders.therapist(), builders.client()
     aws.store.add_therapist(therapist, builders.weekday_availability())
     aws.store.add_client(client)
-    session = book_appointment(aws.deps, therapist, client, T0 + timedelta(hours=26), Mode.TELE,
-                               actor=Actor.system("test"), require_open_slot=False)
+    session = record_booking(aws.deps, therapist, client, T0 + timedelta(hours=26), Mode.TELE,
+                             actor=Actor.system("test"))
     sends = []
     for service, operation in (("ses", "SendRawEmail"), ("sns", "Publish")):
         aws.client(service).meta.events.register(f"before-call.{service}.{operation}",

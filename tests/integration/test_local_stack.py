@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from devstack import create_dev_app
 from devstack.localstack import Scheduler
 from devstack.schedule import scheduled_functions
 from devstack.seed import seed_demo
-from portal import create_app
 from portal.domain.model import Mode, Status
 from portal.paths import ROOT
 from tests.stack import deployed_container
@@ -20,7 +20,7 @@ from tests.stack import deployed_container
 def dev_stack(moto_endpoint, clock):
     container = deployed_container(moto_endpoint, clock=clock, PORTAL_ENV="dev")
     seed = seed_demo(container.deps, "demo-password-123")
-    app = create_app(container.config, container=container)
+    app = create_dev_app(container.config, container=container)
     return container, app, seed
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from devstack import create_dev_app
 from devstack.localstack import Scheduler
 from devstack.schedule import all_functions, scheduled_functions
-from portal import create_app
 from portal.domain.audit import Actor
 from portal.domain.model import Status
 from tests.seed_support import seeded_demo
@@ -17,7 +17,7 @@ from tests.stack import deployed_container
 def dev_stack(moto_endpoint, clock):
     container = deployed_container(moto_endpoint, clock=clock, PORTAL_ENV="dev")
     seeded_demo(container.deps, "demo-password-123")
-    return container, create_app(container.config, container=container).test_client()
+    return container, create_dev_app(container.config, container=container).test_client()
 
 
 def test_every_function_is_listed_and_each_runs_from_the_dev_panel(dev_stack):

@@ -30,9 +30,8 @@ def practice_with_sessions(aws, count):
         client = builders.client(cid=f"cli{n:03d}", email=f"client{n}@example.com",
                                  phone=f"+1202555{n:04d}", channels=(Channel.EMAIL, Channel.SMS))
         store.add_client(client)
-        sessions.append(booking.book_appointment(
-            aws.deps, therapist, client, START + timedelta(hours=n), Mode.TELE, actor=Actor.system("test"),
-                                                           require_open_slot=False))
+        sessions.append(booking.record_booking(
+            aws.deps, therapist, client, START + timedelta(hours=n), Mode.TELE, actor=Actor.system("test")))
     return sessions
 
 

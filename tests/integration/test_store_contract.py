@@ -11,10 +11,10 @@ import pytest
 from portal.adapters.store import Store
 from portal.adapters.tables.memory import MemoryTable
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.errors import SlotTaken, StaleVersion, ValidationError
 from portal.domain.messages import CLAIMED, FOLLOWUP, PENDING, SENT, PendingMessage
 from portal.domain.model import Appointment, Channel, Mode, PracticeSettings, Status
-from portal.domain.risk import CheckIn
 from portal.interfaces import AppointmentChange, InboundClaim, SendingRead
 from tests import builders
 from tests.conftest import T0

@@ -11,10 +11,10 @@ import pytest
 from portal.adapters.store import Store
 from portal.adapters.tables.memory import MemoryTable
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.messages import PENDING, PendingMessage
 from portal.domain.model import Appointment, Barrier, Channel, InboxItem, Mode, Status
 from portal.domain.privacy import Tombstone
-from portal.domain.risk import CheckIn
 from portal.domain.waitlist import OfferRef, Opening, WaitlistEntry, WaitlistPrefs
 from tests import builders
 from tests.conftest import T0

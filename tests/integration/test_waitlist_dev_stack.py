@@ -5,9 +5,9 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+from devstack import create_dev_app
 from devstack.localstack import Scheduler
 from devstack.schedule import scheduled_functions
-from portal import create_app
 from portal.domain.audit import Actor
 from portal.services.sessions import booking
 from tests.seed_support import seeded_demo
@@ -29,7 +29,7 @@ def test_a_cancelled_demo_session_is_offered_in_waves_and_one_tap_takes_it(moto_
     seeded_demo(container.deps, "demo-password-123", history=False)
     store, deps, base = container.store, container.deps, container.config.base_url
     store.save_settings(replace(store.get_settings(), wave_size=2))
-    web = create_app(container.config, container=container).test_client()
+    web = create_dev_app(container.config, container=container).test_client()
     scheduler = Scheduler(container, {"waitlist": scheduled_functions("dev")["waitlist"]})
     scheduler.tick()  # the scheduler's first fire lines it up on its rate
 

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from devstack import create_dev_app
 from portal import create_app
 from portal.config import ConfigError, load
 from portal.paths import ROOT
@@ -25,7 +26,9 @@ def test_production_registers_no_dev_routes():
     app = create_app(load(PROD))
     assert not [r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/dev")]
     assert app.test_client().get("/dev/").status_code == 404
-    dev = create_app(load({"PORTAL_ENV": "dev"}))
+    dev_settings = create_app(load({"PORTAL_ENV": "dev"}))  # the setting alone adds no panel
+    assert not [r.rule for r in dev_settings.url_map.iter_rules() if r.rule.startswith("/dev")]
+    dev = create_dev_app(load({"PORTAL_ENV": "dev"}))
     assert any(r.rule.startswith("/dev") for r in dev.url_map.iter_rules())
 
 
@@ -39,7 +42,7 @@ def test_the_container_uses_the_collaborators_it_is_given(config, clock, store, 
 def test_in_dev_mode_each_message_sent_is_logged_for_the_outbox(store):
     from devstack.outbox import SentLog
 
-    app = create_app(load({"PORTAL_ENV": "dev"}))
+    app = create_dev_app(load({"PORTAL_ENV": "dev"}))
     notifier = app.extensions["attune"].notifier
     assert isinstance(notifier, SentLog)
     given = Container(load({"PORTAL_ENV": "dev"}), store=store)
@@ -60,13 +63,13 @@ def test_bad_settings_stop_start_up_naming_the_variable(env, message):
         load(env)
 
 
-def _import_wsgi(extra_env):
+def _import_wsgi(extra_env, make_app="import portal.wsgi as w; app = w.app"):
     env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_ENV", "SECRET_KEY")}
     env.update(extra_env)
     # An unroutable endpoint: any AWS call at import would hang or fail loudly.
     env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
-    code = ("import sys; import portal.wsgi as w; "
-            "print(sorted(r.rule for r in w.app.url_map.iter_rules() if r.rule.startswith('/dev'))); "
+    code = (f"import sys; {make_app}; "
+            "print(sorted(r.rule for r in app.url_map.iter_rules() if r.rule.startswith('/dev'))); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'devstack'))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
@@ -80,8 +83,14 @@ def test_wsgi_imports_in_production_without_aws_and_without_dev_code():
     assert dev_modules == "[]"  # devstack was never imported
 
 
-def test_wsgi_in_dev_mode_imports_devstack_for_its_panel():
+def test_wsgi_never_imports_devstack_even_in_dev_mode():
     done = _import_wsgi({"PORTAL_ENV": "dev"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "[]"]  # no dev routes, no devstack module
+
+
+def test_the_dev_app_wraps_create_app_with_its_panel():
+    done = _import_wsgi({"PORTAL_ENV": "dev"}, make_app="import devstack; app = devstack.create_dev_app()")
     assert done.returncode == 0, done.stderr
     dev_routes, dev_modules = done.stdout.splitlines()
     assert "/dev/" in dev_routes and "'devstack.panel'" in dev_modules

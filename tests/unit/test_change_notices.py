@@ -12,7 +12,7 @@ from portal.services.client import changes as actions
 from portal.services.client import moves
 from portal.services.client.change_notices import send_change_notices
 from portal.services.sessions import on_behalf
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from tests import builders
 from tests.conftest import T0
 
@@ -29,8 +29,8 @@ def practice(store):
 
 
 def booked(deps, t, c, start=THU_10):
-    a = book_appointment(deps, t, c, start, Mode.IN_PERSON, actor=Actor.system("test"),
-                         location="14 Elm St", require_open_slot=False)
+    a = record_booking(deps, t, c, start, Mode.IN_PERSON, actor=Actor.system("test"),
+                       location="14 Elm St")
     return fresh(deps, a)
 
 

@@ -91,10 +91,9 @@ def test_the_planner_reads_every_pair_whose_moment_falls_in_its_run(first, gap_h
 def weekly(deps, store, clock):
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.EMAIL,)))
-    first = booking.book_appointment(deps, therapist, client, MONDAY, Mode.TELE, actor=Actor.system("test"),
-                                     require_open_slot=False)
-    second = booking.book_appointment(deps, therapist, client, MONDAY + timedelta(days=7),
-                                      Mode.TELE, actor=Actor.system("test"), require_open_slot=False)
+    first = booking.record_booking(deps, therapist, client, MONDAY, Mode.TELE, actor=Actor.system("test"))
+    second = booking.record_booking(deps, therapist, client, MONDAY + timedelta(days=7),
+                                    Mode.TELE, actor=Actor.system("test"))
     return therapist, client, first, second
 
 
@@ -161,8 +160,8 @@ def test_a_check_in_text_for_a_client_who_prefers_texts(deps, store, clock, noti
                              channels=(Channel.SMS, Channel.EMAIL))
     store.add_client(texter)
     for days in (0, 7):
-        booking.book_appointment(deps, therapist, texter, MONDAY + timedelta(days=days, hours=2),
-                                 Mode.TELE, actor=Actor.system("test"), require_open_slot=False)
+        booking.record_booking(deps, therapist, texter, MONDAY + timedelta(days=days, hours=2),
+                               Mode.TELE, actor=Actor.system("test"))
     clock.set(at(2026, 3, 6, 15, 30))  # midway is early Friday: Friday 10:00 it is
     checkins.send_checkins(deps)
     [(channel, to, text)] = notifier.sent

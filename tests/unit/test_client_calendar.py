@@ -8,7 +8,7 @@ from portal.calendar import ics_bytes, uid_for
 from portal.domain.audit import Actor
 from portal.domain.model import Mode, PracticeSettings, Status
 from portal.services.client import changes as actions
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import book_open_time
 from tests import builders
 from tests.conftest import T0
 
@@ -29,8 +29,8 @@ def session(deps, store):
     store.add_therapist(t, builders.weekday_availability())
     c = builders.client(tid=t.id, zone="America/Los_Angeles")
     store.add_client(c)
-    a = book_appointment(deps, t, c, THU_10, Mode.IN_PERSON, actor=Actor.system("test"),
-                         location="14 Elm Street, Suite 210")
+    a = book_open_time(deps, t, c, THU_10, Mode.IN_PERSON, actor=Actor.system("test"),
+                       location="14 Elm Street, Suite 210")
     return store.load_context(a.id, c.id, t.id)
 
 

@@ -10,7 +10,7 @@ from portal.domain.model import Availability, AvailabilityWindow, Barrier, Mode,
 from portal.links import LinkExpired, LinkInvalid
 from portal.services.client import changes as actions
 from portal.services.client import help_offers
-from portal.services.sessions.booking import NOTE_MAX, book_appointment
+from portal.services.sessions.booking import NOTE_MAX, book_open_time, record_booking
 from tests import builders
 from tests.conftest import T0
 
@@ -19,8 +19,7 @@ THU_10 = T0 + timedelta(days=3, hours=1)  # Thursday 10:00: outside the late-can
 
 
 def book(deps, t, c, start, mode=Mode.IN_PERSON, **kw):
-    a = book_appointment(deps, t, c, start, mode, actor=Actor.system("test"), location="14 Elm St",
-                         require_open_slot=False, **kw)
+    a = record_booking(deps, t, c, start, mode, actor=Actor.system("test"), location="14 Elm St", **kw)
     return deps.store.load_context(a.id, c.id, t.id)
 
 
@@ -127,7 +126,7 @@ def test_reschedule_moves_the_session_reminders_and_audit_in_one_change(deps, pr
     # The old time is free again: another client can take it.
     other = builders.client(cid="cli002", tid=t.id)
     store.add_client(other)
-    book_appointment(deps, t, other, THU_10, Mode.TELE, actor=Actor.client("test"))
+    book_open_time(deps, t, other, THU_10, Mode.TELE, actor=Actor.client("test"))
 
 
 def test_reschedule_commits_without_reading_the_calendar(deps, practice, store, monkeypatch):

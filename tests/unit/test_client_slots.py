@@ -8,7 +8,7 @@ from portal.domain.model import Availability, AvailabilityWindow, Mode, Practice
 from portal.domain.timemath import to_local
 from portal.interfaces import Deps
 from portal.services.sessions import open_times
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import record_booking
 from tests import builders
 from tests.conftest import T0
 
@@ -26,8 +26,7 @@ def setup(store, *, windows, client_zone="America/New_York", therapist_zone="Ame
 
 
 def session(deps, t, c, start, client=None):
-    a = book_appointment(deps, t, client or c, start, Mode.IN_PERSON, actor=Actor.system("test"),
-                         require_open_slot=False)
+    a = record_booking(deps, t, client or c, start, Mode.IN_PERSON, actor=Actor.system("test"))
     return deps.store.load_context(a.id, a.client_id, t.id)
 
 

@@ -113,7 +113,7 @@ def test_open_times_and_a_forged_booking_skip_a_closed_day(deps, store, december
     assert CHRISTMAS not in days_of(offered) and date(2026, 12, 24) in days_of(offered)
     before = dict(store.table._items)
     with pytest.raises(SlotUnavailable):
-        booking.book_appointment(deps, t, c, at(CHRISTMAS), Mode.TELE, actor=Actor.client("link"))
+        booking.book_open_time(deps, t, c, at(CHRISTMAS), Mode.TELE, actor=Actor.client("link"))
     assert store.therapist_appointments(t.id, DEC_14, DEC_14 + timedelta(days=30)) == []
     assert dict(store.table._items).keys() == before.keys()
 
@@ -143,11 +143,11 @@ def test_the_waitlist_offers_no_time_freed_on_a_closed_day(deps, store, clock, d
     t, c = december
     waiter = builders.client(cid="cli002", tid=t.id, first_name="Sam", phone="+12025550002")
     store.add_client(waiter)
-    later = booking.book_appointment(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
-                                     actor=Actor.system("test"), require_open_slot=False)
+    later = booking.record_booking(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
+                                     actor=Actor.system("test"))
     waitlist.join(deps, store.load_context(later.id, waiter.id, t.id), waitlist.WaitlistPrefs())
-    on_christmas = booking.book_appointment(deps, t, c, at(CHRISTMAS), Mode.TELE,
-                                            actor=Actor.system("test"), require_open_slot=False)
+    on_christmas = booking.record_booking(deps, t, c, at(CHRISTMAS), Mode.TELE,
+                                            actor=Actor.system("test"))
     close(deps, t)
     booking.cancel(deps, store.load_context(on_christmas.id, c.id, t.id), on_christmas.version,
                    actor=Actor.client())
@@ -167,11 +167,11 @@ def test_an_offer_sent_before_the_day_closed_cant_be_claimed(app, deps, store, c
     t, c = december
     waiter = builders.client(cid="cli002", tid=t.id, first_name="Sam", phone="+12025550002")
     store.add_client(waiter)
-    later = booking.book_appointment(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
-                                     actor=Actor.system("test"), require_open_slot=False)
+    later = booking.record_booking(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
+                                     actor=Actor.system("test"))
     waitlist.join(deps, store.load_context(later.id, waiter.id, t.id), waitlist.WaitlistPrefs())
-    on_christmas = booking.book_appointment(deps, t, c, at(CHRISTMAS), Mode.TELE,
-                                            actor=Actor.system("test"), require_open_slot=False)
+    on_christmas = booking.record_booking(deps, t, c, at(CHRISTMAS), Mode.TELE,
+                                            actor=Actor.system("test"))
     booking.cancel(deps, store.load_context(on_christmas.id, c.id, t.id), on_christmas.version,
                    actor=Actor.client())
     clock.advance(timedelta(minutes=5))
@@ -189,10 +189,8 @@ def test_an_offer_sent_before_the_day_closed_cant_be_claimed(app, deps, store, c
 
 def test_booked_sessions_on_a_newly_closed_day_are_listed_and_kept(deps, store, december):
     t, c = december
-    kept = booking.book_appointment(deps, t, c, at(CHRISTMAS), Mode.TELE, actor=Actor.system("test"),
-                                    require_open_slot=False)
-    booking.book_appointment(deps, t, c, at(date(2026, 12, 23)), Mode.TELE, actor=Actor.system("test"),
-                             require_open_slot=False)
+    kept = booking.record_booking(deps, t, c, at(CHRISTMAS), Mode.TELE, actor=Actor.system("test"))
+    booking.record_booking(deps, t, c, at(date(2026, 12, 23)), Mode.TELE, actor=Actor.system("test"))
     saved = close(deps, t)
     listed = closed_days.booked_on_closed_days(deps, saved)
     assert [s.appointment.id for s in listed] == [kept.id]

@@ -25,8 +25,8 @@ def sent(deps, store, clock, handlers):
     """A session whose 24 h email and text went out; returns (appointment, client, ids)."""
     store.save_settings(PracticeSettings())
     therapist, client = builders.practice(store)
-    appt = booking.book_appointment(deps, therapist, client, START, Mode.IN_PERSON,
-                                    actor=Actor.system("test"), require_open_slot=False)
+    appt = booking.record_booking(deps, therapist, client, START, Mode.IN_PERSON,
+                                  actor=Actor.system("test"))
     clock.set(START - timedelta(hours=24))
     assert send_due_reminders(deps)["sent"] == 2
     ids = {m.channel.value: m.provider_id for m in store.messages_of(appt.id) if m.provider_id}
@@ -118,8 +118,8 @@ def test_unknown_provider_ids_and_junk_change_nothing(deps, sent):
 def test_skipped_messages_say_why(deps, store, clock, handlers):
     store.save_settings(PracticeSettings())
     therapist, client = builders.practice(store)
-    appt = booking.book_appointment(deps, therapist, client, START, Mode.IN_PERSON,
-                                    actor=Actor.system("test"), require_open_slot=False)
+    appt = booking.record_booking(deps, therapist, client, START, Mode.IN_PERSON,
+                                  actor=Actor.system("test"))
     store.set_client_flags(client.id, sms_opted_out=True)
     clock.set(START - timedelta(hours=24))
     send_due_reminders(deps)

@@ -1,7 +1,7 @@
 """Issue 18 item 9: the dev clock answers a wrong-typed JSON body with 400 and a message, not 500."""
 import pytest
 
-from portal import create_app
+from devstack import create_dev_app
 from portal.config import load
 from portal.wiring import Container
 
@@ -9,7 +9,7 @@ from portal.wiring import Container
 @pytest.fixture
 def web(store, clock):
     config = load({"PORTAL_ENV": "dev"})
-    return create_app(config, container=Container(config, store=store, clock=clock)).test_client(), clock
+    return create_dev_app(config, container=Container(config, store=store, clock=clock)).test_client(), clock
 
 
 @pytest.mark.parametrize("body", [{"now": 123}, {"advance": 5}, {"now": ["2030-01-01"]},

@@ -17,8 +17,8 @@ def at(*args):
 
 
 def book(deps, therapist, client, start, status=Status.SCHEDULED):
-    return booking.book_appointment(deps, therapist, client, start, Mode.IN_PERSON, actor=Actor.system("test"),
-                                    require_open_slot=False, status=status)
+    return booking.record_booking(deps, therapist, client, start, Mode.IN_PERSON, actor=Actor.system("test"),
+                                  how=booking.HowRecorded(status=status))
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ def missed(deps, store, clock):
     """A session, over, that the therapist marks missed ten minutes after its end."""
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.EMAIL,)))
-    appointment = booking.book_appointment(deps, therapist, client, START, Mode.IN_PERSON,
-                                           actor=Actor.system("test"), require_open_slot=False)
+    appointment = booking.record_booking(deps, therapist, client, START, Mode.IN_PERSON,
+                                         actor=Actor.system("test"))
     clock.set(appointment.end + timedelta(minutes=10))
     return therapist, client, appointment
 
@@ -84,8 +84,7 @@ def test_never_more_than_one_followup_for_a_session_even_if_re_marked(deps, stor
 def test_a_late_cancel_gets_a_followup_after_the_session_time(deps, store, clock, notifier):
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store)
-    appointment = booking.book_appointment(deps, therapist, client, START, Mode.TELE, actor=Actor.system("test"),
-                                           require_open_slot=False)
+    appointment = booking.record_booking(deps, therapist, client, START, Mode.TELE, actor=Actor.system("test"))
     clock.set(START - timedelta(hours=3))
     ctx = store.load_context(appointment.id, client.id, therapist.id)
     cancelled = booking.cancel(deps, ctx, ctx.appointment.version, actor=Actor.client("link"))
@@ -99,8 +98,8 @@ def test_a_late_cancel_gets_a_followup_after_the_session_time(deps, store, clock
 
 def test_a_client_who_already_rebooked_hears_about_the_next_session(deps, store, clock, notifier, missed):
     therapist, client, appointment = missed
-    following = booking.book_appointment(deps, therapist, client, START + timedelta(days=7), Mode.TELE,
-                                         actor=Actor.client("link"), require_open_slot=False)
+    following = booking.record_booking(deps, therapist, client, START + timedelta(days=7), Mode.TELE,
+                                       actor=Actor.client("link"))
     mark(deps, store, appointment, Status.NO_SHOW)
     clock.advance(timedelta(hours=3))
     send_due_followups(deps)
@@ -113,8 +112,7 @@ def test_a_followup_text_due_in_quiet_hours_waits_for_the_morning(deps, store, c
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.SMS,)))
     evening = at(2026, 3, 4, 0, 0)  # Tuesday 19:00: two hours after the end is quiet
-    appointment = booking.book_appointment(deps, therapist, client, evening, Mode.TELE, actor=Actor.system("test"),
-                                           require_open_slot=False)
+    appointment = booking.record_booking(deps, therapist, client, evening, Mode.TELE, actor=Actor.system("test"))
     clock.set(appointment.end + timedelta(minutes=5))
     mark(deps, store, appointment, Status.NO_SHOW)
     [planned] = followups(store, appointment)

@@ -81,8 +81,8 @@ def test_one_message_that_fails_is_counted_and_does_not_fail_the_run(store, cloc
 
     therapist, client = builders.practice(store, c=builders.client(channels=(Channel.EMAIL,)))
     start = datetime(2026, 3, 6, 20, 0, tzinfo=timezone.utc)
-    booking.book_appointment(deps, therapist, client, start, Mode.IN_PERSON,
-                             actor=Actor.system("test"), require_open_slot=False)
+    booking.record_booking(deps, therapist, client, start, Mode.IN_PERSON,
+                             actor=Actor.system("test"))
 
     def rejected(email):
         raise RuntimeError("MessageRejected: address is not verified")

@@ -217,7 +217,7 @@ def test_a_reimport_leaves_a_clients_stop_as_it_was(cli, store):
 
 
 def test_progress_shows_running_counts_while_it_runs(cli, store, monkeypatch):
-    from portal.web.workspace import cli as cli_module
+    from portal import cli as cli_module
 
     monkeypatch.setattr(cli_module, "PROGRESS_EVERY", 0.0)  # a line per row, as a log would show
     rows = "".join(f"ther01@practice.test,P{n},,p{n}@example.com,,UTC,email,no\n" for n in range(30))

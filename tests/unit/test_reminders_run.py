@@ -30,8 +30,7 @@ def practice(store):
 
 
 def book(deps, therapist, client, start, mode=Mode.IN_PERSON, **kw):
-    return booking.book_appointment(deps, therapist, client, start, mode, actor=Actor.system("test"),
-                                    require_open_slot=False, **kw)
+    return booking.record_booking(deps, therapist, client, start, mode, actor=Actor.system("test"), **kw)
 
 
 def statuses(store, appointment):

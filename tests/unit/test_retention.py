@@ -68,8 +68,8 @@ def test_markers_are_kept_for_the_practices_window(deps, store, clock):
 
     store.save_settings(PracticeSettings(marker_days=7))
     therapist, client = builders.practice(store)
-    booking.book_appointment(deps, therapist, client, T0 + timedelta(hours=3), Mode.IN_PERSON,
-                             actor=Actor.system("test"), require_open_slot=False)
+    booking.record_booking(deps, therapist, client, T0 + timedelta(hours=3), Mode.IN_PERSON,
+                           actor=Actor.system("test"))
     clock.set(T0.replace(hour=12))  # 07:00 in New York: digest time
     assert send_digests(deps)["sent"] == 1
     record = store.table.get(f"THER#{therapist.id}", f"DIGEST#{date(2026, 3, 2).isoformat()}")

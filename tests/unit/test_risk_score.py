@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from portal.domain import risk_score
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Appointment, Barrier, Channel, InboxItem, Mode, Status
-from portal.domain.risk import CheckIn
 from portal.domain.risk_score import Level, RiskScore, level_of, score
 from tests import builders
 from tests.conftest import T0

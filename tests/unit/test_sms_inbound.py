@@ -27,8 +27,8 @@ def session(deps, store):
     store.save_settings(SETTINGS)
     therapist, client = builders.practice(store)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)  # Tuesday 10:00, a video-or-office window
-    appointment = booking.book_appointment(deps, therapist, client, start, Mode.IN_PERSON,
-                                           actor=Actor.system("test"), require_open_slot=False)
+    appointment = booking.record_booking(deps, therapist, client, start, Mode.IN_PERSON,
+                                         actor=Actor.system("test"))
     return therapist, client, appointment
 
 
@@ -86,8 +86,8 @@ def test_t_where_video_is_not_offered_points_to_other_times(deps, store, notifie
     store.save_settings(SETTINGS)
     office_only = Availability(windows=(AvailabilityWindow(1, time(9), time(17), frozenset({Mode.IN_PERSON})),))
     therapist, client = builders.practice(store, a=office_only)
-    booking.book_appointment(deps, therapist, client, datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc),
-                             Mode.IN_PERSON, actor=Actor.system("test"), require_open_slot=False)
+    booking.record_booking(deps, therapist, client, datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc),
+                           Mode.IN_PERSON, actor=Actor.system("test"))
     assert handle(deps, InboundSms(PHONE, "T")) == "no_video"
     assert "/reschedule" in replies(notifier)[0]
 
@@ -137,8 +137,8 @@ def test_a_shared_family_number_acts_on_the_soonest_session(deps, store, notifie
     therapist, _, _ = session
     sibling = builders.client(cid="cli002", first_name="Sam", email="sam@example.com")
     store.add_client(sibling)
-    sooner = booking.book_appointment(deps, therapist, sibling, T0 + timedelta(hours=20), Mode.TELE,
-                                      actor=Actor.system("test"), require_open_slot=False)
+    sooner = booking.record_booking(deps, therapist, sibling, T0 + timedelta(hours=20), Mode.TELE,
+                                    actor=Actor.system("test"))
     assert handle(deps, InboundSms(PHONE, "yes")) == "confirmed"
     assert store.get_appointment(sooner.id).status is Status.CONFIRMED
     assert "Thanks Sam" in replies(notifier)[0]

@@ -22,8 +22,7 @@ def test_a_deactivated_therapist_offers_no_times_and_cannot_be_booked(deps):
     assert open_slots(away, availability, [], PracticeSettings(), T0) == []
     start = open_slots(t, availability, [], PracticeSettings(), T0)[0].start
     with pytest.raises(SlotUnavailable):
-        booking.book_appointment(deps, away, c, start, Mode.TELE, actor=Actor.system("test"),
-                                 require_open_slot=False)
+        booking.record_booking(deps, away, c, start, Mode.TELE, actor=Actor.system("test"))
 
 
 def test_deactivation_refuses_sign_in_ends_sessions_and_is_undone_by_reactivation(deps):

@@ -31,8 +31,7 @@ def add_client(deps, t, n, start, phone=True):
     c = builders.client(cid=f"cli{n:03d}", tid=t.id, first_name=f"Sam{n}",
                         phone=f"+1202555{n:04d}" if phone else "")
     deps.store.add_client(c)
-    a = booking.book_appointment(deps, t, c, start, Mode.TELE, actor=Actor.system("test"),
-                                 require_open_slot=False) if start else None
+    a = booking.record_booking(deps, t, c, start, Mode.TELE, actor=Actor.system("test")) if start else None
     return c, a
 
 
@@ -217,8 +216,9 @@ def _week_off():
 
 
 def test_time_off_taken_back_offers_the_earliest_times_it_opens(deps, store, clock, notifier, practice):
+    from portal.domain.waitlist import HOURS
     from portal.services.sessions import hours
-    from portal.services.waitlist.new_hours import HOURS, MAX_OPENINGS
+    from portal.services.waitlist.new_hours import MAX_OPENINGS
 
     waitlisted(deps, practice, 4)
     hours.save_availability(deps, practice, _hours(store, practice, time_off=_week_off()), practice)

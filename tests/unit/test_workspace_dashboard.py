@@ -3,8 +3,8 @@ from datetime import datetime, time, timedelta, timezone
 
 from portal.adapters.codec import records as codec_records
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Appointment, Availability, AvailabilityWindow, Barrier, InboxItem, Mode, Status
-from portal.domain.risk import CheckIn
 from portal.services.workspace.dashboard import latest_checkin, week_ahead
 from tests import builders
 from tests.conftest import T0

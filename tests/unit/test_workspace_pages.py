@@ -7,7 +7,7 @@ import pytest
 from portal.domain.audit import Actor
 from portal.domain.errors import NotFound, StaleVersion, ValidationError
 from portal.domain.model import InboxItem, Mode, PracticeSettings
-from portal.services.sessions.booking import book_appointment
+from portal.services.sessions.booking import book_open_time
 from portal.services.workspace import access, inbox
 from portal.services.workspace import pages as workspace_pages
 from portal.services.workspace import settings as practice
@@ -31,7 +31,7 @@ def two_practices(store):
 # --- who sees what ------------------------------------------------------------------------------
 def test_a_therapist_sees_only_their_own_and_the_admin_sees_everyones(deps, two_practices):
     maya, alex, sam, jo, admin = two_practices
-    theirs = book_appointment(deps, sam, jo, TUE_10, Mode.TELE, actor=Actor.system("test"))
+    theirs = book_open_time(deps, sam, jo, TUE_10, Mode.TELE, actor=Actor.system("test"))
     assert access.visible_client(deps, maya, alex.id) == alex
     assert access.visible_client(deps, maya, jo.id) is None
     assert access.visible_appointment(deps, maya, theirs.id) is None
@@ -46,9 +46,9 @@ def test_a_therapist_sees_only_their_own_and_the_admin_sees_everyones(deps, two_
 # --- pages --------------------------------------------------------------------------------------
 def test_the_client_page_lists_sessions_newest_first_and_only_open_times(deps, store):
     maya, alex = builders.practice(store)
-    first = book_appointment(deps, maya, alex, TUE_10, Mode.IN_PERSON, actor=Actor.system("test"))
-    later = book_appointment(deps, maya, alex, TUE_10 + timedelta(days=1), Mode.IN_PERSON,
-                             actor=Actor.system("test"))
+    first = book_open_time(deps, maya, alex, TUE_10, Mode.IN_PERSON, actor=Actor.system("test"))
+    later = book_open_time(deps, maya, alex, TUE_10 + timedelta(days=1), Mode.IN_PERSON,
+                           actor=Actor.system("test"))
     view = workspace_pages.client_page(deps, alex, maya, maya)
     assert [a.id for a in view.sessions] == [later.id, first.id]
     starts = [s.start for _, slots in view.slot_days for s in slots]
@@ -59,7 +59,7 @@ def test_the_client_page_lists_sessions_newest_first_and_only_open_times(deps, s
 def test_the_appointment_page_offers_the_other_mode_and_knows_a_late_cancel(deps, store):
     store.save_settings(PracticeSettings(late_cancel_hours=48))  # the session is 25 hours away
     maya, alex = builders.practice(store)
-    soon = book_appointment(deps, maya, alex, TUE_10, Mode.IN_PERSON, actor=Actor.system("test"))
+    soon = book_open_time(deps, maya, alex, TUE_10, Mode.IN_PERSON, actor=Actor.system("test"))
     ctx = store.load_context(soon.id, alex.id, maya.id)
     view = workspace_pages.appointment_page(deps, ctx)
     assert view.can_switch_to is Mode.TELE and view.late and not view.started and not view.outside

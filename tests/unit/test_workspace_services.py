@@ -80,8 +80,8 @@ def test_session_settings_validate_with_person_readable_messages():
 def test_saving_hours_is_version_guarded_and_keeps_booked_sessions(deps, store, clock):
     therapist, client = builders.practice(store)
     tuesday = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York
-    booked = booking.book_appointment(deps, therapist, client, tuesday, Mode.IN_PERSON,
-                                      actor=Actor.system("test"))
+    booked = booking.book_open_time(deps, therapist, client, tuesday, Mode.IN_PERSON,
+                                    actor=Actor.system("test"))
     evenings = Availability(windows=(AvailabilityWindow(1, time(17), time(20)),), version=0)
     updated = replace(therapist, session_minutes=45)
     saved = hours.save_availability(deps, therapist, evenings, updated)
@@ -173,8 +173,8 @@ def test_a_series_reports_taken_dates_time_off_and_outside_hours(deps, store):
     other = builders.client("cli002", first_name="Kim")
     store.add_client(other)
     first = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)
-    taken = booking.book_appointment(deps, therapist, other, datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc),
-                                     Mode.IN_PERSON, actor=Actor.system("test"))
+    taken = booking.book_open_time(deps, therapist, other, datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc),
+                                   Mode.IN_PERSON, actor=Actor.system("test"))
     results = on_behalf.book_series(deps, therapist, client, first, 1, 4, Mode.IN_PERSON, by=therapist)
     assert [r.problem for r in results] == ["", "That time is already taken.", "You are off that day.", ""]
     assert store.get_appointment(taken.id).client_id == other.id  # untouched

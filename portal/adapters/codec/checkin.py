@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from portal.adapters.codec import keys
 from portal.adapters.tables import Item
-from portal.domain.risk import CheckIn
+from portal.domain.checkins import CheckIn
 from portal.domain.timemath import iso_utc, parse_utc
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from portal.adapters.codec.keys import CHECKIN_PREFIX, checkin_key, cursor_key, inbound_key
 from portal.adapters.tables import Item
-from portal.domain.risk import CheckIn
+from portal.domain.checkins import CheckIn
 from portal.domain.timemath import iso_utc, parse_utc
 
 

@@ -8,8 +8,8 @@ from portal.adapters.codec import keys, people
 from portal.adapters.codec import records as codec_records
 from portal.adapters.store.base import StoreBase
 from portal.adapters.tables import AnyOf, Below, ConditionFailed, NotExists, Put
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Availability
-from portal.domain.risk import CheckIn
 from portal.domain.timemath import iso_utc
 
 

@@ -14,10 +14,10 @@ from portal.adapters.codec import records as codec_records
 from portal.adapters.store.base import StoreBase
 from portal.adapters.tables import ConditionFailed, Exists, Item, NotExists
 from portal.domain.audit import AuditEvent
+from portal.domain.checkins import CheckIn
 from portal.domain.messages import PendingMessage
 from portal.domain.model import Appointment, InboxItem
 from portal.domain.privacy import AccessEvent, Tombstone
-from portal.domain.risk import CheckIn
 
 # What erasure removes from a session's own records: free text a person wrote or was sent.
 FREE_TEXT = ("note", "text", "body", "answer", "message")

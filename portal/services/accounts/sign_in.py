@@ -14,12 +14,15 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from portal import config
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.model import Therapist
 from portal.domain.retention import SIGN_IN_COUNTER, expiry_epoch
 from portal.interfaces import Deps
+from portal.services.workspace.inputs import FormErrors, normalized_email
 
 WINDOW_SECONDS = 15 * 60
 ACCOUNT_LIMIT = 5  # the 6th failure for one account within a window is refused
@@ -53,15 +56,11 @@ class TooManyAttempts(DomainError):
 
 
 def hash_password(password: str) -> str:
-    from werkzeug.security import generate_password_hash
-
     # config.SCRYPT_N is read here, not imported by name, so the tests' lower cost applies.
     return generate_password_hash(password, method=f"scrypt:{config.SCRYPT_N}:8:1")
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    from werkzeug.security import check_password_hash
-
     if not password_hash:
         return False
     try:
@@ -178,8 +177,6 @@ def temporary_password() -> str:
 def add_therapist(deps: Deps, name: str, email: str, zone_name: str, role: str,
                   password: str) -> Therapist:
     """An admin adds a colleague with a temporary password they pass on in person."""
-    from portal.services.workspace.inputs import FormErrors, normalized_email
-
     errors = {}
     name = (name or "").strip()
     if not name:

@@ -78,14 +78,14 @@ def pending_expired(step: str, issued: int, now: int) -> bool:
 
 def new_enrolment(therapist: Therapist) -> Enrolment:
     """A new secret to show (nothing is stored until a code from it is entered)."""
-    import pyotp
+    import pyotp  # lazy: only two-step sign-in needs it
 
     secret = pyotp.random_base32()  # 32 characters: 160 bits, as RFC 4226 recommends
     return enrolment_for(therapist, secret)
 
 
 def enrolment_for(therapist: Therapist, secret: str) -> Enrolment:
-    import pyotp
+    import pyotp  # lazy: only two-step sign-in needs it
 
     return Enrolment(secret, pyotp.TOTP(secret).provisioning_uri(name=therapist.email, issuer_name=ISSUER))
 
@@ -168,7 +168,7 @@ def _use_recovery(deps: Deps, therapist: Therapist, raw: str) -> int:
 
 def _matching_step(deps: Deps, secret: str, digits: str | None) -> int | None:
     """The 30-second step whose code these digits are (now, or one step either side)."""
-    import pyotp
+    import pyotp  # lazy: only two-step sign-in needs it
 
     if digits is None:
         return None

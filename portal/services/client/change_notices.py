@@ -15,7 +15,7 @@ from portal.domain.messages import CHANGE_NOTICE, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.quiet_hours import first_allowed_from
 from portal.interfaces import Deps
 from portal.services.client import notify
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 
 def send_change_notices(deps: Deps, **options: Any) -> dict:

@@ -143,11 +143,11 @@ def rebook(deps: Deps, ctx: AppointmentContext, start: datetime,
     new_id_ = rebook_id(ctx.appointment.id)
     later = notices.waits(ctx.settings)
     try:  # checked against the grid above; the claims in the transaction refuse a taken time
-        booked = booking.book_appointment(
+        booked = booking.record_booking(
             deps, ctx.therapist, ctx.client, start, chosen, actor=Actor.client("link"),
-            location=ctx.appointment.location, appointment_id=new_id_, require_open_slot=False,
-            status=Status.CONFIRMED, tell_later=later,  # the client chose this time themselves
-            mode_news=chosen is not ctx.appointment.mode)
+            location=ctx.appointment.location, how=booking.HowRecorded(
+                appointment_id=new_id_, status=Status.CONFIRMED,  # the client chose this time themselves
+                tell_later=later, mode_news=chosen is not ctx.appointment.mode))
     except (ValidationError, SlotUnavailable, SlotTaken):
         # A second tap finds its own booking holding the time: answer with that booking.
         existing = deps.store.get_appointment(new_id_, consistent=True)

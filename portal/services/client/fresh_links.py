@@ -19,7 +19,8 @@ from portal.domain.model import Channel
 from portal.domain.quiet_hours import first_allowed_from
 from portal.interfaces import Deps
 from portal.links import APPOINTMENT_SALT, LinkExpired, LinkInvalid
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging import compose
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ def send_fresh_links(deps: Deps, **options: Any) -> dict:
 
 def send_fresh_link(deps: Deps, out: Outgoing) -> str | None:
     """To the client's first link channel: their next session's link, or the practice's phone."""
-    from portal.services.messaging import compose
-
     client, now = out.client, out.now
     if out.appointment is None or client is None or out.appointment.client_id != client.id:
         raise Skip("no such session or client")

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Callable, Sequence
 
+from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Therapist
 from portal.domain.notices import confirmation_channels, night_notice
 from portal.domain.wording import message_when
@@ -59,8 +60,6 @@ def sms_text(values: dict) -> str:
 def change_email(kind: str, appointment: Appointment, client: Client, therapist: Therapist,
                  settings: PracticeSettings, link: str, now: datetime | None = None,
                  rebook_link: str = "", series: Sequence[Appointment] = ()) -> Email:
-    from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
-
     values = _values(kind, appointment, client, settings, link, rebook_link, series)
     ics = ics_bytes(appointment, client, therapist, settings, link, now=now)
     return Email(

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from portal.interfaces import Deps
+from portal.services.messaging.delivery import record_ses_delivery, sns_messages
 from portal.services.messaging.inbound import LOCK_FOR, handle_once
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,6 @@ def record_ses_event(deps: Deps, event: dict) -> int:
 def handle_event(deps: Deps, event: Any, topic_arn: str = "", *, lock_for: timedelta = LOCK_FOR) -> dict:
     """The SNS event: each record's message is one SES event (JSON). Raises when one fails.
     Records from any topic but ``topic_arn`` (the stack's SES events topic) are refused."""
-    from portal.services.messaging.delivery import record_ses_delivery, sns_messages
-
     found, counts = sns_messages(event, topic_arn, "SES")
     blocked = 0
     for message_id, message in found:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Iterable
 
+from portal.domain.checkins import CheckIn
 from portal.domain.delivery import OPTED_OUT
 from portal.domain.errors import ValidationError
 from portal.domain.ids import new_id
@@ -34,10 +35,11 @@ from portal.domain.messages import (
 from portal.domain.model import Appointment, Barrier, Channel, Client, InboxItem
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
-from portal.domain.risk import CheckIn
 from portal.interfaces import AppointmentContext, Deps
+from portal.links import CHECKIN_SALT
 from portal.services.client.link_context import LinkNotFound, open_context
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging import compose
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +117,6 @@ def send_checkin(deps: Deps, out: Outgoing) -> str | None:
 
 
 def _send(deps: Deps, out: Outgoing) -> str | None:
-    from portal.services.messaging import compose
-
     following, client = out.appointment, out.client
     assert following is not None and client is not None  # checked by send_checkin
     values = compose.client_values(following, client, out.settings,
@@ -134,8 +134,6 @@ class CheckinLinkNotFound(LinkNotFound):
 
 def open_checkin(deps: Deps, token: str) -> AppointmentContext:
     """One BatchGetItem. Raises LinkInvalid, LinkExpired or CheckinLinkNotFound."""
-    from portal.links import CHECKIN_SALT
-
     return open_context(deps, token, CHECKIN_SALT, CheckinLinkNotFound)
 
 
@@ -193,8 +191,6 @@ def record_answer(deps: Deps, ctx: AppointmentContext, answer: Answer) -> bool:
 
 
 def _tell_therapist(deps: Deps, ctx: AppointmentContext, answer: Answer) -> None:
-    from portal.services.messaging import compose
-
     # Minimum necessary: that there is an answer, from whom; the score, barrier and note stay
     # on the signed-in client page.
     email = compose.checkin_therapist_email(

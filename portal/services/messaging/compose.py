@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
+from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
 from portal.domain import wording
 from portal.domain.model import Appointment, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.timemath import to_local
@@ -36,7 +37,7 @@ GSM7_PLAIN = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe",
 # --- shared pieces ---------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # lazy: first message
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES / "messages")),
                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
@@ -109,8 +110,6 @@ def _email(to: str, subject: str, name: str, values: dict, attachments: Iterable
 
 def calendar_attachment(appointment: Appointment, client: Client, therapist: Therapist, settings: PracticeSettings,
                         link: str, now: datetime) -> Attachment:
-    from portal.calendar import CONTENT_TYPE, filename_for, ics_bytes
-
     data = ics_bytes(appointment, client, therapist, settings, link, now=now)
     return Attachment(filename_for(appointment, client.timezone), CONTENT_TYPE, data)
 

@@ -14,10 +14,13 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
+from portal.domain import wording
 from portal.domain.model import Mode, PracticeSettings, Status, Therapist
 from portal.domain.retention import marker_expiry
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import Deps
+from portal.services.messaging.compose import digest_email
+from portal.services.workspace.dashboard import sessions_view
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +56,6 @@ def send_digests(deps: Deps) -> dict:
 
 def digest_values(deps: Deps, therapist: Therapist, settings: PracticeSettings, now: datetime) -> dict:
     """What the email says, as plain values (the template only lays them out)."""
-    from portal.domain import wording
-    from portal.services.workspace.dashboard import sessions_view
-
     day = to_local(now, therapist.timezone).date()
     start = _day_start(day, therapist.timezone)
     end = _day_start(day + timedelta(days=1), therapist.timezone)
@@ -92,8 +92,6 @@ def digest_values(deps: Deps, therapist: Therapist, settings: PracticeSettings, 
 
 
 def _send_one(deps: Deps, therapist: Therapist, settings: PracticeSettings, now: datetime) -> str:
-    from portal.services.messaging.compose import digest_email
-
     values = digest_values(deps, therapist, settings, now)
     if not values["sessions"] and not values["new_items"]:
         return "empty"  # nothing today and nothing new: no email to read

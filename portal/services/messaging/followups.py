@@ -12,13 +12,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from portal.domain import wording
 from portal.domain.delivery import NO_CHANNEL
 from portal.domain.messages import FOLLOWUP, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.model import Appointment, Channel, Status
 from portal.domain.quiet_hours import first_allowed_from
 from portal.domain.retention import marker_expiry
 from portal.interfaces import Deps
-from portal.services.messaging.reminders import Defer, Outgoing, Skip, send_due
+from portal.services.messaging import compose
+from portal.services.messaging.due import Defer, Outgoing, Skip, send_due
 
 MISSED = (Status.NO_SHOW, Status.LATE_CANCELLED)
 STALE_AFTER = timedelta(days=1)  # a run down longer than this: a late "we missed you" feels odd
@@ -54,9 +56,6 @@ def next_session(deps: Deps, client_id: str, now: datetime) -> Appointment | Non
 
 
 def _send(deps: Deps, out: Outgoing) -> str | None:
-    from portal.domain import wording
-    from portal.services.messaging import compose
-
     appointment, client = out.appointment, out.client
     assert appointment is not None and client is not None  # checked by send_followup
     following = next_session(deps, client.id, out.now)

@@ -23,8 +23,13 @@ from portal.domain.audit import Actor
 from portal.domain.errors import DomainError
 from portal.domain.ids import new_id
 from portal.domain.model import Appointment, Client, InboxItem, Mode
+from portal.domain.wording import message_when
 from portal.interfaces import Deps, Throttled
+from portal.services.client import notes as client_notes
+from portal.services.messaging.compose import reply_sms
 from portal.services.messaging.inbound import LOCK_FOR, handle_once
+from portal.services.sessions import booking
+from portal.services.waitlist.claims import answer_text
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +77,7 @@ def command_of(body: str) -> str:
 
 
 def e164(number: str) -> str:
-    import phonenumbers
+    import phonenumbers  # lazy: ~140 ms of number metadata, kept off the cold start
 
     try:
         parsed = phonenumbers.parse(number, None if number.startswith("+") else "US")
@@ -113,7 +118,6 @@ def _handle(deps: Deps, sms: InboundSms, sleep: Callable[[float], object]) -> st
         kind = "stop" if command in STOP else "start" if command in START else "help"
         _reply(deps, number, sleep, kind, **values)  # carriers require these answers
         return kind
-    from portal.services.waitlist.claims import answer_text
 
     kind, more = answer_text(deps, client, command) or _act(deps, client, upcoming, command, sms.body, now)
     if client.sms_opted_out:
@@ -137,9 +141,6 @@ def _client_and_session(deps: Deps, clients: list[Client], now: datetime) -> tup
 
 def _act(deps: Deps, client: Client, upcoming: Appointment | None, command: str, body: str,
          now: datetime) -> tuple[str, dict[str, Any]]:
-    from portal.domain.wording import message_when
-    from portal.services.sessions import booking
-
     late = LATE.match(command.removesuffix("MINUTES").removesuffix("MINS").removesuffix("MIN"))
     if late:
         return _running_late(deps, client, int(late.group(1) or 10), now)
@@ -174,8 +175,6 @@ def _act(deps: Deps, client: Client, upcoming: Appointment | None, command: str,
 
 def _running_late(deps: Deps, client: Client, minutes: int, now: datetime) -> tuple[str, dict[str, Any]]:
     """SMS "LATE 10": the same as the page's button, for the session starting around now."""
-    from portal.services.client import notes as client_notes
-
     near = deps.store.client_appointments(client.id, now - client_notes.LATE_UNTIL,
                                           now + client_notes.LATE_FROM)
     session = next((a for a in near if client_notes.can_say_late(a, now)), None)
@@ -198,8 +197,6 @@ def _to_inbox(deps: Deps, client: Client, upcoming: Appointment | None, body: st
 
 
 def _reply(deps: Deps, to: str, sleep: Callable[[float], object], kind: str, **values: Any) -> None:
-    from portal.services.messaging.compose import reply_sms
-
     text = reply_sms(kind, **values)
     for attempt in range(3):
         try:

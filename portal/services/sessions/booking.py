@@ -5,12 +5,12 @@ come through here, so the conflict rules and the audit trail are the same for al
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
 from portal.domain.audit import Actor, AuditEvent
-from portal.domain.errors import InvalidTransition, SlotUnavailable, ValidationError
+from portal.domain.errors import InvalidTransition, SlotUnavailable, StaleVersion, ValidationError
 from portal.domain.ids import new_id
 from portal.domain.messages import plan_followup, plan_reminders
 from portal.domain.model import Appointment, Availability, Barrier, Client, Mode, PracticeSettings, Status, Therapist
@@ -37,47 +37,70 @@ def join_url_for(appointment_id: str, therapist: Therapist, settings: PracticeSe
     return ""
 
 
-def book_appointment(deps: Deps, therapist: Therapist, client: Client, start: datetime,
-                     mode: Mode, *, actor: Actor, location: str = "",
-                     require_open_slot: bool = True, appointment_id: str | None = None,
-                     status: Status = Status.SCHEDULED, tell_later: bool = False,
-                     extra: Sequence[StoreRecord] = (), mode_news: bool = False) -> Appointment:
-    """``tell_later``: the client's confirmation waits in a change notice (portal.domain.notices);
-    ``mode_news``: its text keeps the mode (booked again in another mode than before).
-    ``extra``: records written in the same transaction (the waitlist's claim)."""
+@dataclass(frozen=True)
+class HowRecorded:
+    """How a booking is written, where it is not a plain new booking from the open times."""
+
+    appointment_id: str | None = None  # an import, a seed or a waitlist claim brings its own
+    status: Status = Status.SCHEDULED
+    tell_later: bool = False  # the client's confirmation waits in a change notice (domain.notices)
+    mode_news: bool = False  # that text keeps the mode (booked again in another mode than before)
+    extra: tuple[StoreRecord, ...] = ()  # records written in the same transaction (the waitlist's claim)
+
+
+def book_open_time(deps: Deps, therapist: Therapist, client: Client, start: datetime, mode: Mode,
+                   *, actor: Actor, location: str = "") -> Appointment:
+    """Book one of the therapist's open times, checked again here, in a mode it offers."""
+    _check_bookable(therapist, client, start)
+    store = deps.store
+    settings = store.get_settings()
+    availability = store.get_availability(therapist.id)
+    booked = store.therapist_appointments(therapist.id, start - timedelta(days=1), start + timedelta(days=1))
+    slot = find_slot(open_slots(therapist, availability, booked, settings, deps.clock.now()), start)
+    if slot is None:
+        raise SlotUnavailable("That time is no longer open. Please pick another.")
+    if mode not in slot.modes:
+        raise SlotUnavailable(f"That time is not offered {mode.label}.")
+    return _write(deps, settings, therapist, client, start, mode, actor, location, HowRecorded())
+
+
+def record_booking(deps: Deps, therapist: Therapist, client: Client, start: datetime, mode: Mode,
+                   *, actor: Actor, location: str = "", how: HowRecorded = HowRecorded()) -> Appointment:
+    """Write a booking without looking at the open times: for a caller that checked them
+    (a client's move), or that may book outside them (a series, an import, a claim). The
+    transaction's time claims still refuse a taken time."""
+    _check_bookable(therapist, client, start)
+    return _write(deps, deps.store.get_settings(), therapist, client, start, mode, actor, location, how)
+
+
+def _check_bookable(therapist: Therapist, client: Client, start: datetime) -> None:
     if client.therapist_id != therapist.id:
         raise ValidationError("That client sees another therapist.")
     if not therapist.active:
         raise SlotUnavailable(f"{therapist.name} isn't taking new sessions.")
     if not is_on_cell(start):
         raise ValidationError("Pick a start time on a 5-minute step.")
-    store, now = deps.store, deps.clock.now()
-    settings = store.get_settings()
-    if require_open_slot:
-        availability = store.get_availability(therapist.id)
-        booked = store.therapist_appointments(therapist.id, start - timedelta(days=1),
-                                              start + timedelta(days=1))
-        slot = find_slot(open_slots(therapist, availability, booked, settings, now), start)
-        if slot is None:
-            raise SlotUnavailable("That time is no longer open. Please pick another.")
-        if mode not in slot.modes:
-            raise SlotUnavailable(f"That time is not offered {mode.label}.")
-    appointment_id = appointment_id or new_id()
+
+
+def _write(deps: Deps, settings: PracticeSettings, therapist: Therapist, client: Client, start: datetime, mode: Mode,
+           actor: Actor, location: str, how: HowRecorded) -> Appointment:
+    now = deps.clock.now()
+    appointment_id = how.appointment_id or new_id()
     appointment = Appointment(
         id=appointment_id, therapist_id=therapist.id, client_id=client.id, start=start,
         end=start + timedelta(minutes=therapist.session_minutes), mode=mode,
         # Kept for video sessions too, so a switch back to in person still has the address.
         location=location,
         join_url=join_url_for(appointment_id, therapist, settings) if mode is Mode.TELE else "",
-        status=status, created_at=now, client_label=client.short_name,
+        status=how.status, created_at=now, client_label=client.short_name,
     )
     messages = plan_reminders(appointment, client, settings, now)
     audit = AuditEvent(appointment.id, now, actor.label, "booked", actor.via,
                        {"start": appointment.start.isoformat(), "mode": mode.value})
-    notices = plan_notices([], None, appointment, client, settings, now, "rebooked", mode_news) \
-        if tell_later else []
-    store.book(appointment, hold_end(appointment, therapist), messages, audit,
-               extra=[store.message_record(n) for n in notices] + list(extra))
+    notices = plan_notices([], None, appointment, client, settings, now, "rebooked", how.mode_news) \
+        if how.tell_later else []
+    deps.store.book(appointment, hold_end(appointment, therapist), messages, audit,
+                    extra=[deps.store.message_record(n) for n in notices] + list(how.extra))
     return appointment
 
 
@@ -114,8 +137,6 @@ def _change(deps: Deps, ctx: AppointmentContext, after: Appointment, *, actor: A
 
 
 def _expect_version(ctx: AppointmentContext, version: int) -> None:
-    from portal.domain.errors import StaleVersion
-
     if version != ctx.appointment.version:
         raise StaleVersion()
 

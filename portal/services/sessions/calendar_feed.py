@@ -10,9 +10,11 @@ from __future__ import annotations
 import hmac
 from datetime import timedelta
 
+from portal.calendar import feed_ics
 from portal.domain.ids import new_id
 from portal.domain.model import Therapist
 from portal.interfaces import Deps
+from portal.links import LinkInvalid
 
 FEED_KEY_LENGTH = 24
 SHOWN_FROM = timedelta(hours=12)  # today's earlier sessions stay in the calendar for the day
@@ -33,9 +35,6 @@ def rotate(deps: Deps, therapist: Therapist) -> str:
 
 def feed(deps: Deps, token: str) -> bytes | None:
     """The calendar for a genuine, current token; None for anything else (the page 404s)."""
-    from portal.calendar import feed_ics
-    from portal.links import LinkInvalid
-
     try:
         therapist_id, key = deps.links.read_feed(token)
     except LinkInvalid:

@@ -7,9 +7,10 @@ from typing import Any
 
 from portal.domain.errors import DomainError, ValidationError
 from portal.domain.model import WEEKDAYS, Appointment, Availability, AvailabilityWindow, Mode, Therapist, TimeOff
-from portal.domain.risk import outside_hours
+from portal.domain.slots import outside_hours
 from portal.domain.wording import wall_clock
 from portal.interfaces import Deps
+from portal.services.waitlist.new_hours import hours_records
 from portal.services.workspace.inputs import FormErrors, parse_day, parse_time
 
 
@@ -77,8 +78,6 @@ def save_availability(deps: Deps, therapist: Therapist, availability: Availabili
                       updated: Therapist) -> Availability:
     """Version-guarded: a stale form raises StaleVersion and changes nothing. Time the new hours
     open is offered to the waitlist, planned in the same write."""
-    from portal.services.waitlist.new_hours import hours_records
-
     extra = hours_records(deps, therapist, updated, availability)
     stored = deps.store.save_availability(therapist.id, availability, extra=extra)
     if (updated.session_minutes, updated.buffer_minutes) != (therapist.session_minutes,

@@ -14,8 +14,7 @@ from typing import Sequence
 from portal.domain.audit import Actor
 from portal.domain.errors import DomainError, SlotTaken, ValidationError
 from portal.domain.model import Appointment, Availability, Barrier, Client, Mode, Status, Therapist
-from portal.domain.risk import outside_hours
-from portal.domain.slots import closed_day, modes_offered_at
+from portal.domain.slots import closed_day, modes_offered_at, outside_hours
 from portal.domain.timemath import local_wall_to_utc, to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.client import notify
@@ -72,8 +71,8 @@ def mark_attendance(deps: Deps, ctx: AppointmentContext, status: Status, version
 def book(deps: Deps, therapist: Therapist, client: Client, start: datetime, mode: Mode, by: Therapist,
          location: str = "") -> Appointment:
     """One session from the open times; the client gets a "you're booked" message."""
-    booked = booking.book_appointment(deps, therapist, client, start, mode, actor=actor_for(by),
-                                      location=location)
+    booked = booking.book_open_time(deps, therapist, client, start, mode, actor=actor_for(by),
+                                    location=location)
     _tell_booked(deps, booked, client, therapist)
     return booked
 
@@ -129,8 +128,8 @@ def _book_one(deps: Deps, therapist: Therapist, client: Client, availability: Av
     if mode not in modes_offered_at(availability, therapist, start):
         return SeriesResult(day, start, problem=f"Not offered {mode.label} at that time.")
     try:
-        booked = booking.book_appointment(deps, therapist, client, start, mode, actor=actor,
-                                          location=location, require_open_slot=False)
+        booked = booking.record_booking(deps, therapist, client, start, mode, actor=actor,
+                                        location=location)
     except SlotTaken:
         return SeriesResult(day, start, problem="That time is already taken.")
     except DomainError as problem:

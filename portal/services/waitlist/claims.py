@@ -19,11 +19,13 @@ from portal.domain.errors import DomainError, InvalidTransition, SlotTaken, Slot
 from portal.domain.model import Appointment, Availability, Client, Mode, PracticeSettings, Status, Therapist
 from portal.domain.slots import Slot, closed_on
 from portal.domain.waitlist import OPEN, OfferRef, Opening, WaitlistEntry
+from portal.domain.wording import message_when
 from portal.interfaces import Deps, StoreRecord
 from portal.links import OFFER_SALT
 from portal.services.client import notify
 from portal.services.client.link_context import LinkNotFound
 from portal.services.sessions import booking
+from portal.services.waitlist.waves import still_free
 
 OPEN_STATE, MINE, TAKEN, MOVED, LEFT = "open", "mine", "taken", "moved", "left"
 ACTOR = Actor.client("offer")
@@ -83,7 +85,6 @@ def _state(deps: Deps, offer: Offer, check_calendar: bool) -> str:
         session = offer.session
         if session is None or not session.status.is_open or session.start <= opening.start:
             return MOVED
-    from portal.services.waitlist.waves import still_free
 
     if not still_free(deps, opening, offer.therapist):  # booked again: say so before the tap
         return TAKEN
@@ -146,9 +147,9 @@ def _move_or_book(deps: Deps, offer: Offer) -> Appointment:
         notify.send_change(deps, "rescheduled", after, client, therapist, offer.settings, asked_by_client=True)
         return after
     new_id = claim_id(opening, client.id)
-    booked = booking.book_appointment(deps, therapist, client, opening.start, offer.mode, actor=ACTOR,
-                                      require_open_slot=False, appointment_id=new_id,
-                                      status=Status.CONFIRMED, extra=_records(deps, offer, new_id))
+    how = booking.HowRecorded(appointment_id=new_id, status=Status.CONFIRMED,
+                              extra=tuple(_records(deps, offer, new_id)))
+    booked = booking.record_booking(deps, therapist, client, opening.start, offer.mode, actor=ACTOR, how=how)
     notify.send_change(deps, "rebooked", booked, client, therapist, offer.settings, asked_by_client=True)
     return booked
 
@@ -208,7 +209,6 @@ def answer_text(deps: Deps, client: Client, command: str) -> tuple[str, dict[str
     offer = claim_by_text(deps, client, ref) if ref else None
     if offer is None:
         return None
-    from portal.domain.wording import message_when
 
     session = offer.session if offer.session is not None and offer.session.status.is_open else None
     return TEXT_ANSWERS.get(offer.state, "offer_taken"), {

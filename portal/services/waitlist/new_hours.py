@@ -10,21 +10,17 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from portal.domain.ids import new_id
-from portal.domain.model import Appointment, Availability, Therapist
-from portal.domain.risk import outside_hours
+from portal.domain.model import Availability, Therapist
 from portal.domain.slots import Slot, open_slots
-from portal.domain.waitlist import OPEN, Opening, policy_of, rank, worth_offering
+from portal.domain.waitlist import HOURS, OPEN, Opening, policy_of, rank, wave_message, worth_offering
 from portal.interfaces import Deps, StoreRecord
 
 MAX_OPENINGS = 3  # per save: the earliest ones
-HOURS = "hours"  # an opening's reason: the therapist's hours opened this time
 
 
 def hours_records(deps: Deps, therapist: Therapist, updated: Therapist,
                   availability: Availability) -> list[StoreRecord]:
     """Openings (and first waves) for times this save opens that a live entry fits."""
-    from portal.services.waitlist.waves import wave_message  # it imports this module
-
     store, now = deps.store, deps.clock.now()
     settings = store.get_settings()
     entries = [e for e in store.waitlist_of(therapist.id) if e.is_live(now)] if settings.waitlist_on else []
@@ -67,9 +63,3 @@ def _openings(deps: Deps, therapist: Therapist, fresh: list[Slot], now: datetime
             break
     return chosen
 
-
-def still_in_hours(opening: Opening, availability: Availability, therapist: Therapist) -> bool:
-    """An undo within the grace period (time off put back) offers nothing."""
-    probe = Appointment(id=opening.id, client_id="", therapist_id=opening.therapist_id,
-                        start=opening.start, end=opening.end, mode=sorted(opening.modes, key=str)[0])
-    return not outside_hours(probe, availability, therapist)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from portal.domain.ids import new_id
-from portal.domain.messages import OFFER, PHONE_CHANNELS, PendingMessage, in_quiet_hours
+from portal.domain.messages import OFFER, PHONE_CHANNELS, in_quiet_hours
 from portal.domain.model import Appointment, Channel, Client, PracticeSettings, Status, Therapist
 from portal.domain.quiet_hours import local_day
 from portal.domain.slots import busy_intervals, closed_on, modes_offered_at
 from portal.domain.waitlist import (
+    HOURS,
     OPEN,
     Candidate,
     OfferRef,
@@ -28,13 +29,13 @@ from portal.domain.waitlist import (
     is_freed,
     policy_of,
     rank,
+    still_in_hours,
+    wave_message,
     worth_offering,
 )
 from portal.interfaces import AppointmentContext, Deps, StoreRecord
-from portal.services.waitlist.new_hours import HOURS, still_in_hours
-
-if TYPE_CHECKING:
-    from portal.services.messaging.reminders import Outgoing
+from portal.services.messaging import offer_text as compose
+from portal.services.messaging.due import Outgoing, Skip, send_due
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +45,6 @@ READ_AHEAD = 3  # clients read per wave place: some will be capped, quiet or unr
 
 
 # --- planning, in the transaction that frees the time ---------------------------------------
-def wave_message(opening: Opening, wave: int, due: datetime) -> PendingMessage:
-    """A wave's due message. It is filed under the opening's id, not the freed session's, so
-    that session's own messages (and any later change to them) never include it."""
-    kind = OFFER if wave == 1 else f"{OFFER}{wave}"
-    return PendingMessage(appointment_id=opening.id, kind=kind,
-                          channel=Channel.EMAIL,  # unused: each offer picks the client's channel
-                          due_at=due, for_start=opening.start,
-                          detail={"opening": opening.id, "wave": wave})
-
-
 def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, after: Appointment,
                   now: datetime) -> list[StoreRecord]:
     """The opening and its first wave, when this change frees a time worth offering."""
@@ -75,8 +66,6 @@ def freed_records(deps: Deps, ctx: AppointmentContext, before: Appointment, afte
 # --- the scheduled function ------------------------------------------------------------------
 def send_due_offers(deps: Deps, **options: Any) -> dict:
     """The waitlist function: the offer waves that are due."""
-    from portal.services.messaging.reminders import send_due
-
     return send_due(deps, OFFER, send_wave, **options)
 
 
@@ -90,16 +79,12 @@ def still_free(deps: Deps, opening: Opening, therapist: Therapist) -> bool:
 
 
 def _close(deps: Deps, opening: Opening, reason: str) -> NoReturn:
-    from portal.services.messaging.reminders import Skip
-
     deps.store.save_opening(opening.closed())
     raise Skip(reason)
 
 
 def send_wave(deps: Deps, out: Outgoing) -> str:
     """One wave of one opening; returns a summary as the run's "provider id", or raises Skip."""
-    from portal.services.messaging.reminders import Skip
-
     store, now, settings = deps.store, out.now, out.settings
     opening = store.get_opening(out.message.detail.get("opening", ""), consistent=True)
     if opening is None or opening.status != OPEN:
@@ -183,8 +168,6 @@ def offer_channel(client: Client, settings: PracticeSettings, now: datetime) -> 
 
 def _send_offer(deps: Deps, opening: Opening, candidate: Candidate, client: Client, channel: Channel,
                 settings: PracticeSettings) -> bool:
-    from portal.services.messaging import offer_text as compose
-
     link = deps.links.offer_url(opening, client.id)
     values = compose.offer_values(opening, candidate.mode, client, settings, link)
     try:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
+from portal.domain.checkins import CheckIn
 from portal.domain.model import Appointment, Client, InboxItem, Status, Therapist
-from portal.domain.risk import CheckIn, outside_hours
 from portal.domain.risk_score import (
     HISTORY_DAYS,
     Factor,
@@ -23,6 +23,7 @@ from portal.domain.risk_score import (
     score,
     suggested_action,
 )
+from portal.domain.slots import outside_hours
 from portal.domain.timemath import days, local_wall_to_utc, to_local
 from portal.interfaces import Deps
 

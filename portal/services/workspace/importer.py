@@ -25,6 +25,7 @@ from portal.domain.errors import DomainError, SlotTaken, ValidationError
 from portal.domain.model import Appointment, Client, Mode, Status, Therapist
 from portal.domain.timemath import is_on_cell, iso_utc, local_wall_to_utc, parse_utc
 from portal.interfaces import Deps
+from portal.services.sessions.booking import HowRecorded, record_booking
 from portal.services.workspace.clients import client_from_input
 from portal.services.workspace.inputs import FormErrors
 
@@ -255,13 +256,10 @@ class Importer:
         return session, therapist, client
 
     def _book(self, session: Appointment, therapist: Therapist, client: Client) -> tuple[str, str]:
-        from portal.services.sessions.booking import book_appointment
-
         try:
-            book_appointment(self.deps, therapist, client, session.start, session.mode,
-                             actor=Actor.system("import"), location=session.location,
-                             require_open_slot=False, appointment_id=session.id,
-                             status=session.status)
+            record_booking(self.deps, therapist, client, session.start, session.mode,
+                           actor=Actor.system("import"), location=session.location,
+                           how=HowRecorded(appointment_id=session.id, status=session.status))
         except DomainError as problem:
             # Imported before: the session's own id is there (its time cells are too).
             if self.deps.store.get_appointment(session.id) is not None:

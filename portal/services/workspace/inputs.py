@@ -10,6 +10,7 @@ from typing import Iterable
 
 from portal.domain.errors import ValidationError
 from portal.domain.model import Channel
+from portal.domain.timemath import parse_utc
 
 
 class FormErrors(ValidationError):
@@ -22,7 +23,7 @@ class FormErrors(ValidationError):
 
 # --- small parsers ---------------------------------------------------------------------------
 def normalized_email(raw: str, required: bool = False) -> str:
-    from email_validator import EmailNotValidError, validate_email
+    from email_validator import EmailNotValidError, validate_email  # lazy: ~100 ms, kept off the cold start
 
     raw = (raw or "").strip()
     if not raw:
@@ -37,7 +38,7 @@ def normalized_email(raw: str, required: bool = False) -> str:
 
 def normalized_phone(raw: str, region: str = "US") -> str:
     """E.164 (+12025550143), or "" when left empty."""
-    import phonenumbers
+    import phonenumbers  # lazy: ~140 ms of number metadata, kept off the cold start
 
     raw = (raw or "").strip()
     if not raw:
@@ -87,8 +88,6 @@ def in_date_window(day: date, today: date) -> date:
 
 def parse_start(raw: str, now: datetime) -> datetime:
     """A session start from a form (ISO 8601 with its offset), inside the date window."""
-    from portal.domain.timemath import parse_utc
-
     text = (raw or "").strip()
     try:
         start = parse_utc(text) if len(text) <= START_MAX else None

@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 
 from portal.domain.audit import AuditEvent
 from portal.domain.model import Appointment, Availability, Client, Mode, PracticeSettings, Therapist
-from portal.domain.risk import outside_hours
-from portal.domain.slots import Slot, open_slots
+from portal.domain.slots import Slot, open_slots, outside_hours
 from portal.domain.timemath import to_local
 from portal.interfaces import AppointmentContext, Deps
 from portal.services.messaging import delivery

@@ -5,7 +5,7 @@ repeated ids would confuse assistive technology); these classes validate what co
 """
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from portal.domain.model import Barrier, Mode
@@ -63,8 +63,6 @@ class BarrierForm(FlaskForm):
 
     def validate_barrier(self, field):
         if field.data and field.data not in BARRIERS:
-            from wtforms.validators import ValidationError
-
             raise ValidationError("Please choose one of the answers, or none.")
 
 

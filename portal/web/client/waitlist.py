@@ -13,7 +13,7 @@ from wtforms import RadioField, SelectMultipleField
 from wtforms.validators import AnyOf, Optional
 
 from portal.domain.errors import ValidationError
-from portal.domain.model import WEEKDAYS
+from portal.domain.model import WEEKDAYS, Mode
 from portal.domain.waitlist import NOTICE_CHOICES, PART_HINTS, PART_LABELS, PARTS, WaitlistPrefs
 from portal.services.waitlist import entries
 from portal.web import deps
@@ -35,8 +35,6 @@ class EarlierForm(FlaskForm):
 
 
 def prefs_of(form: EarlierForm) -> WaitlistPrefs:
-    from portal.domain.model import Mode
-
     try:
         days = frozenset(int(d) for d in form.days.data or [])
     except ValueError:

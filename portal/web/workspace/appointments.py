@@ -33,7 +33,7 @@ def appointments() -> ResponseReturnValue:
     now = deps().clock.now()
     rows, _ = sessions_view(deps(), therapist, now - timedelta(days=LIST_BACK),
                             now + timedelta(days=LIST_AHEAD), with_inbox=True)
-    return render_template("therapist/appointments.html", therapist=therapist, now=now,
+    return render_template("workspace/appointments.html", therapist=therapist, now=now,
                            past=[r for r in rows if r.appointment.start <= now][::-1],
                            upcoming=[r for r in rows if r.appointment.start > now],
                            therapists=therapists_for_picker())
@@ -47,7 +47,7 @@ def _detail(ctx, status=200, problem=None, form=None):
     audit_read("appointment", ctx.client.id, ctx.appointment.id)
     view = pages.appointment_page(deps(), ctx)
     return render_template(
-        "therapist/appointment.html", ctx=ctx, appt=ctx.appointment, now=view.now, problem=problem,
+        "workspace/appointment.html", ctx=ctx, appt=ctx.appointment, now=view.now, problem=problem,
         started=view.started, can_switch_to=view.can_switch_to, outside=view.outside, closed=view.closed,
         audit=view.audit, cancel_form=form or CancelForm(), late=view.late,
         deliveries=view.deliveries,
@@ -126,7 +126,7 @@ def attendance(appointment_id: str) -> ResponseReturnValue:
 
 
 def _reschedule_page(ctx, form, status=200, problem=None):
-    return render_template("therapist/reschedule.html", ctx=ctx, appt=ctx.appointment, form=form,
+    return render_template("workspace/reschedule.html", ctx=ctx, appt=ctx.appointment, form=form,
                            slot_days=pages.reschedule_days(deps(), ctx), problem=problem), status
 
 

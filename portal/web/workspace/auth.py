@@ -9,6 +9,7 @@ from portal.web import deps
 from portal.web.workspace import bp
 from portal.web.workspace.common import local_path, me, signed_in_therapist, start_session
 from portal.web.workspace.forms import NEXT_MAX, LoginForm, PasswordForm, capped
+from portal.web.workspace.two_step import begin_pending
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -22,7 +23,7 @@ def login() -> ResponseReturnValue:
     form.next.data = request.args.get("next", "")[:NEXT_MAX]
     if request.args.get("expired"):
         flash("For your security you were signed out. Please sign in again.", "info")
-    return render_template("therapist/login.html", form=form, problem=None)
+    return render_template("workspace/login.html", form=form, problem=None)
 
 
 def _sign_in(form):
@@ -32,10 +33,9 @@ def _sign_in(form):
     except (auth.SignInFailed, auth.TooManyAttempts) as problem:
         status = 429 if isinstance(problem, auth.TooManyAttempts) else 200
         form.password.data = ""
-        return render_template("therapist/login.html", form=form, problem=str(problem)), status
+        return render_template("workspace/login.html", form=form, problem=str(problem)), status
     step = two_step.next_step(deps(), therapist)
     if step is not None:  # the code next (or the enrolment the practice requires)
-        from portal.web.workspace.two_step import begin_pending
 
         return begin_pending(therapist, step, local_path(form.next.data) or "")
     start_session(therapist)
@@ -65,4 +65,4 @@ def password() -> ResponseReturnValue:
             start_session(updated)  # this session continues; every other one ends
             flash("Your password is changed.", "info")
             return redirect(url_for("workspace.dashboard"))
-    return render_template("therapist/password.html", form=form, problem=problem)
+    return render_template("workspace/password.html", form=form, problem=problem)

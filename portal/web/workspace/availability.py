@@ -35,7 +35,7 @@ def _page(therapist, view, form, status=200, general=(), row_errors=None, off_er
                                    "booking_horizon_days": str(settings.booking_horizon_days)})
     grid = [(name, view.availability.windows_on(n)) for n, name in enumerate(WEEKDAYS)]
     return render_template(
-        "therapist/availability.html", therapist=therapist, form=form, rules=rules,
+        "workspace/availability.html", therapist=therapist, form=form, rules=rules,
         settings=settings, grid=grid, preview=view.preview, outside=view.outside, closed=view.closed,
         general=list(general), row_errors=row_errors or {}, off_errors=off_errors or {}, focus=focus,
     ), status

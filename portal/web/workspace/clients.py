@@ -1,4 +1,5 @@
 """Clients: the list, add and edit, and booking sessions (one, or a weekly series)."""
+import zoneinfo
 from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
@@ -26,8 +27,6 @@ from portal.web.workspace.privacy import audit_read
 
 @lru_cache(maxsize=1)
 def zone_names() -> tuple[str, ...]:
-    import zoneinfo
-
     regions = ("America/", "Europe/", "Asia/", "Africa/", "Australia/", "Pacific/", "Atlantic/", "Indian/")
     return tuple(sorted(z for z in zoneinfo.available_timezones() if z.startswith(regions)))
 
@@ -36,12 +35,12 @@ def zone_names() -> tuple[str, ...]:
 def clients() -> ResponseReturnValue:
     therapist = subject_therapist()
     listing = pages.client_list(deps(), therapist)
-    return render_template("therapist/clients.html", therapist=therapist, clients=listing,
+    return render_template("workspace/clients.html", therapist=therapist, clients=listing,
                            therapists=therapists_for_picker())
 
 
 def _client_page(form, therapist, client=None, general=(), status=200):
-    return render_template("therapist/client_form.html", form=form, therapist=therapist,
+    return render_template("workspace/client_form.html", form=form, therapist=therapist,
                            client=client, zones=zone_names(), general=list(general)), status
 
 
@@ -101,7 +100,7 @@ def _client_view(client, form=None, general=(), status=200, series=None):
     therapist = client_therapist(client)
     view = pages.client_page(deps(), client, therapist, me())
     form = form or BookForm(data={"mode": Mode.IN_PERSON.value, "repeat": "0", "count": "6"})
-    return render_template("therapist/client.html", client=client, therapist=therapist,
+    return render_template("workspace/client.html", client=client, therapist=therapist,
                            sessions=view.sessions, now=view.now,
                            slot_days=view.slot_days, form=form, general=list(general),
                            series=series), status

@@ -7,8 +7,10 @@ from typing import Any, Callable, Iterable, TypeVar
 from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from portal.domain.history import describe
 from portal.domain.model import Client, Therapist
 from portal.interfaces import AppointmentContext
+from portal.services.accounts.sign_in import session_stamp
 from portal.services.workspace import access
 from portal.web import deps, filters
 
@@ -21,8 +23,6 @@ def signed_in_therapist() -> Therapist | None:
     The session holds the therapist id, when it was issued, and a stamp of the password
     hash (so changing the password ends every other session).
     """
-    from portal.services.accounts.sign_in import session_stamp
-
     tid, issued = session.get("tid"), session.get("iat")
     if not tid or not isinstance(issued, int):
         return None
@@ -37,8 +37,6 @@ def signed_in_therapist() -> Therapist | None:
 
 
 def start_session(therapist: Therapist) -> None:
-    from portal.services.accounts.sign_in import session_stamp
-
     session.clear()  # a fresh session on every sign-in: nothing carries over
     session.permanent = True
     session.update(tid=therapist.id, iat=int(deps().clock.now().timestamp()),
@@ -128,8 +126,6 @@ def modes_label(modes: Iterable[object]) -> str:
 
 
 def register_filters(bp: Blueprint) -> None:
-    from portal.domain.history import describe
-
     bp.add_app_template_filter(modes_label, "ws_modes")
     bp.add_app_template_filter(describe, "history")  # a session's history line, from what to what
     filters.register(bp)

@@ -35,7 +35,7 @@ def dashboard() -> ResponseReturnValue:
         heading = "The practice's week"
     else:
         heading = "Your week" if chosen == me().id else f"{therapists[0].name}: the week ahead"
-    return render_template("therapist/dashboard.html", view=view, chosen=chosen, heading=heading,
+    return render_template("workspace/dashboard.html", view=view, chosen=chosen, heading=heading,
                            zone_name=therapists[0].timezone, show_therapist=len(therapists) > 1,
                            therapists=therapists_for_picker(), levels=Level, now=deps().clock.now())
 

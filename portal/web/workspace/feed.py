@@ -23,7 +23,7 @@ def feed(feed_token: str) -> ResponseReturnValue:
 
 @bp.get("/calendar-feed")
 def calendar_feed_page() -> ResponseReturnValue:
-    return render_template("therapist/calendar_feed.html", feed_url=calendar_feed.feed_url(deps(), me()))
+    return render_template("workspace/calendar_feed.html", feed_url=calendar_feed.feed_url(deps(), me()))
 
 
 @bp.post("/calendar-feed")

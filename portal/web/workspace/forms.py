@@ -37,6 +37,7 @@ from portal.services.accounts.sign_in import EMAIL_MAX, PASSWORD_MAX
 from portal.services.sessions.booking import NOTE_MAX
 from portal.services.workspace.clients import NAME_MAX
 from portal.services.workspace.settings import TEXT_MAX
+from portal.web.errors import error_page
 
 # Caps on what a field may hold; the services check meaning and tighter limits.
 SHORT, TIME, NUMBER, PHONE, ZONE, PLACE, URL = 20, 20, 20, 40, 64, 200, 500
@@ -166,7 +167,7 @@ class SettingsForm(FlaskForm):
     tele_link_template = StringField("Teletherapy link template ({appointment_id} is replaced)", cap(URL))
     change_grace_minutes = StringField("Wait before confirming a client's change (minutes)", cap(NUMBER),
                                        widget=NumberInput(min=0, max=30))
-    # The waitlist (templates/therapist/_waitlist_settings.html)
+    # The waitlist (templates/workspace/_waitlist_settings.html)
     waitlist_on = BooleanField("Offer freed times to clients on the waitlist")
     wave_size = StringField("Clients per wave", cap(NUMBER), widget=NumberInput(min=1, max=10))
     claim_minutes = StringField("Claim window (minutes before the next wave)", cap(NUMBER),
@@ -207,8 +208,6 @@ def capped(form_class):
     def decorate(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            from portal.web.errors import error_page
-
             problems = over_caps(form_class(meta={"csrf": False}))
             if problems:
                 return error_page(400, "Some of that is too long", " ".join(problems))

@@ -23,7 +23,7 @@ def audit_read(what: str, client_id: str, ref: str = "") -> None:
 def access_log_page(client_id: str) -> ResponseReturnValue:
     client = own_client(client_id)
     view = access_log.page(deps(), me(), client, request.args.get("older", ""))
-    return render_template("therapist/access_log.html", client=client, log=view)
+    return render_template("workspace/access_log.html", client=client, log=view)
 
 
 @bp.post("/clients/<client_id>/export")
@@ -36,7 +36,7 @@ def export(client_id: str) -> ResponseReturnValue:
 
 
 def _erase_page(client, problem=None, status=200):
-    return render_template("therapist/erase.html", client=client, problem=problem), status
+    return render_template("workspace/erase.html", client=client, problem=problem), status
 
 
 @bp.route("/clients/<client_id>/erase", methods=["GET", "POST"])

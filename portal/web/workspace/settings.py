@@ -34,7 +34,7 @@ def _settings_data(s) -> dict:
 
 
 def _page(form, status=200, general=(), rule_errors=None):
-    return render_template("therapist/settings.html", form=form, general=list(general),
+    return render_template("workspace/settings.html", form=form, general=list(general),
                            rule_errors=rule_errors or {}), status
 
 
@@ -93,7 +93,7 @@ def add_therapist() -> ResponseReturnValue:
         general = [str(problem)]
     status = 200 if created else 400
     # Shown once, on this page only: never stored in plain text or in the session.
-    return render_template("therapist/therapists.html", therapists=access.practice_team(deps()),
+    return render_template("workspace/therapists.html", therapists=access.practice_team(deps()),
                            form=TherapistForm(formdata=None) if created else form, zones=zone_names(),
                            created=created, password=password if created else None,
                            general=general), status
@@ -107,7 +107,7 @@ def reset_password(therapist_id: str) -> ResponseReturnValue:
         abort(404)
     password = sign_in.temporary_password()
     sign_in.reset_password(deps(), therapist, password)
-    return render_template("therapist/therapists.html", therapists=access.practice_team(deps()),
+    return render_template("workspace/therapists.html", therapists=access.practice_team(deps()),
                            form=TherapistForm(formdata=None, data={"timezone": therapist.timezone}),
                            zones=zone_names(), created=therapist, password=password, reset=True,
                            general=[])
@@ -115,7 +115,7 @@ def reset_password(therapist_id: str) -> ResponseReturnValue:
 
 # --- deactivate, reactivate, and the deactivated therapist's sessions ----------------------------
 def _team_page(status=200, general=()):
-    return render_template("therapist/therapists.html", therapists=access.practice_team(deps()),
+    return render_template("workspace/therapists.html", therapists=access.practice_team(deps()),
                            form=TherapistForm(data={"timezone": practice.current_settings(deps()).timezone}),
                            zones=zone_names(), created=None, password=None, general=list(general)), status
 
@@ -133,7 +133,7 @@ def confirm_deactivate(therapist_id: str) -> ResponseReturnValue:
         therapist, ahead = team.confirm_deactivate(deps(), me(), _checked_id(therapist_id))
     except NotFound:
         abort(404)
-    return render_template("therapist/deactivate.html", therapist=therapist, ahead=ahead)
+    return render_template("workspace/deactivate.html", therapist=therapist, ahead=ahead)
 
 
 @bp.post("/therapists/<therapist_id>/deactivate")
@@ -182,7 +182,7 @@ def _sessions_page(therapist_id, status=200, problem=None):
         found = team.future_sessions(deps(), me(), _checked_id(therapist_id))
     except NotFound:
         abort(404)
-    return render_template("therapist/team_sessions.html", team=found, problem=problem,
+    return render_template("workspace/team_sessions.html", team=found, problem=problem,
                            form=ReassignForm()), status
 
 

@@ -41,7 +41,7 @@ def _charts(figures):
 @bp.get("/stats")
 def stats() -> ResponseReturnValue:
     figures = attendance_figures(deps(), me())
-    return render_template("therapist/stats.html", figures=figures, charts=_charts(figures),
+    return render_template("workspace/stats.html", figures=figures, charts=_charts(figures),
                            periods=PERIODS, Status=Status)
 
 

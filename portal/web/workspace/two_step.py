@@ -82,13 +82,13 @@ def login_code() -> ResponseReturnValue:
         return _start_over()
     form = CodeForm()
     if request.method != "POST":
-        return render_template("therapist/two_step_code.html", form=form, problem=None, hint=CODE_HINT)
+        return render_template("workspace/two_step_code.html", form=form, problem=None, hint=CODE_HINT)
     try:
         passed = two_step.check_code(deps(), therapist, form.code.data or "")
     except (two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
         status = 429 if isinstance(problem, sign_in.TooManyAttempts) else 200
         form.code.data = ""
-        return render_template("therapist/two_step_code.html", form=form, problem=str(problem),
+        return render_template("workspace/two_step_code.html", form=form, problem=str(problem),
                                hint=CODE_HINT), status
     target = _finish_sign_in(therapist)
     if passed.recovery_left is not None:
@@ -105,23 +105,23 @@ def login_enrol() -> ResponseReturnValue:
     if therapist is None:
         return _start_over()
     if request.method != "POST":
-        return _enrol_page(therapist, EnrolForm(), "therapist/two_step_enrol.html")
+        return _enrol_page(therapist, EnrolForm(), "workspace/two_step_enrol.html")
     form = EnrolForm()
     try:
         codes = two_step.enrol(deps(), therapist, form.secret.data, form.code.data)
     except (ValidationError, two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
-        return _enrol_refused(therapist, form, problem, "therapist/two_step_enrol.html")
+        return _enrol_refused(therapist, form, problem, "workspace/two_step_enrol.html")
     target = _finish_sign_in(therapist)
-    return render_template("therapist/two_step_recovery.html", codes=codes, continue_to=target)
+    return render_template("workspace/two_step_recovery.html", codes=codes, continue_to=target)
 
 
 # --- one's own two-step sign-in, signed in ------------------------------------------------
 @bp.get("/two-step")
 def two_step_page() -> ResponseReturnValue:
     if two_step.enrolled(me()):
-        return render_template("therapist/two_step.html", off_form=TurnOffForm(),
+        return render_template("workspace/two_step.html", off_form=TurnOffForm(),
                                left=len(me().recovery_hashes), problem=None)
-    return _enrol_page(me(), EnrolForm(), "therapist/two_step.html")
+    return _enrol_page(me(), EnrolForm(), "workspace/two_step.html")
 
 
 @bp.post("/two-step")
@@ -131,8 +131,8 @@ def two_step_enrol() -> ResponseReturnValue:
     try:
         codes = two_step.enrol(deps(), me(), form.secret.data, form.code.data)
     except (ValidationError, two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
-        return _enrol_refused(me(), form, problem, "therapist/two_step.html")
-    return render_template("therapist/two_step_recovery.html", codes=codes,
+        return _enrol_refused(me(), form, problem, "workspace/two_step.html")
+    return render_template("workspace/two_step_recovery.html", codes=codes,
                            continue_to=url_for("workspace.dashboard"))
 
 
@@ -144,7 +144,7 @@ def two_step_off() -> ResponseReturnValue:
         two_step.turn_off(deps(), me(), form.password.data, form.code.data)
     except (ValidationError, two_step.CodeRefused, sign_in.TooManyAttempts) as problem:
         status = 429 if isinstance(problem, sign_in.TooManyAttempts) else 400
-        return render_template("therapist/two_step.html", off_form=TurnOffForm(formdata=None),
+        return render_template("workspace/two_step.html", off_form=TurnOffForm(formdata=None),
                                left=len(me().recovery_hashes), problem=str(problem)), status
     flash("Two-step sign-in is off. You sign in with your password alone.", "info")
     return redirect(url_for("workspace.two_step_page"))
@@ -168,7 +168,7 @@ def _enrol_refused(therapist, form, problem, template):
 
 def qr_svg(uri: str) -> Markup:
     """The setup address as a QR code, inline SVG drawn here: no image request, no outside service."""
-    import segno
+    import segno  # lazy: only the enrol page draws a QR code
 
     svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff", svgclass="qr",
                                                 lineclass=None, omitsize=False)

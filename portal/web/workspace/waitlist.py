@@ -1,7 +1,7 @@
 """The waitlist in the workspace: a therapist adds any client (one with no session yet too)
 or takes them off, from the client page. The dashboard, the client page and the session page
 show the list and each freed time's story through small includes
-(``templates/therapist/_waitlist.html``, ``_client_waitlist.html``, ``_slot_story.html``)."""
+(``templates/workspace/_waitlist.html``, ``_client_waitlist.html``, ``_slot_story.html``)."""
 from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm

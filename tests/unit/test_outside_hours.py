@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date, time, timedelta
 
 from portal.domain.model import Appointment, Availability, AvailabilityWindow, Mode, Status, TimeOff
-from portal.domain.risk import outside_hours
+from portal.domain.slots import outside_hours
 from tests import builders
 from tests.conftest import T0
 
