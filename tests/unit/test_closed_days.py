@@ -139,15 +139,18 @@ def test_a_series_skips_the_closed_day_and_books_the_others(deps, store, decembe
     assert results[1].problem == "The practice is closed that day."
 
 
-def test_the_waitlist_offers_no_time_freed_on_a_closed_day(deps, store, clock, december):
-    t, c = december
+def waiter_and_a_christmas_session(deps, store, t, c):
+    """Sam waits for an earlier time than his Jan 8 session; the client has one on Christmas Day."""
     waiter = builders.client(cid="cli002", tid=t.id, first_name="Sam", phone="+12025550002")
     store.add_client(waiter)
-    later = booking.record_booking(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
-                                     actor=Actor.system("test"))
+    later = booking.record_booking(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE, actor=Actor.system("test"))
     waitlist.join(deps, store.load_context(later.id, waiter.id, t.id), waitlist.WaitlistPrefs())
-    on_christmas = booking.record_booking(deps, t, c, at(CHRISTMAS), Mode.TELE,
-                                            actor=Actor.system("test"))
+    return later, booking.record_booking(deps, t, c, at(CHRISTMAS), Mode.TELE, actor=Actor.system("test"))
+
+
+def test_the_waitlist_offers_no_time_freed_on_a_closed_day(deps, store, clock, december):
+    t, c = december
+    later, on_christmas = waiter_and_a_christmas_session(deps, store, t, c)
     close(deps, t)
     booking.cancel(deps, store.load_context(on_christmas.id, c.id, t.id), on_christmas.version,
                    actor=Actor.client())
@@ -165,13 +168,7 @@ def test_an_offer_sent_before_the_day_closed_cant_be_claimed(app, deps, store, c
     from tests.conftest import BASE_URL
 
     t, c = december
-    waiter = builders.client(cid="cli002", tid=t.id, first_name="Sam", phone="+12025550002")
-    store.add_client(waiter)
-    later = booking.record_booking(deps, t, waiter, at(date(2027, 1, 8)), Mode.TELE,
-                                     actor=Actor.system("test"))
-    waitlist.join(deps, store.load_context(later.id, waiter.id, t.id), waitlist.WaitlistPrefs())
-    on_christmas = booking.record_booking(deps, t, c, at(CHRISTMAS), Mode.TELE,
-                                            actor=Actor.system("test"))
+    later, on_christmas = waiter_and_a_christmas_session(deps, store, t, c)
     booking.cancel(deps, store.load_context(on_christmas.id, c.id, t.id), on_christmas.version,
                    actor=Actor.client())
     clock.advance(timedelta(minutes=5))
