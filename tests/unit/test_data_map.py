@@ -26,7 +26,7 @@ ADAPTERS = Path(__file__).resolve().parents[2] / "portal" / "adapters"
 # Where an exported kind appears in the export: a new exported kind must name its section.
 EXPORT_SECTION = {"client": "client", "appointment": "sessions", "audit": "session_history",
                   "message": "messages", "inbox": "notes_and_barriers", "checkin": "checkins",
-                  "access": "access_log"}
+                  "access": "access_log", "waitlist": "waitlist"}
 TID = "mchen1"
 
 

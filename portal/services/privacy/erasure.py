@@ -56,6 +56,7 @@ def erase_client(deps: Deps, client_id: str, by_id: str, ip: str | None = None,
         store.erase_session_text(appointment.id)
     store.erase_checkins(client.id)
     store.erase_inbox_text(client.therapist_id, client.id)
+    store.remove_waitlist_entry(client.id)  # it names the client and their times: it goes whole
     store.erase_client_profile(client.id, client.email, Tombstone(client.id, now, by_id))
     access_log.record(deps, by_id, client.id, "erase", ip)
     return Erased(client.id, cancelled, len(sessions))

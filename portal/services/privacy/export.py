@@ -51,6 +51,7 @@ def export_client(deps: Deps, client_id: str, viewer_id: str, ip: str | None = N
         "checkins": [_row(c) for c in store.all_checkins(client.id)],
         "messages": messages,
         "access_log": [_row(e) for e in store.whole_access_log(client.id)],
+        "waitlist": [_row(e) for e in [store.waitlist_entry(client.id)] if e is not None],
     }
     stamp = deps.clock.now().strftime("%Y%m%d-%H%M")
     return Export(f"client-{client.id}-{stamp}.zip", _zip(tables, client.first_name, stamp), len(sessions))
@@ -63,6 +64,8 @@ def _plain(value: object) -> object:
         return value.value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):  # a waitlist entry's days and parts of the day
+        return sorted(str(_plain(v)) for v in value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
