@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test unit integration e2e lint fuzz bench install clean package publish-static simulate
+.PHONY: run import-clients import-appointments test unit integration e2e lint fuzz bench install clean package publish-static simulate
 
 # Create the virtualenv and install the dev requirements only when they changed, saying so:
 # pip is quiet, and a first install takes a minute or two.
@@ -26,6 +26,11 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@PORTAL_ENV=dev $(PY) -m devstack
+
+# A CSV into the stack `make run` is running (in another terminal): FILE=clients.csv.
+import-clients import-appointments: $(STAMP)
+	@test -n "$(FILE)" || { echo "Say which file: make $@ FILE=path/to/file.csv"; exit 2; }
+	@$(PY) -m devstack.cli $@ "$(FILE)"
 
 # The layers (.importlinter), the lint rules (ruff.toml) and mypy's errors per folder against
 # mypy-baseline.txt first: seconds, where the tests take minutes. Then every tier, in one run

@@ -230,6 +230,8 @@ def banner(port, seed, password, password_known):
         lines.append(f"  Demo password: {password}")
     else:
         lines.append("  Demo password: unchanged (set PORTAL_DEMO_PASSWORD to reset it)")
+    lines.append("  Import a CSV into this stack: make import-clients FILE=clients.csv "
+                 "(then import-appointments)")
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 
@@ -289,6 +291,9 @@ def main(argv=None) -> int:
             server.stop()
         return 2
 
+    from devstack import stackfile
+
+    stackfile.write(environ, config.table_name)  # so `make import-clients` finds this stack
     print(banner(port, seed, password, password_known), flush=True)
     from werkzeug.serving import run_simple
 
@@ -297,6 +302,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stackfile.remove()
         scheduler.stop()
         if server:
             server.stop()
