@@ -68,7 +68,7 @@ def test_cancelling_for_illness_reveals_crisis_help_before_continue(live_stack, 
     expect(page.get_by_role("link", name="Call 988", exact=True)).to_be_hidden()
     choice = page.get_by_label("Not feeling well, or an emergency")
     choice.check()
-    crisis_in_view(page, "cancel-illness-picked", in_view=False)
+    crisis_in_view(page, "cancel-illness-picked")  # the first choice: its help opens on the first screen
     # Right under the choice the client just tapped, before Continue: the next thing they see.
     heading = page.get_by_role("heading", name="If you need help right now").bounding_box()
     label = page.locator("label.choice", has=choice).bounding_box()

@@ -56,7 +56,9 @@ class RebookForm(SlotForm):
 class BarrierForm(FlaskForm):
     """Before cancelling: what got in the way (optional), and a note (optional)."""
 
-    barrier = RadioField("What got in the way?", choices=[(b.value, b.label) for b in Barrier],
+    # Not feeling well comes first: its crisis help then opens high on a phone's first screen.
+    barrier = RadioField("What got in the way?", choices=[(b.value, b.label) for b in sorted(
+                             Barrier, key=lambda b: b is not Barrier.ILLNESS)],
                          validators=[Optional()], validate_choice=False)
     note = TextAreaField("Anything you'd like your therapist to know? (optional)",
                          validators=[Optional(), Length(max=NOTE_MAX, message=NOTE_TOO_LONG)])
