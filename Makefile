@@ -35,8 +35,12 @@ import-clients import-appointments: $(STAMP)
 # The layers (.importlinter), the lint rules (ruff.toml) and mypy's errors per folder against
 # mypy-baseline.txt first: seconds, where the tests take minutes. Then every tier, in one run
 # (one emulator, one deployed template).
+# Every tier on all cores (pytest-xdist), a test file's tests on one worker: each worker has
+# its own emulator and deployed template, so files never share a table.
+PARALLEL ?= -n auto --dist loadfile
+
 test: lint
-	@$(PY) -m pytest
+	@$(PY) -m pytest $(PARALLEL)
 
 # One tier each: the in-memory unit tests; the tests on moto; the app served and driven (browser
 # tests included).
@@ -44,10 +48,10 @@ unit: $(STAMP)
 	@$(PY) -m pytest tests/unit
 
 integration: $(STAMP)
-	@$(PY) -m pytest tests/integration
+	@$(PY) -m pytest $(PARALLEL) tests/integration
 
 e2e: $(STAMP)
-	@$(PY) -m pytest tests/e2e
+	@$(PY) -m pytest $(PARALLEL) tests/e2e
 
 lint: $(STAMP)
 	@$(VENV)/bin/lint-imports --no-logo --no-cache
